@@ -1,0 +1,82 @@
+//! motcua's user interface, written once as Leptos components.
+//!
+//! The server renders these components to HTML with the `ssr` feature, so a public page shows on a slow
+//! phone before any WASM arrives; the WASM entry (`src/bin/web.rs`, feature `hydrate`) then hydrates the
+//! same components. What does not belong here: anything of the server (no axum, sqlx, tokio) — the
+//! rules come from `domain`, the data from the server's JSON API.
+
+pub mod i18n;
+pub mod pages;
+mod routes;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use i18n::{LANG_COOKIE, RequestLang, lang_from_cookie_header};
+pub use routes::AppRoute;
+
+use crate::{
+    i18n::{LangSwitch, provide_locale, use_lang},
+    pages::{Home, NotFound, ProcedurePage},
+};
+
+/// The whole application: the page frame and the router.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_locale();
+    let lang = use_lang();
+    view! {
+        <Router>
+            <DocumentTitle />
+            <a class="skip-link" href="#main">
+                {move || lang.get().pick("Bỏ qua, đến nội dung chính", "Skip to main content")}
+            </a>
+            <header class="site-header">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"MC"</span>
+                    <span class="brand-text">
+                        <span class="brand-name">"Một cửa Quảng Ngãi"</span>
+                        <span class="brand-sub">
+                            {move || lang.get().pick("Dịch vụ công trực tuyến", "Online public services")}
+                        </span>
+                    </span>
+                </a>
+                <LangSwitch />
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>
+                    {move || lang.get().pick(
+                        "Ủy ban nhân dân tỉnh Quảng Ngãi · Bộ phận Một cửa",
+                        "Quảng Ngãi Provincial People's Committee · One-stop service",
+                    )}
+                </p>
+            </footer>
+        </Router>
+    }
+}
+
+/// Keeps `document.title` in step with the route and the language on the phone. The server writes the
+/// first title into the HTML from the same [`AppRoute::title`].
+#[component]
+fn DocumentTitle() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let lang = use_lang();
+        let location = leptos_router::hooks::use_location();
+        Effect::new(move || {
+            let title = AppRoute::parse(&location.pathname.get()).title(lang.get());
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                document.set_title(&title);
+            }
+        });
+    }
+}

@@ -1,0 +1,9 @@
+//! One page per file.
+
+pub mod home;
+pub mod not_found;
+pub mod procedure;
+
+pub use home::Home;
+pub use not_found::NotFound;
+pub use procedure::ProcedurePage;

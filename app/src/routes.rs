@@ -1,0 +1,92 @@
+//! The app's routes as a type: links are built from it and the server decides a page's status with it.
+
+use domain::{Lang, Procedure};
+
+/// A page of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppRoute {
+    /// `/` — the four procedures.
+    Home,
+    /// `/thu-tuc/{slug}` — what a procedure needs, how long it takes, its legal basis.
+    Procedure(Procedure),
+    /// Anything else.
+    NotFound,
+}
+
+impl AppRoute {
+    /// Finds the route of a path (query and fragment are ignored).
+    #[must_use]
+    pub fn parse(path: &str) -> Self {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let path = path
+            .strip_suffix('/')
+            .filter(|p| !p.is_empty())
+            .unwrap_or(path);
+        match path {
+            "" | "/" => Self::Home,
+            _ => path
+                .strip_prefix("/thu-tuc/")
+                .and_then(|slug| slug.parse().ok())
+                .map_or(Self::NotFound, Self::Procedure),
+        }
+    }
+
+    /// The path to link to.
+    #[must_use]
+    pub fn path(self) -> String {
+        match self {
+            Self::Home => "/".to_owned(),
+            Self::Procedure(p) => format!("/thu-tuc/{}", p.slug()),
+            Self::NotFound => "/404".to_owned(),
+        }
+    }
+
+    /// The document title.
+    #[must_use]
+    pub fn title(self, lang: Lang) -> String {
+        let site = "Một cửa Quảng Ngãi";
+        match self {
+            Self::Home => format!(
+                "{} — {site}",
+                lang.pick("Dịch vụ công trực tuyến", "Online public services")
+            ),
+            Self::Procedure(p) => format!("{} — {site}", p.name(lang)),
+            Self::NotFound => format!(
+                "{} — {site}",
+                lang.pick("Không tìm thấy trang", "Page not found")
+            ),
+        }
+    }
+
+    /// Whether the page exists (the server answers 404 otherwise).
+    #[must_use]
+    pub const fn is_found(self) -> bool {
+        !matches!(self, Self::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_parses_back_from_its_path() {
+        let mut routes = vec![AppRoute::Home];
+        routes.extend(Procedure::ALL.map(AppRoute::Procedure));
+        for route in routes {
+            assert_eq!(AppRoute::parse(&route.path()), route, "{route:?}");
+            assert_eq!(AppRoute::parse(&format!("{}?x=1", route.path())), route);
+        }
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found() {
+        for path in ["/thu-tuc/", "/thu-tuc/khong-co", "/abc", "/thu-tuc"] {
+            assert_eq!(AppRoute::parse(path), AppRoute::NotFound, "{path}");
+        }
+        assert_eq!(
+            AppRoute::parse("/thu-tuc/dang-ky-ho-kinh-doanh/"),
+            AppRoute::Procedure(Procedure::HkdRegistration)
+        );
+    }
+}

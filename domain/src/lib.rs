@@ -1,0 +1,13 @@
+//! The rules of motcua's four online procedures, shared by the phone (WASM) and the server.
+//!
+//! What belongs here: the procedures and their typed forms, field types that parse, validation with
+//! legal citations, the working-day calendar, fees and the dossier lifecycle. What does not: any I/O
+//! (network, files, clocks read from the system, databases). The crate builds for `wasm32-unknown-unknown`
+//! and natively, so the phone and the server run the very same code.
+#![warn(missing_docs)]
+
+mod lang;
+mod procedure;
+
+pub use lang::{Lang, UnknownLang};
+pub use procedure::{Authority, LegalRef, Procedure, ProcessingTime, UnknownProcedure};

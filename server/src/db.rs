@@ -1,0 +1,136 @@
+//! The database connection: SQLite (the embedded default) or PostgreSQL (for several servers), each
+//! with its own migrations in `migrations/<backend>/`.
+
+use std::{str::FromStr, time::Duration};
+
+use anyhow::Context as _;
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+/// Which SQL engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, one file.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A pool of connections to one of the two backends.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// SQLite in WAL mode with `synchronous=FULL`: a commit is on disk before it is acknowledged.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+impl Db {
+    /// Connects by URL: `sqlite:…` (the file is created when missing) or `postgres:…`.
+    ///
+    /// # Errors
+    /// When the URL names another scheme or the database cannot be reached.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .with_context(|| format!("invalid SQLite URL {url}"))?;
+            Self::connect_sqlite(options).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
+            Self::connect_postgres(options).await
+        } else {
+            anyhow::bail!(
+                "DATABASE_URL must start with sqlite: or postgres: (for example sqlite://data/motcua.sqlite)"
+            )
+        }
+    }
+
+    /// Connects to SQLite, creating the file and its directory when missing.
+    ///
+    /// # Errors
+    /// When the file cannot be created or opened.
+    pub async fn connect_sqlite(options: SqliteConnectOptions) -> anyhow::Result<Self> {
+        let path = options.get_filename().to_owned();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Acknowledged means durable (ARCHITECTURE §3.3).
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the SQLite database {}", path.display()))?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    /// Connects to PostgreSQL.
+    ///
+    /// # Errors
+    /// When the server cannot be reached or refuses the login.
+    pub async fn connect_postgres(options: PgConnectOptions) -> anyhow::Result<Self> {
+        let target = format!(
+            "{}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or_default()
+        );
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot reach PostgreSQL at {target}"))?;
+        Ok(Self::Postgres(pool))
+    }
+
+    /// Which engine this is.
+    #[must_use]
+    pub const fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this backend that are not applied yet.
+    ///
+    /// # Errors
+    /// When a migration fails or an applied one was changed.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
+            Self::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
+        }
+        .context("database migration failed")
+    }
+
+    /// Asks the database to answer a trivial query (readiness).
+    ///
+    /// # Errors
+    /// When the database does not answer.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Self::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
+    }
+}

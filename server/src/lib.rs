@@ -1,0 +1,140 @@
+//! motcua's server: the JSON API, the public pages rendered from the `app` crate's components, the
+//! database (SQLite by default, PostgreSQL for scale) and the built WASM app.
+//!
+//! `main.rs` only parses the command line and calls [`run`]; tests build a [`Config`] by hand and call
+//! [`build_app`] or [`spawn`].
+
+mod assets;
+mod config;
+mod db;
+mod pages;
+mod routes;
+mod staff;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context as _;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+pub use config::{Config, DEFAULT_BIND};
+pub use db::{Backend, Db};
+pub use pages::{PageTemplate, render_page};
+pub use staff::{FirstAdmin, ensure_first_admin};
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The built app's `index.html`, split where the server puts the rendered page.
+    pub template: Arc<PageTemplate>,
+}
+
+/// A running server, as started by [`spawn`].
+pub struct Running {
+    /// The address it listens on (the real port when the config asked for port 0).
+    pub addr: SocketAddr,
+    /// The administrator created on this start, if there was none before.
+    pub first_admin: Option<FirstAdmin>,
+    /// Finishes when the server has stopped.
+    pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Everything the server does before it listens: data directory, database, migrations, first
+/// administrator, the built app's template.
+///
+/// # Errors
+/// When the data directory cannot be created, the database cannot be reached or migrated, or the built
+/// app is missing.
+pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstAdmin>)> {
+    tokio::fs::create_dir_all(config.files_dir())
+        .await
+        .with_context(|| format!("cannot create {}", config.files_dir().display()))?;
+    let db = Db::connect(&config.database_url()).await?;
+    db.migrate().await?;
+    let first_admin = ensure_first_admin(&db).await?;
+    let template = PageTemplate::load(&config.dist_dir).await?;
+    let state = AppState {
+        db,
+        template: Arc::new(template),
+    };
+    Ok((build_router(state, config), first_admin))
+}
+
+/// The routes and the layers around them.
+pub fn build_router(state: AppState, config: &Config) -> Router {
+    Router::new()
+        .merge(routes::health::router())
+        .merge(pages::router())
+        .fallback_service(assets::service(&config.dist_dir, state.clone()))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request.id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Builds the app and serves it in a background task until `shutdown` completes; in-flight requests
+/// are finished first.
+///
+/// # Errors
+/// As [`build_app`], or when the address cannot be bound.
+pub async fn spawn(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
+    let (router, first_admin) = build_app(&config).await?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("server stopped with an error")
+    });
+    Ok(Running {
+        addr,
+        first_admin,
+        task,
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,104 @@
+//! `motcua`: the server binary. It only parses the command line, sets up logging and calls the library.
+
+use std::{
+    io::{IsTerminal as _, Write as _},
+    net::SocketAddr,
+    path::PathBuf,
+};
+
+use clap::{Args, Parser, Subcommand};
+use server::{Config, DEFAULT_BIND, Db, shutdown_signal};
+use tracing_subscriber::EnvFilter;
+
+/// motcua — Quảng Ngãi's online one-stop service: the API, the public pages and the phone app.
+#[derive(Debug, Parser)]
+#[command(name = "motcua", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply migrations, create the first administrator if there is none (its password is printed
+    /// once), and serve the API, the pages and the built app until Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate(DbArgs),
+}
+
+#[derive(Debug, Args)]
+struct DbArgs {
+    /// Directory for the SQLite database (motcua.sqlite) and uploaded files (files/).
+    #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// Database to use: sqlite://<file> or postgres://user@host:port/db. Default: a SQLite file in the
+    /// data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "MOTCUA_BIND", default_value = DEFAULT_BIND)]
+    bind: SocketAddr,
+    /// The built app (Trunk's output, made by `cargo xtask build`).
+    #[arg(long, env = "MOTCUA_DIST_DIR", default_value = "dist")]
+    dist_dir: PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => {
+            let config = Config {
+                bind: DEFAULT_BIND.parse()?,
+                data_dir: args.data_dir,
+                database_url: args.database_url,
+                dist_dir: PathBuf::new(),
+            };
+            let db = Db::connect(&config.database_url()).await?;
+            db.migrate().await?;
+            db.close().await;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config {
+        bind: args.bind,
+        data_dir: args.db.data_dir,
+        database_url: args.db.database_url,
+        dist_dir: args.dist_dir,
+    };
+    let running = server::spawn(config, shutdown_signal()).await?;
+    let mut out = std::io::stdout().lock();
+    if let Some(admin) = &running.first_admin {
+        writeln!(
+            out,
+            "\nTài khoản quản trị đầu tiên / first administrator (mật khẩu chỉ hiện một lần / password shown only once):\n  tên đăng nhập / login:    {}\n  mật khẩu / password:      {}\n",
+            admin.username, admin.password
+        )?;
+    }
+    writeln!(
+        out,
+        "motcua đang chạy tại / is running at http://{}/",
+        running.addr
+    )?;
+    drop(out);
+    running.task.await?
+}

@@ -1,0 +1,217 @@
+//! Public pages rendered on the server from the `app` crate's components (feature `ssr`) and put into
+//! the `index.html` that Trunk built, so the phone sees real HTML before the WASM hydrates it.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use app::{AppRoute, RequestLang, lang_from_cookie_header};
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use domain::Lang;
+use leptos::prelude::*;
+use leptos_router::location::RequestUrl;
+
+use crate::AppState;
+
+/// The built `index.html`, cut where the server writes the language, the title and the page.
+#[derive(Debug, Clone)]
+pub struct PageTemplate {
+    /// Up to and including `<html lang="`.
+    before_lang: String,
+    /// From after the language up to and including `<title>`.
+    before_title: String,
+    /// From `</title>` up to and including the `<body …>` tag.
+    before_body: String,
+    /// From `</body>` to the end.
+    after_body: String,
+}
+
+impl PageTemplate {
+    /// Reads `index.html` from the built app's directory.
+    ///
+    /// # Errors
+    /// When the file is missing (the app was not built) or lacks the expected markers.
+    pub async fn load(dist_dir: &Path) -> anyhow::Result<Self> {
+        let path = dist_dir.join("index.html");
+        let html = tokio::fs::read_to_string(&path).await.with_context(|| {
+            format!(
+                "the built app is missing ({} cannot be read): run `cargo xtask build` first, or `cargo xtask serve`",
+                path.display()
+            )
+        })?;
+        Self::parse(&html).with_context(|| format!("{} is not motcua's index.html", path.display()))
+    }
+
+    /// Cuts an `index.html` into its parts.
+    ///
+    /// # Errors
+    /// When `<html lang="…">`, `<title>…</title>` or `<body>…</body>` is missing.
+    pub fn parse(html: &str) -> anyhow::Result<Self> {
+        const LANG_ATTR: &str = "<html lang=\"";
+        let lang_start = html.find(LANG_ATTR).context("no <html lang=\"…\">")? + LANG_ATTR.len();
+        let lang_end = lang_start + html[lang_start..].find('"').context("unterminated lang")?;
+        let title_start = html.find("<title>").context("no <title>")? + "<title>".len();
+        let title_end = html.find("</title>").context("no </title>")?;
+        let body_tag = html.find("<body").context("no <body>")?;
+        let body_start = body_tag + html[body_tag..].find('>').context("unterminated <body>")? + 1;
+        let body_end = html.rfind("</body>").context("no </body>")?;
+        anyhow::ensure!(
+            lang_end < title_start && title_end < body_tag && body_start <= body_end,
+            "the parts are out of order"
+        );
+        Ok(Self {
+            before_lang: html[..lang_start].to_owned(),
+            before_title: html[lang_end..title_start].to_owned(),
+            before_body: html[title_end..body_start].to_owned(),
+            after_body: html[body_end..].to_owned(),
+        })
+    }
+
+    /// The whole document.
+    #[must_use]
+    pub fn render(&self, lang: Lang, title: &str, body: &str) -> String {
+        let mut out = String::with_capacity(
+            self.before_lang.len()
+                + self.before_body.len()
+                + self.after_body.len()
+                + body.len()
+                + 256,
+        );
+        out.push_str(&self.before_lang);
+        out.push_str(lang.tag());
+        out.push_str(&self.before_title);
+        push_escaped(&mut out, title);
+        out.push_str(&self.before_body);
+        out.push_str(body);
+        out.push_str(&self.after_body);
+        out
+    }
+}
+
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Renders the app at a path (with its query) in a language: the HTML of `<body>`'s content, with the
+/// markers the WASM needs to hydrate it.
+#[must_use]
+pub fn render_page(path_and_query: &str, lang: Lang) -> String {
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(RequestUrl::new(path_and_query));
+        provide_context(RequestLang(lang));
+        app::App().into_view().to_html()
+    })
+}
+
+/// `/` and every other app route (through the static files' fallback).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(page))
+        // The unrendered template is not a page of its own.
+        .route("/index.html", get(page))
+}
+
+/// Serves the page of the request's path: 200 for an app route, 404 with the app's "not found" page
+/// otherwise. Either way the WASM hydrates it, so links keep working.
+pub(crate) async fn page(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let lang = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(lang_from_cookie_header)
+        .find(|lang| *lang != Lang::default())
+        .unwrap_or_default();
+    let route = AppRoute::parse(uri.path());
+    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let body = render_page(path_and_query, lang);
+    let html = state.template.render(lang, &route.title(lang), &body);
+    let status = if route.is_found() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            // Always revalidate: the page carries the current script names and the reader's language.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (
+                header::VARY,
+                HeaderValue::from_static("Cookie, Accept-Encoding"),
+            ),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = r#"<!doctype html><html lang="vi"><head><title>Một cửa</title><script type="module" src="/x.js"></script></head><body class="b"><noscript>JS</noscript></body></html>"#;
+
+    #[test]
+    fn template_puts_lang_title_and_body_in_place() {
+        let t = PageTemplate::parse(INDEX).expect("parse");
+        let html = t.render(Lang::En, "A & B", "<h1>Hi</h1>");
+        assert_eq!(
+            html,
+            r#"<!doctype html><html lang="en"><head><title>A &amp; B</title><script type="module" src="/x.js"></script></head><body class="b"><h1>Hi</h1></body></html>"#
+        );
+    }
+
+    #[test]
+    fn template_without_markers_is_refused() {
+        assert!(PageTemplate::parse("<html><body></body></html>").is_err());
+        assert!(PageTemplate::parse(r#"<html lang="vi"><title>x</title></html>"#).is_err());
+    }
+
+    #[test]
+    fn home_renders_the_four_procedures_in_vietnamese() {
+        let html = render_page("/", Lang::Vi);
+        for procedure in domain::Procedure::ALL {
+            assert!(
+                html.contains(procedure.name(Lang::Vi)),
+                "{procedure:?} missing in {html}"
+            );
+        }
+        assert!(
+            html.contains("English"),
+            "the language switch offers English"
+        );
+    }
+
+    #[test]
+    fn procedure_page_renders_its_requirements_in_english() {
+        let p = domain::Procedure::HkdTermination;
+        let html = render_page(&AppRoute::Procedure(p).path(), Lang::En);
+        assert!(html.contains(p.name(Lang::En)), "{html}");
+        assert!(html.contains("NĐ 168/2025/NĐ-CP art. 104"), "{html}");
+        assert!(html.contains("Tiếng Việt"), "the switch offers Vietnamese");
+    }
+
+    #[test]
+    fn unknown_path_renders_not_found() {
+        let html = render_page("/thu-tuc/khong-co", Lang::Vi);
+        assert!(html.contains("Không tìm thấy trang"), "{html}");
+    }
+}

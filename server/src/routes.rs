@@ -1,0 +1,3 @@
+//! One resource per file.
+
+pub(crate) mod health;

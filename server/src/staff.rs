@@ -1,0 +1,160 @@
+//! Staff accounts. For now: the first administrator, created on the first start.
+
+use anyhow::Context as _;
+use argon2::{
+    Argon2, PasswordHasher as _,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use rand::Rng as _;
+
+use crate::Db;
+
+/// The administrator created on a first start; its password is shown once and stored only as a hash.
+#[derive(Clone)]
+pub struct FirstAdmin {
+    /// The login name.
+    pub username: String,
+    /// The generated password, in clear, to print once.
+    pub password: String,
+}
+
+impl std::fmt::Debug for FirstAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirstAdmin")
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+const FIRST_ADMIN_USERNAME: &str = "admin";
+/// No 0/O, 1/l/I: the password is read off a terminal and typed on a tablet.
+const PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const PASSWORD_LEN: usize = 20;
+
+fn generate_password() -> String {
+    let mut rng = rand::rng();
+    (0..PASSWORD_LEN)
+        .map(|_| char::from(PASSWORD_ALPHABET[rng.random_range(0..PASSWORD_ALPHABET.len())]))
+        .collect()
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+///
+/// # Errors
+/// When the hasher fails (it does not for these inputs).
+pub(crate) fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| anyhow::anyhow!("argon2 failed: {e}"))
+}
+
+/// Creates the administrator `admin` with a random password when the database has no administrator.
+/// Safe to run from several servers at once: only one insert wins.
+///
+/// # Errors
+/// When the database fails.
+pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<FirstAdmin>> {
+    let has_admin = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM staff_accounts WHERE role = 'administrator'",
+            )
+            .fetch_one(pool)
+            .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM staff_accounts WHERE role = 'administrator'",
+            )
+            .fetch_one(pool)
+            .await
+        }
+    }
+    .context("cannot count administrators")?
+        > 0;
+    if has_admin {
+        return Ok(None);
+    }
+    let password = generate_password();
+    let hash = hash_password(&password)?;
+    let id = uuid::Uuid::new_v4();
+    let now = chrono::Utc::now();
+    let inserted = match db {
+        Db::Sqlite(pool) => sqlx::query(
+            "INSERT OR IGNORE INTO staff_accounts \
+             (id, username, display_name, password_hash, role, must_change_password, created_at) \
+             VALUES (?, ?, ?, ?, 'administrator', 1, ?)",
+        )
+        .bind(id.to_string())
+        .bind(FIRST_ADMIN_USERNAME)
+        .bind("Quản trị viên")
+        .bind(&hash)
+        .bind(now.to_rfc3339())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()),
+        Db::Postgres(pool) => sqlx::query(
+            "INSERT INTO staff_accounts \
+             (id, username, display_name, password_hash, role, must_change_password, created_at) \
+             VALUES ($1, $2, $3, $4, 'administrator', TRUE, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(FIRST_ADMIN_USERNAME)
+        .bind("Quản trị viên")
+        .bind(&hash)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()),
+    }
+    .context("cannot create the first administrator")?;
+    if inserted == 0 {
+        tracing::warn!(
+            "no administrator exists, but the login name \"{FIRST_ADMIN_USERNAME}\" is taken: none was created"
+        );
+        return Ok(None);
+    }
+    tracing::info!(
+        staff.username = FIRST_ADMIN_USERNAME,
+        "created the first administrator"
+    );
+    Ok(Some(FirstAdmin {
+        username: FIRST_ADMIN_USERNAME.to_owned(),
+        password,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_are_long_unambiguous_and_different() {
+        let a = generate_password();
+        let b = generate_password();
+        assert_eq!(a.chars().count(), PASSWORD_LEN);
+        assert!(a.bytes().all(|c| PASSWORD_ALPHABET.contains(&c)), "{a}");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn password_hash_is_argon2id_and_verifies() {
+        use argon2::{PasswordHash, PasswordVerifier as _};
+        let hash = hash_password("mật khẩu thử").expect("hash");
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        let parsed = PasswordHash::new(&hash).expect("parse");
+        assert!(
+            Argon2::default()
+                .verify_password("mật khẩu thử".as_bytes(), &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"wrong", &parsed)
+                .is_err()
+        );
+    }
+}
