@@ -1,1 +1,55 @@
-fn main() {}
+//! `cargo xtask …`: motcua's build and test driver.
+//!
+//! It installs the pinned tools it needs (and nothing else) into a versioned cache outside the checkout,
+//! builds the WASM app with Trunk, runs the server, the checks and the benchmarks.
+
+mod bench;
+mod build;
+mod tools;
+mod util;
+mod verify;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+cargo xtask <command>
+
+Commands:
+  serve [motcua serve flags…]  build the app (release) and run `motcua serve` on http://127.0.0.1:8080
+                               with SQLite at ./data/motcua.sqlite and files under ./data/files
+  test                         every check CI runs: fmt, clippy (native + wasm32), all Rust tests on
+                               SQLite and PostgreSQL, the release build, the browser smoke test
+  build                        build the WASM app in release mode into dist/ (with .br/.gz copies)
+  tools                        install the pinned tools that are missing and print where they are
+  bench size                   raw / gzip / brotli bytes of every file of dist/ and the first visit of /
+
+Environment:
+  MOTCUA_TOOLS_DIR             tools cache (default ~/.cache/motcua/tools)
+  MOTCUA_TEST_POSTGRES         PostgreSQL for the tests (default postgres://postgres@127.0.0.1:5432/test)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => build::serve(&args[1..]),
+        Some("test") => verify::test(),
+        Some("build") => build::build_app().map(drop),
+        Some("tools") => tools::Tools::ensure().map(|t| t.describe()),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            Some("size") => bench::size(),
+            _ => Err(anyhow::anyhow!("usage: cargo xtask bench size")),
+        },
+        Some("help" | "--help" | "-h") | None => {
+            util::say(USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command \"{other}\"\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

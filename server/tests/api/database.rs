@@ -1,0 +1,137 @@
+//! Migrations, the first administrator and readiness, on both databases.
+
+use std::sync::Arc;
+
+use argon2::{Argon2, PasswordHash, PasswordVerifier as _};
+use axum::http::StatusCode;
+use server::{AppState, Backend, Config, Db, PageTemplate, build_router, ensure_first_admin};
+
+use crate::helpers::{Engine, TestDb, both_backends, get};
+
+both_backends!(
+    migrations_are_a_no_op_when_applied_again,
+    first_admin_is_created_once_with_a_password_that_verifies,
+    readyz_is_200_when_the_database_answers_and_503_when_it_does_not,
+    healthz_answers_while_the_database_is_gone,
+);
+
+async fn migrations_are_a_no_op_when_applied_again(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    assert_eq!(
+        t.db.backend(),
+        match engine {
+            Engine::Sqlite => Backend::Sqlite,
+            Engine::Postgres => Backend::Postgres,
+        }
+    );
+    // Act
+    t.db.migrate().await.expect("first migration");
+    t.db.migrate().await.expect("second migration is a no-op");
+    // Assert
+    assert_eq!(count_staff(&t.db).await, 0, "migrations create no account");
+    t.teardown().await;
+}
+
+async fn first_admin_is_created_once_with_a_password_that_verifies(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    // Act
+    let first = ensure_first_admin(&t.db).await.expect("first start");
+    let second = ensure_first_admin(&t.db).await.expect("second start");
+    // Assert
+    let admin = first.expect("the first start creates an administrator");
+    assert_eq!(admin.username, "admin");
+    assert!(admin.password.len() >= 20, "a long random password");
+    assert!(
+        second.is_none(),
+        "a second start creates no other administrator"
+    );
+    assert_eq!(count_staff(&t.db).await, 1);
+    let stored = stored_hash(&t.db, "admin").await;
+    assert!(
+        stored.starts_with("$argon2id$"),
+        "stored as an argon2id hash, not in clear"
+    );
+    assert!(!stored.contains(&admin.password));
+    let parsed = PasswordHash::new(&stored).expect("PHC string");
+    assert!(
+        Argon2::default()
+            .verify_password(admin.password.as_bytes(), &parsed)
+            .is_ok(),
+        "the printed password opens the account"
+    );
+    t.teardown().await;
+}
+
+async fn readyz_is_200_when_the_database_answers_and_503_when_it_does_not(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let app = router_on(&t).await;
+    // Act
+    let ready = get(&app, "/readyz", &[]).await;
+    t.db.close().await;
+    let gone = get(&app, "/readyz", &[]).await;
+    // Assert
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(gone.status(), StatusCode::SERVICE_UNAVAILABLE);
+    t.teardown().await;
+}
+
+async fn healthz_answers_while_the_database_is_gone(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = router_on(&t).await;
+    t.db.close().await;
+    let res = get(&app, "/healthz", &[]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "healthz is about the process only"
+    );
+    t.teardown().await;
+}
+
+async fn router_on(t: &TestDb) -> axum::Router {
+    let dist = crate::helpers::fake_dist(t.dir.path());
+    let html = std::fs::read_to_string(dist.join("index.html")).expect("index.html");
+    let config = Config {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        data_dir: t.dir.path().join("data"),
+        database_url: Some(t.url.clone()),
+        dist_dir: dist,
+    };
+    let state = AppState {
+        db: t.db.clone(),
+        template: Arc::new(PageTemplate::parse(&html).expect("template")),
+    };
+    build_router(state, &config)
+}
+
+async fn count_staff(db: &Db) -> i64 {
+    let sql = "SELECT COUNT(*) FROM staff_accounts";
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .expect("count")
+}
+
+async fn stored_hash(db: &Db, username: &str) -> String {
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT password_hash FROM staff_accounts WHERE username = ?")
+                .bind(username)
+                .fetch_one(pool)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar("SELECT password_hash FROM staff_accounts WHERE username = $1")
+                .bind(username)
+                .fetch_one(pool)
+                .await
+        }
+    }
+    .expect("stored hash")
+}

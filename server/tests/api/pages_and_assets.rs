@@ -1,0 +1,133 @@
+//! Server-rendered pages, the built app's files, caching and compression, through the whole app as
+//! `motcua serve` builds it (migrations, first administrator, template).
+
+use axum::http::StatusCode;
+use domain::{Lang, Procedure};
+
+use crate::helpers::{Engine, TestDb, body_text, get, header, test_app};
+
+#[tokio::test]
+async fn home_is_server_rendered_in_vietnamese_with_the_four_procedures() {
+    // Arrange
+    let t = TestDb::new(Engine::Sqlite).await;
+    let (app, first_admin) = test_app(&t).await;
+    // Act
+    let res = get(&app, "/", &[]).await;
+    // Assert
+    assert!(
+        first_admin.is_some(),
+        "the first start creates an administrator"
+    );
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, "content-type"), "text/html; charset=utf-8");
+    assert_eq!(header(&res, "cache-control"), "no-cache");
+    let html = body_text(res).await;
+    assert!(html.contains(r#"<html lang="vi">"#), "{html}");
+    assert!(
+        html.contains("<title>Dịch vụ công trực tuyến — Một cửa Quảng Ngãi</title>"),
+        "{html}"
+    );
+    for p in Procedure::ALL {
+        assert!(html.contains(p.name(Lang::Vi)), "{p:?} is missing: {html}");
+    }
+    assert!(
+        html.contains("import init from '/motcua-web-0123456789abcdef.js'"),
+        "the built app's script stays in the page"
+    );
+    t.teardown().await;
+}
+
+#[tokio::test]
+async fn the_lang_cookie_makes_the_server_render_english() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let (app, _) = test_app(&t).await;
+    let res = get(&app, "/", &[("cookie", "theme=x; lang=en")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(html.contains(r#"<html lang="en">"#), "{html}");
+    assert!(
+        html.contains("Registration of a household business"),
+        "{html}"
+    );
+    t.teardown().await;
+}
+
+#[tokio::test]
+async fn a_procedure_page_is_rendered_and_an_unknown_path_is_404_with_a_page() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let (app, _) = test_app(&t).await;
+
+    let res = get(&app, "/thu-tuc/dang-ky-ho-kinh-doanh", &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(html.contains("Hồ sơ cần chuẩn bị"), "{html}");
+    assert!(html.contains("NĐ 168/2025/NĐ-CP art. 99"), "{html}");
+
+    for path in [
+        "/khong-co-trang-nay",
+        "/thu-tuc/khong-co",
+        "/index.html",
+        "/missing.js",
+    ] {
+        let res = get(&app, path, &[]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            body_text(res).await.contains("Không tìm thấy trang"),
+            "{path}"
+        );
+    }
+    t.teardown().await;
+}
+
+#[tokio::test]
+async fn hashed_files_are_immutable_and_sent_precompressed() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let (app, _) = test_app(&t).await;
+
+    let res = get(
+        &app,
+        "/motcua-web-0123456789abcdef.js",
+        &[("accept-encoding", "br, gzip")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(header(&res, "content-encoding"), "br");
+    assert_eq!(
+        body_text(res).await,
+        "pretend-brotli",
+        "the .br copy is sent as it is"
+    );
+
+    let plain = get(&app, "/motcua-web-0123456789abcdef.js", &[]).await;
+    assert_eq!(header(&plain, "content-encoding"), "");
+    assert!(
+        body_text(plain)
+            .await
+            .starts_with("export default function init()")
+    );
+    t.teardown().await;
+}
+
+#[tokio::test]
+async fn unhashed_files_are_revalidated_and_pages_compressed_on_the_fly() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let (app, _) = test_app(&t).await;
+
+    let manifest = get(&app, "/manifest.webmanifest", &[]).await;
+    assert_eq!(manifest.status(), StatusCode::OK);
+    assert_eq!(header(&manifest, "cache-control"), "no-cache");
+
+    let page = get(&app, "/", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(header(&page, "content-encoding"), "gzip");
+    let page = get(&app, "/", &[("accept-encoding", "br")]).await;
+    assert_eq!(header(&page, "content-encoding"), "br");
+    assert!(
+        !header(&page, "x-request-id").is_empty(),
+        "every response carries a request id"
+    );
+    t.teardown().await;
+}

@@ -1,0 +1,166 @@
+//! `cargo xtask bench size`: what a phone downloads.
+
+use std::{
+    collections::BTreeSet,
+    io::{BufRead as _, BufReader, Read as _, Write as _},
+    net::TcpStream,
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use anyhow::{Context as _, bail};
+
+use crate::{
+    build::{brotli_bytes, build_app, gzip_bytes, walk},
+    util::{self, cargo, run, say, step},
+};
+
+struct Sizes {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+fn sizes(bytes: &[u8]) -> anyhow::Result<Sizes> {
+    Ok(Sizes {
+        raw: bytes.len(),
+        gzip: gzip_bytes(bytes)?.len(),
+        brotli: brotli_bytes(bytes)?.len(),
+    })
+}
+
+fn row(name: &str, s: &Sizes) -> String {
+    format!("{name:<48} {:>10} {:>10} {:>10}", s.raw, s.gzip, s.brotli)
+}
+
+pub(crate) fn size() -> anyhow::Result<()> {
+    let dist = build_app()?;
+    step("sizes of dist/ (bytes)");
+    say(&format!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    ));
+    for file in walk(&dist)? {
+        let name = file
+            .strip_prefix(&dist)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        say(&row(&name, &sizes(&std::fs::read(&file)?)?));
+    }
+
+    step("first visit of / (the server-rendered page and every file it links)");
+    let html = fetch_home_page()?;
+    let mut total = Sizes {
+        raw: 0,
+        gzip: 0,
+        brotli: 0,
+    };
+    let mut add = |name: &str, s: Sizes| {
+        say(&row(name, &s));
+        total.raw += s.raw;
+        total.gzip += s.gzip;
+        total.brotli += s.brotli;
+    };
+    add("/ (server-rendered HTML)", sizes(html.as_bytes())?);
+    for path in linked_files(&html) {
+        let file = dist.join(path.trim_start_matches('/'));
+        if file.is_file() {
+            add(&path, sizes(&std::fs::read(&file)?)?);
+        }
+    }
+    say(&row("TOTAL first visit", &total));
+    say(&format!(
+        "\nfirst visit, brotli: {:.1} KB (budget 250 KB, goal 200 KB)",
+        total.brotli as f64 / 1000.0
+    ));
+    Ok(())
+}
+
+/// Paths on this site that the page loads: `href`/`src` attributes and the quoted module and wasm paths
+/// of Trunk's loader.
+fn linked_files(html: &str) -> BTreeSet<String> {
+    let attr = regex_lite::Regex::new(r#"(?:href|src)="(/[^"]*)""#).expect("valid regex");
+    let quoted = regex_lite::Regex::new(r"'(/[^']+)'").expect("valid regex");
+    attr.captures_iter(html)
+        .chain(quoted.captures_iter(html))
+        .filter_map(|c| c.get(1).map(|m| m.as_str().to_owned()))
+        .filter(|p| p != "/" && !p.starts_with("//") && !p.starts_with("/thu-tuc"))
+        .collect()
+}
+
+/// Starts the server on a free port with a throw-away data directory and fetches `/`.
+fn fetch_home_page() -> anyhow::Result<String> {
+    run(cargo().args(["build", "--quiet", "-p", "motcua-server", "--bin", "motcua"]))?;
+    let root = util::root();
+    let data = std::env::temp_dir().join(format!("motcua-bench-{}", std::process::id()));
+    let mut server = Command::new(root.join("target/debug/motcua"))
+        .current_dir(&root)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("cannot start target/debug/motcua")?;
+    let result = (|| {
+        let stdout = server.stdout.take().context("no stdout")?;
+        let addr = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.split("http://")
+                    .nth(1)
+                    .map(|rest| rest.trim_end_matches('/').to_owned())
+            })
+            .context("the server did not say where it listens")?;
+        http_get(&addr, "/")
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    result
+}
+
+/// A plain HTTP/1.1 GET without compression; returns the body.
+fn http_get(addr: &str, path: &str) -> anyhow::Result<String> {
+    let mut stream =
+        TcpStream::connect(addr).with_context(|| format!("cannot connect to {addr}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .context("malformed HTTP response")?;
+    if !head.starts_with("HTTP/1.1 200") {
+        bail!(
+            "GET {path} answered {}",
+            head.lines().next().unwrap_or_default()
+        );
+    }
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        bail!("unexpected chunked response for {path}");
+    }
+    Ok(body.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linked_files;
+
+    #[test]
+    fn finds_the_files_a_trunk_page_links() {
+        let html = r#"<link rel="stylesheet" href="/main-1.css"/><script type="module">
+import init from '/web-1.js'; await init({ module_or_path: '/web-1_bg.wasm' });</script>
+<a href="/">home</a><a href="/thu-tuc/x">x</a>"#;
+        let files: Vec<_> = linked_files(html).into_iter().collect();
+        assert_eq!(files, ["/main-1.css", "/web-1.js", "/web-1_bg.wasm"]);
+    }
+}

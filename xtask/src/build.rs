@@ -1,0 +1,125 @@
+//! `cargo xtask build` and `cargo xtask serve`.
+
+use std::{
+    io::Write as _,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::Context as _;
+
+use crate::{
+    tools::Tools,
+    util::{self, run, say, step},
+};
+
+/// Files worth sending compressed; images and fonts are compressed already.
+const COMPRESSIBLE: &[&str] = &[
+    "js",
+    "wasm",
+    "css",
+    "svg",
+    "webmanifest",
+    "json",
+    "txt",
+    "html",
+];
+
+/// Builds the WASM app in release mode into `dist/` and writes `.br` and `.gz` copies beside each
+/// compressible file, which the server sends to browsers that accept them.
+pub(crate) fn build_app() -> anyhow::Result<PathBuf> {
+    let tools = Tools::ensure()?;
+    step("building the app (trunk build --release)");
+    let root = util::root();
+    run(Command::new(&tools.trunk)
+        .current_dir(&root)
+        .env("PATH", tools.path_env()?)
+        .args(["build", "--release"]))?;
+    let dist = root.join("dist");
+    precompress(&dist)?;
+    Ok(dist)
+}
+
+fn precompress(dist: &Path) -> anyhow::Result<()> {
+    let mut count = 0;
+    for entry in walk(dist)? {
+        let ext = entry
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if !COMPRESSIBLE.contains(&ext) {
+            continue;
+        }
+        let raw = std::fs::read(&entry)?;
+        std::fs::write(with_suffix(&entry, "br"), brotli_bytes(&raw)?)?;
+        std::fs::write(with_suffix(&entry, "gz"), gzip_bytes(&raw)?)?;
+        count += 1;
+    }
+    say(&format!(
+        "   precompressed {count} files (brotli 11, gzip 9)"
+    ));
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Every file under `dir`, recursively, leaving out precompressed copies.
+pub(crate) fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz")) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Brotli at quality 11 (what a build step can afford; the server compresses dynamic pages faster).
+pub(crate) fn brotli_bytes(raw: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(raw)?;
+    }
+    Ok(out)
+}
+
+/// Gzip at level 9.
+pub(crate) fn gzip_bytes(raw: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(raw)?;
+    Ok(encoder.finish()?)
+}
+
+/// README command 1: build the app in release mode and run the server on SQLite in `./data`.
+pub(crate) fn serve(extra: &[String]) -> anyhow::Result<()> {
+    build_app()?;
+    step("building and starting the server (motcua serve)");
+    say("   data: ./data/motcua.sqlite and ./data/files — stop with Ctrl-C\n");
+    run(util::cargo()
+        .args([
+            "run",
+            "--release",
+            "--package",
+            "motcua-server",
+            "--bin",
+            "motcua",
+            "--",
+            "serve",
+        ])
+        .args(extra))
+}
