@@ -6,8 +6,16 @@
 //! and natively, so the phone and the server run the very same code.
 #![warn(missing_docs)]
 
+pub mod data;
+mod fields;
 mod lang;
 mod procedure;
+pub mod text;
 
+pub use data::{
+    Commune, CommuneType, MaNganh, MaNganhError, MaXa, MaXaError, VsicLevel, search_communes,
+    search_vsic,
+};
+pub use fields::*;
 pub use lang::{Lang, UnknownLang};
 pub use procedure::{Authority, LegalRef, Procedure, ProcessingTime, UnknownProcedure};
