@@ -29,11 +29,17 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const problems = [];
+// Rejected by the first uncaught error in the page, so a broken WASM fails at once instead of at a timeout.
+let pageFailed;
+const firstPageError = new Promise((_, reject) => { pageFailed = reject; });
 try {
   // A cheap phone's screen.
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
   const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('pageerror', (err) => {
+    problems.push(`page error: ${err.message}`);
+    pageFailed(new Error(`the page threw: ${err.message}`));
+  });
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
   });
@@ -47,8 +53,11 @@ try {
   check(html.includes('<html lang="vi">'), 'server HTML is not marked lang="vi"');
 
   // 2. Hydration: the WASM takes over the server's nodes.
-  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 })
-    .catch(() => { throw new Error(`the WASM app did not hydrate within 30 s; ${problems.join('; ') || 'no page error was logged'}`); });
+  await Promise.race([
+    page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 })
+      .catch(() => { throw new Error(`the WASM app did not hydrate within 30 s; ${problems.join('; ') || 'no page error was logged'}`); }),
+    firstPageError,
+  ]);
   check(await page.locator('h1').count() === 1, 'hydration rendered a second copy of the page');
   await page.screenshot({ path: join(shots, 'home-vi.png'), fullPage: true });
 

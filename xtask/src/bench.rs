@@ -94,7 +94,7 @@ fn fetch_home_page() -> anyhow::Result<String> {
     run(cargo().args(["build", "--quiet", "-p", "motcua-server", "--bin", "motcua"]))?;
     let root = util::root();
     let data = std::env::temp_dir().join(format!("motcua-bench-{}", std::process::id()));
-    let mut server = Command::new(root.join("target/debug/motcua"))
+    let mut server = Command::new(util::target_dir().join("debug").join("motcua"))
         .current_dir(&root)
         .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
         .arg(&data)
@@ -102,7 +102,7 @@ fn fetch_home_page() -> anyhow::Result<String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .context("cannot start target/debug/motcua")?;
+        .context("cannot start the motcua binary built for the benchmark")?;
     let result = (|| {
         let stdout = server.stdout.take().context("no stdout")?;
         let addr = BufReader::new(stdout)
