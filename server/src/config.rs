@@ -12,8 +12,43 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite:…` or `postgres:…`; `None` means a SQLite file in the data directory.
     pub database_url: Option<String>,
+    /// `s3://bucket` for S3-compatible storage; `None` means the `files/` directory in the data directory.
+    pub files_url: Option<String>,
     /// The built app (Trunk's `dist/`).
     pub dist_dir: PathBuf,
+    /// Sizes the server accepts.
+    pub limits: Limits,
+}
+
+/// Upload limits (configurable; the defaults are the issue's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file, in bytes (default 10 MB).
+    pub max_file_bytes: u64,
+    /// Largest total of a dossier's files, in bytes (default 50 MB).
+    pub max_dossier_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 10_000_000,
+            max_dossier_bytes: 50_000_000,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            files_url: None,
+            dist_dir: PathBuf::from("dist"),
+            limits: Limits::default(),
+        }
+    }
 }
 
 impl Config {

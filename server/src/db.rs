@@ -134,3 +134,91 @@ impl Db {
         }
     }
 }
+
+/// A completed upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRow {
+    /// SHA-256 (lower-case hex) of the bytes the phone sent.
+    pub sha256: String,
+    /// MIME type found by content.
+    pub media_type: String,
+    /// Bytes stored.
+    pub size: i64,
+    /// Bytes received.
+    pub received_size: i64,
+    /// Key in the object store.
+    pub storage_key: String,
+}
+
+impl Db {
+    /// The completed upload with this hash.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn find_upload(&self, sha256: &str) -> Result<Option<UploadRow>, sqlx::Error> {
+        const SQL_SQLITE: &str = "SELECT sha256, media_type, size, received_size, storage_key FROM uploads WHERE sha256 = ?";
+        const SQL_PG: &str = "SELECT sha256, media_type, size, received_size, storage_key FROM uploads WHERE sha256 = $1";
+        let row: Option<(String, String, i64, i64, String)> = match self {
+            Self::Sqlite(pool) => {
+                sqlx::query_as(SQL_SQLITE)
+                    .bind(sha256)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Self::Postgres(pool) => {
+                sqlx::query_as(SQL_PG)
+                    .bind(sha256)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        Ok(row.map(
+            |(sha256, media_type, size, received_size, storage_key)| UploadRow {
+                sha256,
+                media_type,
+                size,
+                received_size,
+                storage_key,
+            },
+        ))
+    }
+
+    /// Records a completed upload; a second record of the same hash is a no-op.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn insert_upload(&self, row: &UploadRow) -> Result<(), sqlx::Error> {
+        let now = chrono::Utc::now();
+        match self {
+            Self::Sqlite(pool) => {
+                sqlx::query(
+                    "INSERT INTO uploads (sha256, media_type, size, received_size, storage_key, created_at) \
+                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(&row.sha256)
+                .bind(&row.media_type)
+                .bind(row.size)
+                .bind(row.received_size)
+                .bind(&row.storage_key)
+                .bind(now.to_rfc3339())
+                .execute(pool)
+                .await?;
+            }
+            Self::Postgres(pool) => {
+                sqlx::query(
+                    "INSERT INTO uploads (sha256, media_type, size, received_size, storage_key, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(&row.sha256)
+                .bind(&row.media_type)
+                .bind(row.size)
+                .bind(row.received_size)
+                .bind(&row.storage_key)
+                .bind(now)
+                .execute(pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}

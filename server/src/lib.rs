@@ -7,6 +7,8 @@
 mod assets;
 mod config;
 mod db;
+pub mod error;
+pub mod files;
 mod pages;
 mod routes;
 mod staff;
@@ -22,8 +24,9 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-pub use config::{Config, DEFAULT_BIND};
-pub use db::{Backend, Db};
+pub use config::{Config, DEFAULT_BIND, Limits};
+pub use db::{Backend, Db, UploadRow};
+pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use staff::{FirstAdmin, ensure_first_admin};
 
@@ -34,6 +37,10 @@ pub struct AppState {
     pub db: Db,
     /// The built app's `index.html`, split where the server puts the rendered page.
     pub template: Arc<PageTemplate>,
+    /// Uploaded files.
+    pub storage: Storage,
+    /// Upload limits.
+    pub limits: Limits,
 }
 
 /// A running server, as started by [`spawn`].
@@ -53,9 +60,10 @@ pub struct Running {
 /// When the data directory cannot be created, the database cannot be reached or migrated, or the built
 /// app is missing.
 pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstAdmin>)> {
-    tokio::fs::create_dir_all(config.files_dir())
-        .await
-        .with_context(|| format!("cannot create {}", config.files_dir().display()))?;
+    let storage = match &config.files_url {
+        Some(url) => Storage::from_url(url)?,
+        None => Storage::local(&config.files_dir())?,
+    };
     let db = Db::connect(&config.database_url()).await?;
     db.migrate().await?;
     let first_admin = ensure_first_admin(&db).await?;
@@ -63,14 +71,20 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
     let state = AppState {
         db,
         template: Arc::new(template),
+        storage,
+        limits: config.limits,
     };
     Ok((build_router(state, config), first_admin))
 }
 
 /// The routes and the layers around them.
 pub fn build_router(state: AppState, config: &Config) -> Router {
+    let api = Router::new()
+        .merge(routes::uploads::router(config.limits.max_file_bytes))
+        .layer(axum::middleware::from_fn(error::render));
     Router::new()
         .merge(routes::health::router())
+        .merge(api)
         .merge(pages::router())
         .fallback_service(assets::service(&config.dist_dir, state.clone()))
         .with_state(state)

@@ -7,7 +7,7 @@ use std::{
 };
 
 use clap::{Args, Parser, Subcommand};
-use server::{Config, DEFAULT_BIND, Db, shutdown_signal};
+use server::{Config, DEFAULT_BIND, Db, Limits, shutdown_signal};
 use tracing_subscriber::EnvFilter;
 
 /// motcua — Quảng Ngãi's online one-stop service: the API, the public pages and the phone app.
@@ -46,6 +46,17 @@ struct ServeArgs {
     /// The built app (Trunk's output, made by `cargo xtask build`).
     #[arg(long, env = "MOTCUA_DIST_DIR", default_value = "dist")]
     dist_dir: PathBuf,
+    /// Where uploaded files go: s3://<bucket> for S3-compatible storage (endpoint and keys from AWS_ENDPOINT,
+    /// AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; AWS_ALLOW_HTTP=true for plain HTTP). Default: the
+    /// files/ directory in the data directory.
+    #[arg(long, env = "MOTCUA_FILES_URL")]
+    files_url: Option<String>,
+    /// Largest uploaded file, in bytes.
+    #[arg(long, env = "MOTCUA_MAX_FILE_BYTES", default_value_t = Limits::default().max_file_bytes)]
+    max_file_bytes: u64,
+    /// Largest total of one dossier's files, in bytes.
+    #[arg(long, env = "MOTCUA_MAX_DOSSIER_BYTES", default_value_t = Limits::default().max_dossier_bytes)]
+    max_dossier_bytes: u64,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -64,10 +75,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => {
             let config = Config {
-                bind: DEFAULT_BIND.parse()?,
                 data_dir: args.data_dir,
                 database_url: args.database_url,
-                dist_dir: PathBuf::new(),
+                ..Config::default()
             };
             let db = Db::connect(&config.database_url()).await?;
             db.migrate().await?;
@@ -83,7 +93,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         bind: args.bind,
         data_dir: args.db.data_dir,
         database_url: args.db.database_url,
+        files_url: args.files_url,
         dist_dir: args.dist_dir,
+        limits: Limits {
+            max_file_bytes: args.max_file_bytes,
+            max_dossier_bytes: args.max_dossier_bytes,
+        },
     };
     let running = server::spawn(config, shutdown_signal()).await?;
     let mut out = std::io::stdout().lock();

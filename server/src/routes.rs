@@ -1,3 +1,4 @@
 //! One resource per file.
 
 pub(crate) mod health;
+pub(crate) mod uploads;

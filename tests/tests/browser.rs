@@ -35,8 +35,8 @@ async fn home_page_is_server_rendered_then_hydrated_and_interactive_in_chromium(
     let config = Config {
         bind: "127.0.0.1:0".parse().expect("address"),
         data_dir: data.path().to_path_buf(),
-        database_url: None,
         dist_dir: dist,
+        ..Config::default()
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let running = server::spawn(config, async {

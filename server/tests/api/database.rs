@@ -101,10 +101,13 @@ async fn router_on(t: &TestDb) -> axum::Router {
         data_dir: t.dir.path().join("data"),
         database_url: Some(t.url.clone()),
         dist_dir: dist,
+        ..Config::default()
     };
     let state = AppState {
         db: t.db.clone(),
         template: Arc::new(PageTemplate::parse(&html).expect("template")),
+        storage: server::Storage::local(&t.dir.path().join("files")).expect("storage"),
+        limits: server::Limits::default(),
     };
     build_router(state, &config)
 }

@@ -142,6 +142,7 @@ pub(crate) async fn test_app(test_db: &TestDb) -> (Router, Option<FirstAdmin>) {
         data_dir: test_db.dir.path().join("data"),
         database_url: Some(test_db.url.clone()),
         dist_dir: fake_dist(test_db.dir.path()),
+        ..Config::default()
     };
     server::build_app(&config).await.expect("build the app")
 }
@@ -167,4 +168,38 @@ pub(crate) fn header<'a>(res: &'a Response, name: &str) -> &'a str {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
+}
+
+pub(crate) async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Response {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    app.clone()
+        .oneshot(req.body(Body::from(body)).expect("request"))
+        .await
+        .expect("infallible")
+}
+
+pub(crate) async fn body_json(res: Response) -> serde_json::Value {
+    serde_json::from_str(&body_text(res).await).expect("JSON body")
+}
+
+/// The app with chosen limits.
+pub(crate) async fn test_app_with(test_db: &TestDb, limits: server::Limits) -> Router {
+    let config = Config {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        data_dir: test_db.dir.path().join("data"),
+        database_url: Some(test_db.url.clone()),
+        dist_dir: fake_dist(test_db.dir.path()),
+        limits,
+        ..Config::default()
+    };
+    server::build_app(&config).await.expect("build the app").0
 }

@@ -6,3 +6,4 @@ mod helpers;
 
 mod database;
 mod pages_and_assets;
+mod uploads;
