@@ -9,6 +9,7 @@ mod phone;
 mod so_dinh_danh;
 
 pub use email::{Email, EmailError};
+pub(crate) use hkd_name::MAX_CHARS as MAX_NAME_CHARS;
 pub use hkd_name::{
     ALLOWED_SYMBOLS, FORBIDDEN_PHRASES, LatinName, LatinNameError, NameKey, TenHoKinhDoanh,
     TenHoKinhDoanhError,

@@ -6,17 +6,24 @@
 //! and natively, so the phone and the server run the very same code.
 #![warn(missing_docs)]
 
+pub mod attachments;
 pub mod calendar;
 pub mod data;
 mod fields;
+pub mod forms;
 mod lang;
 mod procedure;
 pub mod text;
+pub mod validation;
 
 pub use data::{
     Commune, CommuneType, MaNganh, MaNganhError, MaXa, MaXaError, VsicLevel, search_communes,
     search_vsic,
 };
 pub use fields::*;
+pub use forms::{
+    Context, Draft, DraftId, FormVersion, MaSoHoKinhDoanh, Submission, validate, validate_draft,
+};
 pub use lang::{Lang, UnknownLang};
 pub use procedure::{Authority, LegalRef, Procedure, ProcessingTime, UnknownProcedure};
+pub use validation::{Citation, FieldError, MessageKey};
