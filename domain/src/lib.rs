@@ -9,9 +9,12 @@
 pub mod attachments;
 pub mod calendar;
 pub mod data;
+pub mod dossier_code;
+pub mod fees;
 mod fields;
 pub mod forms;
 mod lang;
+pub mod lifecycle;
 mod procedure;
 pub mod text;
 pub mod validation;
@@ -20,6 +23,8 @@ pub use data::{
     Commune, CommuneType, MaNganh, MaNganhError, MaXa, MaXaError, VsicLevel, search_communes,
     search_vsic,
 };
+pub use dossier_code::{DossierCode, DossierCodeError, DossierCodeFormat};
+pub use fees::{Channel, FeeRule, FeeSchedule};
 pub use fields::*;
 pub use forms::{
     Context, Draft, DraftId, FormVersion, MaSoHoKinhDoanh, Submission, validate, validate_draft,
