@@ -11,9 +11,10 @@ pub mod error;
 pub mod files;
 mod pages;
 mod routes;
+mod security;
 mod staff;
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::Router;
@@ -21,6 +22,7 @@ use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -88,6 +90,12 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(pages::router())
         .fallback_service(assets::service(&config.dist_dir, state.clone()))
         .with_state(state)
+        .layer(axum::middleware::from_fn(security::headers))
+        // A request that takes longer than this is cut off (a phone on 2G uploads in chunks).
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req

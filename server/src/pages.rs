@@ -29,6 +29,8 @@ pub struct PageTemplate {
     before_body: String,
     /// From `</body>` to the end.
     after_body: String,
+    /// The Content-Security-Policy for pages: Trunk's inline loader script is allowed by its hash.
+    csp: String,
 }
 
 impl PageTemplate {
@@ -65,11 +67,18 @@ impl PageTemplate {
             "the parts are out of order"
         );
         Ok(Self {
+            csp: content_security_policy(&inline_script_hashes(html)),
             before_lang: html[..lang_start].to_owned(),
             before_title: html[lang_end..title_start].to_owned(),
             before_body: html[title_end..body_start].to_owned(),
             after_body: html[body_end..].to_owned(),
         })
+    }
+
+    /// The Content-Security-Policy that lets exactly this page's scripts run.
+    #[must_use]
+    pub fn csp(&self) -> &str {
+        &self.csp
     }
 
     /// The whole document.
@@ -91,6 +100,46 @@ impl PageTemplate {
         out.push_str(&self.after_body);
         out
     }
+}
+
+/// `'sha256-…'` sources for every inline `<script>` (those without `src`).
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let after = &rest[open..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body = &after[tag_end + 1..];
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let digest = sha2::Sha256::digest(body[..close].as_bytes());
+            hashes.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &body[close..];
+    }
+    hashes
+}
+
+/// Only this origin; WebAssembly compilation allowed; inline scripts only by hash; no framing.
+fn content_security_policy(script_hashes: &[String]) -> String {
+    let mut script_src = vec!["'self'", "'wasm-unsafe-eval'"];
+    script_src.extend(script_hashes.iter().map(String::as_str));
+    format!(
+        "default-src 'self'; script-src {}; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        script_src.join(" ")
+    )
 }
 
 fn push_escaped(out: &mut String, text: &str) {
@@ -157,6 +206,11 @@ pub(crate) async fn page(State(state): State<AppState>, uri: Uri, headers: Heade
                 header::VARY,
                 HeaderValue::from_static("Cookie, Accept-Encoding"),
             ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_str(state.template.csp())
+                    .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+            ),
         ],
         html,
     )
@@ -177,6 +231,26 @@ mod tests {
             html,
             r#"<!doctype html><html lang="en"><head><title>A &amp; B</title><script type="module" src="/x.js"></script></head><body class="b"><h1>Hi</h1></body></html>"#
         );
+    }
+
+    #[test]
+    fn csp_allows_the_inline_loader_by_its_hash_and_nothing_else_inline() {
+        let html = r#"<html lang="vi"><head><title>t</title><script type="module">import init from '/a.js';</script><script src="/b.js"></script></head><body></body></html>"#;
+        let t = PageTemplate::parse(html).expect("parse");
+        // echo -n "import init from '/a.js';" | openssl dgst -sha256 -binary | base64
+        assert!(
+            t.csp()
+                .contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{}",
+            t.csp()
+        );
+        assert_eq!(
+            t.csp().matches("'sha256-").count(),
+            1,
+            "only the inline script"
+        );
+        assert!(!t.csp().contains("unsafe-inline"));
+        assert!(t.csp().contains("frame-ancestors 'none'"));
     }
 
     #[test]

@@ -131,3 +131,38 @@ async fn unhashed_files_are_revalidated_and_pages_compressed_on_the_fly() {
     );
     t.teardown().await;
 }
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_pages_a_strict_csp() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let (app, _) = test_app(&t).await;
+
+    let page = get(&app, "/", &[]).await;
+    let csp = header(&page, "content-security-policy").to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(header(&page, "x-content-type-options"), "nosniff");
+    assert_eq!(
+        header(&page, "referrer-policy"),
+        "strict-origin-when-cross-origin"
+    );
+    assert_eq!(
+        header(&page, "strict-transport-security"),
+        "",
+        "no HSTS over plain HTTP"
+    );
+
+    let api = get(&app, "/healthz", &[("x-forwarded-proto", "https")]).await;
+    assert_eq!(
+        header(&api, "content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert!(
+        header(&api, "strict-transport-security").starts_with("max-age="),
+        "HSTS behind TLS"
+    );
+    t.teardown().await;
+}
