@@ -7,10 +7,12 @@
 mod assets;
 mod config;
 mod db;
+pub mod documents;
 pub mod error;
 pub mod files;
 mod pages;
 mod routes;
+pub mod rules;
 mod security;
 mod staff;
 

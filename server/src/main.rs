@@ -25,6 +25,38 @@ enum Command {
     Serve(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate(DbArgs),
+    /// Print the due date (YYYY-MM-DD) of a dossier received at a moment, counting working days in
+    /// Vietnam (weekends, public holidays, compensatory and swapped days; 15:00 cut-off).
+    DueDate {
+        /// When the dossier was received, RFC 3339 (e.g. 2026-11-23T09:30:00+07:00).
+        #[arg(long)]
+        received: String,
+        /// The procedure's processing time in working days.
+        #[arg(long)]
+        working_days: u32,
+        /// An online dossier: decided 20 % sooner (rounded to the nearest day, at least 1).
+        #[arg(long)]
+        online: bool,
+    },
+    /// Print every public-holiday date of a year (also those on a weekend), the compensatory and swapped
+    /// days, each with its name and whether it comes from the official schedule or the computed fallback.
+    Holidays {
+        /// The year, e.g. 2026.
+        year: i32,
+        /// Language of the names: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: domain::Lang,
+    },
+    /// Validate a form saved as JSON: prints the errors as JSON; exit 0 valid, 1 invalid, 2 unreadable.
+    Validate {
+        /// thong-bao-khuyen-mai, dang-ky-ho-kinh-doanh, thay-doi-ho-kinh-doanh or cham-dut-ho-kinh-doanh.
+        procedure: String,
+        /// The form's JSON file.
+        file: PathBuf,
+        /// Language of the messages: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: domain::Lang,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +105,40 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
+        Command::DueDate {
+            received,
+            working_days,
+            online,
+        } => {
+            let date = server::rules::due_date(&received, working_days, online)?;
+            writeln!(std::io::stdout(), "{date}")?;
+            Ok(())
+        }
+        Command::Holidays { year, lang } => {
+            write!(std::io::stdout(), "{}", server::rules::holidays(year, lang))?;
+            Ok(())
+        }
+        Command::Validate {
+            procedure,
+            file,
+            lang,
+        } => {
+            let code = match server::rules::validate(&procedure, &file, lang) {
+                server::rules::Validation::Valid => {
+                    writeln!(std::io::stdout(), "[]")?;
+                    0
+                }
+                server::rules::Validation::Invalid(json) => {
+                    writeln!(std::io::stdout(), "{json}")?;
+                    1
+                }
+                server::rules::Validation::Unreadable(reason) => {
+                    writeln!(std::io::stderr(), "motcua validate: {reason}")?;
+                    2
+                }
+            };
+            std::process::exit(code)
+        }
         Command::Migrate(args) => {
             let config = Config {
                 data_dir: args.data_dir,
