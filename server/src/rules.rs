@@ -73,22 +73,20 @@ pub enum Validation {
 /// (`dang-ky-ho-kinh-doanh`) or its API name (`hkd_registration`), as of today in Vietnam.
 #[must_use]
 pub fn validate(procedure: &str, file: &Path, lang: Lang) -> Validation {
-    let procedure =
-        match procedure.parse::<Procedure>().ok().or_else(|| {
-            serde_json::from_value(serde_json::Value::String(procedure.to_owned())).ok()
-        }) {
-            Some(p) => p,
-            None => {
-                let names = Procedure::ALL
-                    .iter()
-                    .map(|p| p.slug())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                return Validation::Unreadable(format!(
-                    "unknown procedure \"{procedure}\": use one of {names}"
-                ));
-            }
-        };
+    let parsed = procedure
+        .parse::<Procedure>()
+        .ok()
+        .or_else(|| serde_json::from_value(serde_json::Value::String(procedure.to_owned())).ok());
+    let Some(procedure) = parsed else {
+        let names = Procedure::ALL
+            .iter()
+            .map(|p| p.slug())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Validation::Unreadable(format!(
+            "unknown procedure \"{procedure}\": use one of {names}"
+        ));
+    };
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => return Validation::Unreadable(format!("cannot read {}: {e}", file.display())),
