@@ -158,6 +158,53 @@ impl Submission {
     }
 }
 
+/// Who receives and decides a dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "commune")]
+pub enum Jurisdiction {
+    /// The business-registration office of a commune (the seat's commune decides, NĐ 168/2025 art. 88.2).
+    Commune(crate::MaXa),
+    /// Sở Công Thương tỉnh Quảng Ngãi.
+    ProvincialTradeDepartment,
+}
+
+impl Jurisdiction {
+    /// The agency part of dossier codes and the key staff queues are filtered by: the commune's code,
+    /// or `SCT`.
+    #[must_use]
+    pub fn agency_code(self) -> String {
+        match self {
+            Self::Commune(commune) => commune.code().to_string(),
+            Self::ProvincialTradeDepartment => "SCT".to_owned(),
+        }
+    }
+}
+
+impl Submission {
+    /// Who decides it: the commune of the seat for a registration (art. 88.2), the addressed commune
+    /// office for a change or termination, the Sở Công Thương for a promotion notice.
+    #[must_use]
+    pub fn jurisdiction(&self) -> Jurisdiction {
+        match self {
+            Self::PromotionNotice(_) => Jurisdiction::ProvincialTradeDepartment,
+            Self::HkdRegistration(f) => Jurisdiction::Commune(f.seat.address.commune),
+            Self::HkdChange(f) => Jurisdiction::Commune(f.office),
+            Self::HkdTermination(f) => Jurisdiction::Commune(f.office),
+        }
+    }
+
+    /// The attached files the form lists.
+    #[must_use]
+    pub fn attachments(&self) -> &[crate::attachments::Attachment] {
+        match self {
+            Self::PromotionNotice(f) => &f.attachments,
+            Self::HkdRegistration(f) => &f.attachments,
+            Self::HkdChange(f) => &f.attachments,
+            Self::HkdTermination(f) => &f.attachments,
+        }
+    }
+}
+
 /// Validates what was typed for a procedure, returning the strict form or every error.
 ///
 /// # Errors

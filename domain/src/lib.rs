@@ -6,6 +6,7 @@
 //! and natively, so the phone and the server run the very same code.
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod attachments;
 pub mod calendar;
 pub mod data;
@@ -27,7 +28,8 @@ pub use dossier_code::{DossierCode, DossierCodeError, DossierCodeFormat};
 pub use fees::{Channel, FeeRule, FeeSchedule};
 pub use fields::*;
 pub use forms::{
-    Context, Draft, DraftId, FormVersion, MaSoHoKinhDoanh, Submission, validate, validate_draft,
+    Context, Draft, DraftId, FormVersion, Jurisdiction, MaSoHoKinhDoanh, Submission, validate,
+    validate_draft,
 };
 pub use lang::{Lang, UnknownLang};
 pub use procedure::{Authority, LegalRef, Procedure, ProcessingTime, UnknownProcedure};
