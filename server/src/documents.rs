@@ -10,4 +10,4 @@ mod qr;
 mod receipt;
 
 pub use qr::qr_svg;
-pub use receipt::{FilingChannel, ReceiptDocument, ReceiptFee, ReceiptForm, receipt_pdf};
+pub use receipt::{FilingChannel, ReceiptDocument, ReceiptForm, receipt_pdf};

@@ -6,7 +6,8 @@
 
 use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, Timelike as _};
 use domain::{
-    DossierCode, Lang, Procedure, ProcessingTime, SoDienThoai, Vnd, calendar::VIETNAM_OFFSET, text,
+    Lang, Procedure, ProcessingTime, SoDienThoai, Vnd, api::FeeQuote, calendar::VIETNAM_OFFSET,
+    text,
 };
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +22,8 @@ const PLACE: &str = "Quảng Ngãi";
 /// Everything a receipt shows. Free texts (names, documents) are set in Unicode NFC with single spaces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptDocument {
-    /// Mã hồ sơ.
-    pub code: DossierCode,
+    /// Mã hồ sơ, as issued (any configured format).
+    pub code: String,
     /// The procedure; it chooses the form (see [`ReceiptForm::for_procedure`]).
     pub procedure: Procedure,
     /// The receiving agency, e.g. "Cơ quan đăng ký kinh doanh — UBND xã Tịnh Khê" or "Sở Công Thương
@@ -40,37 +41,15 @@ pub struct ReceiptDocument {
     /// The appointment date for the result; `None` when the procedure has no processing time (a
     /// promotion notice is only received: "Không có thời hạn giải quyết").
     pub due_date: Option<NaiveDate>,
-    /// The fee.
-    pub fee: ReceiptFee,
+    /// The fee: what this dossier pays and what it would pay at the counter (the difference is
+    /// printed as the online reduction).
+    pub fee: FeeQuote,
     /// The documents received, by name, in order.
     pub documents: Vec<String>,
     /// How the dossier was filed.
     pub channel: FilingChannel,
     /// Where the applicant looks the dossier up; drawn as a QR code and printed.
     pub lookup_url: String,
-}
-
-/// The fee (lệ phí) of a dossier, with the reduction for filing online.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReceiptFee {
-    /// The amount when filed at the counter.
-    pub standard: Vnd,
-    /// The amount charged for this dossier (the online amount when filed online).
-    pub payable: Vnd,
-}
-
-impl ReceiptFee {
-    /// No fee.
-    pub const NONE: Self = Self {
-        standard: Vnd::ZERO,
-        payable: Vnd::ZERO,
-    };
-
-    /// How much less than at the counter.
-    #[must_use]
-    pub const fn reduction(self) -> Vnd {
-        Vnd::new(self.standard.dong().saturating_sub(self.payable.dong()))
-    }
 }
 
 /// How a dossier was filed.
@@ -336,26 +315,23 @@ fn processing_time(procedure: Procedure) -> String {
 }
 
 /// "50.000 đồng (Năm mươi nghìn đồng); đã giảm 50.000 đồng so với mức 100.000 đồng khi nộp trực tiếp".
-fn fee(fee: ReceiptFee) -> String {
-    let reduced = |text: String| {
-        if fee.reduction() == Vnd::ZERO {
-            text
-        } else {
-            format!(
-                "{text}; đã giảm {} đồng so với mức {} đồng khi nộp trực tiếp",
-                fee.reduction().grouped(),
-                fee.standard.grouped()
-            )
-        }
-    };
-    if fee.payable == Vnd::ZERO {
-        reduced("Không thu".to_owned())
+fn fee(fee: FeeQuote) -> String {
+    let paid = if fee.amount == Vnd::ZERO {
+        "Không thu".to_owned()
     } else {
-        reduced(format!(
+        format!(
             "{} đồng ({})",
-            fee.payable.grouped(),
-            fee.payable.in_words(Lang::Vi)
-        ))
+            fee.amount.grouped(),
+            fee.amount.in_words(Lang::Vi)
+        )
+    };
+    match fee.counter_amount.dong().checked_sub(fee.amount.dong()) {
+        Some(reduction) if reduction > 0 => format!(
+            "{paid}; đã giảm {} đồng so với mức {} đồng khi nộp trực tiếp",
+            Vnd::new(reduction).grouped(),
+            fee.counter_amount.grouped()
+        ),
+        _ => paid,
     }
 }
 
@@ -366,11 +342,16 @@ mod tests {
 
     use super::*;
 
+    const NO_FEE: FeeQuote = FeeQuote {
+        amount: Vnd::ZERO,
+        counter_amount: Vnd::ZERO,
+    };
+
     const URL: &str = "https://motcua.quangngai.gov.vn/tra-cuu/000.00.21.H55-261123-0007";
 
     fn hkd_receipt() -> ReceiptDocument {
         ReceiptDocument {
-            code: DossierCode::parse("000.00.21.H55-261123-0007").expect("code"),
+            code: "000.00.21.H55-261123-0007".to_owned(),
             procedure: Procedure::HkdRegistration,
             agency: "Cơ quan đăng ký kinh doanh — UBND xã Tịnh Khê".to_owned(),
             applicant_name: "Nguyễn Thị Ánh Tuyết".to_owned(),
@@ -381,9 +362,9 @@ mod tests {
                 .single()
                 .expect("time"),
             due_date: NaiveDate::from_ymd_opt(2026, 11, 26),
-            fee: ReceiptFee {
-                standard: Vnd::new(100_000),
-                payable: Vnd::new(50_000),
+            fee: FeeQuote {
+                counter_amount: Vnd::new(100_000),
+                amount: Vnd::new(50_000),
             },
             documents: vec![
                 "Giấy đề nghị đăng ký hộ kinh doanh (Mẫu 1)".to_owned(),
@@ -396,14 +377,14 @@ mod tests {
 
     fn promotion_receipt() -> ReceiptDocument {
         ReceiptDocument {
-            code: DossierCode::parse("000.00.15.H55-261123-0012").expect("code"),
+            code: "000.00.15.H55-261123-0012".to_owned(),
             procedure: Procedure::PromotionNotice,
             agency: "Sở Công Thương tỉnh Quảng Ngãi".to_owned(),
             applicant_name: "Công ty TNHH Thương mại Sa Huỳnh".to_owned(),
             applicant_phone: SoDienThoai::parse("02553822222").expect("phone"),
             subject: Some("Tích điểm đổi quà mùa Tết 2027".to_owned()),
             due_date: None,
-            fee: ReceiptFee::NONE,
+            fee: NO_FEE,
             documents: vec!["Thông báo thực hiện khuyến mại (Mẫu 01)".to_owned()],
             channel: FilingChannel::Assisted,
             lookup_url: "https://motcua.quangngai.gov.vn/tra-cuu/000.00.15.H55-261123-0012"
@@ -632,7 +613,7 @@ mod tests {
         }
         let termination = ReceiptDocument {
             procedure: Procedure::HkdTermination,
-            fee: ReceiptFee::NONE,
+            fee: NO_FEE,
             ..hkd_receipt()
         };
         let (_, text) = parse(&receipt_pdf(&termination).expect("pdf"));
@@ -665,18 +646,18 @@ mod tests {
 
     #[test]
     fn fee_lines() {
-        assert_eq!(fee(ReceiptFee::NONE), "Không thu");
+        assert_eq!(fee(NO_FEE), "Không thu");
         assert_eq!(
-            fee(ReceiptFee {
-                standard: Vnd::new(100_000),
-                payable: Vnd::ZERO
+            fee(FeeQuote {
+                counter_amount: Vnd::new(100_000),
+                amount: Vnd::ZERO,
             }),
             "Không thu; đã giảm 100.000 đồng so với mức 100.000 đồng khi nộp trực tiếp"
         );
         assert_eq!(
-            fee(ReceiptFee {
-                standard: Vnd::new(100_000),
-                payable: Vnd::new(100_000)
+            fee(FeeQuote {
+                counter_amount: Vnd::new(100_000),
+                amount: Vnd::new(100_000),
             }),
             "100.000 đồng (Một trăm nghìn đồng)"
         );
