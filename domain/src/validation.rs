@@ -65,6 +65,10 @@ pub enum MessageKey {
     AttachmentRequired,
     AttachmentType,
     AttachmentTooLarge,
+    /// The form lists a file the server never received (checked by the server).
+    AttachmentNotUploaded,
+    /// The dossier's files together are too large (checked by the server).
+    DossierFilesTooLarge,
     ChangeRequired,
     NoticeNotRequired,
     RegistrationInstead,
@@ -232,6 +236,14 @@ impl MessageKey {
             Self::AttachmentTooLarge => lang.pick(
                 "Tệp lớn hơn {max_mb} MB.",
                 "The file is larger than {max_mb} MB.",
+            ),
+            Self::AttachmentNotUploaded => lang.pick(
+                "Máy chủ chưa nhận được tệp này. Hãy mở lại hồ sơ khi có mạng để ứng dụng gửi tệp, rồi nộp lại.",
+                "The server has not received this file. Open the dossier again when online so the app can send it, then submit again.",
+            ),
+            Self::DossierFilesTooLarge => lang.pick(
+                "Các tệp đính kèm cộng lại lớn hơn {max_mb} MB. Hãy chụp lại ảnh nhỏ hơn hoặc bỏ bớt tệp không bắt buộc.",
+                "The attached files together exceed {max_mb} MB. Retake smaller photos or remove files that are not required.",
             ),
             Self::ChangeRequired => lang.pick(
                 "Chọn ít nhất một nội dung đăng ký thay đổi.",

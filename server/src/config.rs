@@ -18,6 +18,9 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// Sizes the server accepts.
     pub limits: Limits,
+    /// The address citizens reach the server at (for links in receipts and QR codes); default
+    /// `http://<bind>`.
+    pub public_url: Option<String>,
 }
 
 /// Upload limits (configurable; the defaults are the issue's).
@@ -47,6 +50,7 @@ impl Default for Config {
             files_url: None,
             dist_dir: PathBuf::from("dist"),
             limits: Limits::default(),
+            public_url: None,
         }
     }
 }
@@ -58,6 +62,14 @@ impl Config {
         self.database_url.clone().unwrap_or_else(|| {
             format!("sqlite://{}", self.data_dir.join("motcua.sqlite").display())
         })
+    }
+
+    /// The public address in effect.
+    #[must_use]
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
     }
 
     /// Where uploaded files go when no object store is configured.

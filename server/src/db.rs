@@ -3,12 +3,29 @@
 
 use std::{str::FromStr, time::Duration};
 
+mod dossiers;
+
+pub use dossiers::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome};
+
 use anyhow::Context as _;
 use sqlx::{
     PgPool, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
+
+/// Runs the same code on whichever pool a [`Db`] holds. The SQL is written once with `$1`-style
+/// placeholders, which SQLite and PostgreSQL both accept; column types are chosen so that the same Rust
+/// values bind on both (text, integers, `DateTime<Utc>`, `NaiveDate`).
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
 
 /// Which SQL engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,14 +14,19 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use domain::Lang;
-use serde::Serialize;
+use domain::{
+    Lang,
+    api::{ApiError, ApiFieldError},
+};
 
 use crate::files::media::MediaError;
 
 /// What went wrong, for the client.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// The form breaks rules: every broken rule, with its field.
+    #[error("{} invalid fields", .0.len())]
+    Invalid(Vec<domain::FieldError>),
     /// Nothing here (or nothing the caller may know about).
     #[error("not found")]
     NotFound,
@@ -93,6 +98,7 @@ impl AppError {
 
     const fn status(&self) -> StatusCode {
         match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -107,6 +113,7 @@ impl AppError {
 
     const fn code(&self) -> &'static str {
         match self {
+            Self::Invalid(_) => "validation_failed",
             Self::NotFound => "not_found",
             Self::BadRequest { .. } => "bad_request",
             Self::Conflict { .. } => "conflict",
@@ -122,6 +129,14 @@ impl AppError {
 
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
+            (Self::Invalid(errors), Lang::Vi) => format!(
+                "Hồ sơ có {} chỗ cần sửa. Xem từng mục bên dưới.",
+                errors.len()
+            ),
+            (Self::Invalid(errors), Lang::En) => format!(
+                "The dossier has {} things to fix. See each field below.",
+                errors.len()
+            ),
             (Self::NotFound, _) => lang.pick("Không tìm thấy.", "Not found.").to_owned(),
             (
                 Self::BadRequest { vi, .. }
@@ -177,17 +192,6 @@ impl AppError {
     }
 }
 
-/// The JSON body of every error.
-#[derive(Debug, Serialize)]
-pub struct ApiError {
-    /// A stable machine-readable code.
-    pub code: &'static str,
-    /// A message for people, in the request's language.
-    pub message: String,
-    /// Field errors (validation); empty otherwise.
-    pub fields: Vec<serde_json::Value>,
-}
-
 #[derive(Clone)]
 struct Parked(Arc<AppError>);
 
@@ -237,10 +241,17 @@ pub(crate) async fn render(req: Request, next: Next) -> Response {
         tracing::error!(error = format!("{cause:#}"), "request failed");
     }
     let (mut parts, _) = res.into_parts();
+    let fields = match error.as_ref() {
+        AppError::Invalid(errors) => errors
+            .iter()
+            .map(|e| ApiFieldError::from_domain(e, lang))
+            .collect(),
+        _ => Vec::new(),
+    };
     let body = ApiError {
-        code: error.code(),
+        code: error.code().to_owned(),
         message: error.message(lang),
-        fields: Vec::new(),
+        fields,
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     let mut out = (parts.status, Json(body)).into_response();

@@ -29,7 +29,7 @@ use tower_http::{
 };
 
 pub use config::{Config, DEFAULT_BIND, Limits};
-pub use db::{Backend, Db, UploadRow};
+pub use db::{Backend, Db, NewAttachment, NewDossier, StoredDossier, SubmitOutcome, UploadRow};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use staff::{FirstAdmin, ensure_first_admin};
@@ -45,6 +45,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Upload limits.
     pub limits: Limits,
+    /// The address citizens reach the server at, for links in receipts and QR codes.
+    pub public_url: String,
 }
 
 /// A running server, as started by [`spawn`].
@@ -77,6 +79,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
         template: Arc::new(template),
         storage,
         limits: config.limits,
+        public_url: config.public_url(),
     };
     Ok((build_router(state, config), first_admin))
 }
@@ -85,6 +88,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
 pub fn build_router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .merge(routes::uploads::router(config.limits.max_file_bytes))
+        .merge(routes::dossiers::router())
         .layer(axum::middleware::from_fn(error::render));
     Router::new()
         .merge(routes::health::router())

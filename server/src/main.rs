@@ -89,6 +89,10 @@ struct ServeArgs {
     /// Largest total of one dossier's files, in bytes.
     #[arg(long, env = "MOTCUA_MAX_DOSSIER_BYTES", default_value_t = Limits::default().max_dossier_bytes)]
     max_dossier_bytes: u64,
+    /// The address citizens reach this server at, used in receipts and QR codes (e.g.
+    /// https://motcua.quangngai.gov.vn). Default: http://<bind>.
+    #[arg(long, env = "MOTCUA_PUBLIC_URL")]
+    public_url: Option<String>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -160,6 +164,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.db.data_dir,
         database_url: args.db.database_url,
         files_url: args.files_url,
+        public_url: args.public_url,
         dist_dir: args.dist_dir,
         limits: Limits {
             max_file_bytes: args.max_file_bytes,

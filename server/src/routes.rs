@@ -1,4 +1,5 @@
 //! One resource per file.
 
+pub(crate) mod dossiers;
 pub(crate) mod health;
 pub(crate) mod uploads;

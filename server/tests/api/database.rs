@@ -108,6 +108,7 @@ async fn router_on(t: &TestDb) -> axum::Router {
         template: Arc::new(PageTemplate::parse(&html).expect("template")),
         storage: server::Storage::local(&t.dir.path().join("files")).expect("storage"),
         limits: server::Limits::default(),
+        public_url: "http://127.0.0.1".to_owned(),
     };
     build_router(state, &config)
 }

@@ -5,5 +5,6 @@
 mod helpers;
 
 mod database;
+mod dossiers;
 mod pages_and_assets;
 mod uploads;

@@ -1,0 +1,279 @@
+//! `POST /api/v1/dossiers` — exactly-once submission; `GET /api/v1/dossiers/{code}` — the look-up.
+//!
+//! The phone sends its submission id as `Idempotency-Key`. The first request creates the dossier and
+//! answers 201 with the receipt, only after the commit; the same request again answers 200 with the very
+//! same receipt; the key with another body answers 409. The form is validated again by `domain` — the
+//! server never trusts the phone's verdict — and every file it lists must have been uploaded.
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use chrono::Utc;
+use domain::{
+    Channel, FieldError, MessageKey, SoDienThoai,
+    api::{DossierStatus, FeeQuote, Receipt, SubmitDossier, TimelineEntry},
+    calendar::{self, VIETNAM_OFFSET},
+    forms::Context,
+    validation::Errors,
+};
+use serde::Deserialize;
+use sha2::{Digest as _, Sha256};
+
+use crate::{
+    AppState,
+    db::{NewAttachment, NewDossier, SubmitOutcome},
+    error::AppError,
+};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/dossiers", post(submit))
+        .route("/api/v1/dossiers/{code}", get(lookup))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| uuid::Uuid::parse_str(v.trim()).ok())
+        .map(|id| id.hyphenated().to_string())
+        .ok_or_else(|| {
+            AppError::bad_request(
+                "Thiếu mã gửi hồ sơ (tiêu đề Idempotency-Key, một UUID do ứng dụng tạo khi bấm Nộp).",
+                "Missing submission id (the Idempotency-Key header, a UUID the app makes when Submit is pressed).",
+            )
+        })
+}
+
+fn json_response(status: StatusCode, receipt_json: String) -> Response {
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        receipt_json,
+    )
+        .into_response()
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submission_id = idempotency_key(&headers)?;
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        AppError::bad_request(
+            format!("Nội dung gửi lên không phải JSON hợp lệ: {e}."),
+            format!("The body is not valid JSON: {e}."),
+        )
+    })?;
+    // serde_json's maps are ordered by key, so the same content always hashes the same.
+    let request_hash = hex::encode(Sha256::digest(value.to_string().as_bytes()));
+    let request: SubmitDossier = serde_json::from_value(value).map_err(|e| {
+        AppError::bad_request(
+            format!("Hồ sơ thiếu phần bắt buộc hoặc sai kiểu: {e}."),
+            format!("The dossier lacks a required part or has a wrong type: {e}."),
+        )
+    })?;
+
+    let received_at = Utc::now();
+    let today = received_at.with_timezone(&VIETNAM_OFFSET).date_naive();
+    let mut errors = Errors::new();
+    let applicant_name = errors.text("applicant.name", Some(&request.applicant.name), 200, None);
+    let applicant_phone = errors.required(
+        "applicant.phone",
+        Some(&request.applicant.phone),
+        |s| SoDienThoai::try_from(s.to_owned()),
+        None,
+    );
+    let mut field_errors = errors.into_vec();
+    let submission = match domain::validate(request.procedure, &request.form, &Context::on(today)) {
+        Ok(submission) => Some(submission),
+        Err(form_errors) => {
+            field_errors.extend(form_errors.into_iter().map(|mut e| {
+                e.path = if e.path.is_empty() {
+                    "form".to_owned()
+                } else {
+                    format!("form.{}", e.path)
+                };
+                e
+            }));
+            None
+        }
+    };
+    let mut attachments = Vec::new();
+    if let Some(submission) = &submission {
+        let mut total: u64 = 0;
+        for (i, listed) in submission.attachments().iter().enumerate() {
+            let upload = state
+                .db
+                .find_upload(&listed.sha256)
+                .await
+                .map_err(anyhow::Error::from)?;
+            let Some(upload) = upload else {
+                field_errors.push(FieldError::new(
+                    format!("form.attachments[{i}].sha256"),
+                    MessageKey::AttachmentNotUploaded,
+                    None,
+                ));
+                continue;
+            };
+            total += u64::try_from(upload.size).unwrap_or_default();
+            attachments.push(NewAttachment {
+                sha256: upload.sha256,
+                kind: serde_json::to_value(listed.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                // What the server found by content, not what the phone claimed.
+                media_type: upload.media_type,
+                size: upload.size,
+                original_name: listed.file_name.clone(),
+                storage_key: upload.storage_key,
+            });
+        }
+        if total > state.limits.max_dossier_bytes {
+            field_errors.push(
+                FieldError::new("form.attachments", MessageKey::DossierFilesTooLarge, None)
+                    .with("max_mb", state.limits.max_dossier_bytes / 1_000_000),
+            );
+        }
+    }
+    let (Some(submission), Some(applicant_name), Some(applicant_phone), true) = (
+        submission,
+        applicant_name,
+        applicant_phone,
+        field_errors.is_empty(),
+    ) else {
+        return Err(AppError::Invalid(field_errors));
+    };
+
+    let procedure = request.procedure;
+    let jurisdiction = submission.jurisdiction();
+    let due_date = match procedure.processing_time() {
+        domain::ProcessingTime::ReceiptOnly => None,
+        domain::ProcessingTime::WorkingDays(n) => Some(calendar::due_date(
+            &received_at.with_timezone(&VIETNAM_OFFSET),
+            u32::from(n),
+            true,
+        )),
+    };
+    let fees = domain::FeeSchedule::default();
+    let fee = FeeQuote {
+        amount: fees.fee(procedure, Channel::Online, today),
+        counter_amount: fees.fee(procedure, Channel::Counter, today),
+    };
+    let new = NewDossier {
+        submission_id,
+        request_hash,
+        procedure: api_name(&procedure),
+        form_version: api_name(&request.form_version),
+        jurisdiction: jurisdiction.agency_code(),
+        applicant_name,
+        applicant_phone: applicant_phone.as_ref().to_owned(),
+        form_json: serde_json::to_string(&submission).map_err(anyhow::Error::from)?,
+        channel: "online",
+        received_at,
+        code_day: today,
+        due_date,
+        fee_vnd: i64::try_from(fee.amount.dong()).map_err(anyhow::Error::from)?,
+        attachments,
+    };
+    let public_url = state.public_url.trim_end_matches('/').to_owned();
+    let received_text = received_at.with_timezone(&VIETNAM_OFFSET).to_rfc3339();
+    let outcome = state
+        .db
+        .submit_dossier(&new, |code| {
+            let receipt = Receipt {
+                code: code.to_owned(),
+                procedure,
+                jurisdiction,
+                received_at: received_text.clone(),
+                due_date,
+                fee,
+                lookup_url: format!("{public_url}/tra-cuu/{code}"),
+                receipt_pdf_url: format!("{public_url}/api/v1/dossiers/{code}/receipt.pdf"),
+            };
+            serde_json::to_string(&receipt).unwrap_or_default()
+        })
+        .await
+        .map_err(anyhow::Error::from)?;
+    match outcome {
+        SubmitOutcome::Created(receipt) => {
+            tracing::info!(dossier.procedure = %procedure, "dossier submitted");
+            Ok(json_response(StatusCode::CREATED, receipt))
+        }
+        SubmitOutcome::Replayed(receipt) => Ok(json_response(StatusCode::OK, receipt)),
+        SubmitOutcome::KeyReused => Err(AppError::conflict(
+            "Mã gửi hồ sơ này đã được dùng cho một hồ sơ khác. Ứng dụng sẽ tạo mã mới khi bạn nộp lại.",
+            "This submission id was already used for another dossier. The app makes a new one when you submit again.",
+        )),
+    }
+}
+
+/// The API spelling (serde's snake_case) of a unit enum value.
+fn api_name(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize)]
+struct LookupQuery {
+    /// The phone number given with the dossier: the second factor.
+    phone: Option<String>,
+}
+
+async fn lookup(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LookupQuery>,
+) -> Result<Response, AppError> {
+    // A wrong code and a wrong phone look the same: nothing tells whether a code exists.
+    let phone = query
+        .phone
+        .and_then(|p| SoDienThoai::try_from(p).ok())
+        .ok_or(AppError::NotFound)?;
+    let code = code.trim().to_uppercase();
+    let dossier = state
+        .db
+        .find_dossier(&code)
+        .await
+        .map_err(anyhow::Error::from)?
+        .filter(|d| d.applicant_phone == phone.as_ref())
+        .ok_or(AppError::NotFound)?;
+    let receipt: Receipt =
+        serde_json::from_str(&dossier.receipt_json).map_err(anyhow::Error::from)?;
+    let parse_state = |s: &str| serde_json::from_value(serde_json::Value::String(s.to_owned()));
+    let status = DossierStatus {
+        receipt,
+        state: parse_state(&dossier.state).map_err(anyhow::Error::from)?,
+        timeline: dossier
+            .timeline
+            .into_iter()
+            .map(|(to_state, at, note)| {
+                Ok(TimelineEntry {
+                    state: parse_state(&to_state)?,
+                    at: at.with_timezone(&VIETNAM_OFFSET).to_rfc3339(),
+                    note,
+                })
+            })
+            .collect::<Result<_, serde_json::Error>>()
+            .map_err(anyhow::Error::from)?,
+    };
+    let mut res = Json(status).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}

@@ -1,0 +1,228 @@
+//! Exactly-once submission and the look-up, on both databases.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Engine, TestDb, body_json, both_backends, send, test_app_with};
+
+both_backends!(
+    the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier,
+    a_reused_key_with_another_body_is_a_conflict,
+    an_invalid_form_lists_every_bad_field_with_its_legal_basis,
+    a_listed_file_that_was_never_uploaded_is_refused,
+    look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise,
+);
+
+const PHONE: &str = "0912345678";
+
+fn termination(hkd_name: &str) -> Value {
+    json!({
+        "procedure": "hkd_termination",
+        "form_version": "tt68_mau4",
+        "form": {
+            "office": "21025",
+            "hkd_name": hkd_name,
+            "hkd_code": "051085012345",
+            "signatory": "owner",
+            "signatory_name": "Nguyễn Thị Ba",
+            "filer_phone": PHONE,
+            "commitments": {"debts_settled": true, "responsible": true}
+        },
+        "applicant": {"name": "Nguyễn Thị Ba", "phone": PHONE}
+    })
+}
+
+async fn post(app: &axum::Router, key: &str, body: &Value) -> (StatusCode, Value) {
+    let res = send(
+        app,
+        "POST",
+        "/api/v1/dossiers",
+        &[
+            ("idempotency-key", key),
+            ("content-type", "application/json"),
+        ],
+        serde_json::to_vec(body).expect("JSON"),
+    )
+    .await;
+    let status = res.status();
+    (status, body_json(res).await)
+}
+
+async fn the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let body = termination("Hộ kinh doanh Bánh mì Cô Ba");
+    // Act
+    let replies = futures::future::join_all((0..20).map(|_| post(&app, &key, &body))).await;
+    // Assert
+    let created = replies
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    let replayed = replies.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    assert_eq!((created, replayed), (1, 19), "{replies:?}");
+    let first = &replies[0].1;
+    assert!(
+        first["code"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("21025-")),
+        "{first}"
+    );
+    for (_, reply) in &replies {
+        assert_eq!(reply, first, "every reply carries the same receipt");
+    }
+    assert_eq!(
+        t.db.count_dossiers().await.expect("count"),
+        1,
+        "exactly one dossier"
+    );
+    assert!(
+        first["due_date"].is_string(),
+        "an HKD termination has a due date"
+    );
+    assert_eq!(first["fee"]["amount"], 0, "termination is free");
+    t.teardown().await;
+}
+
+async fn a_reused_key_with_another_body_is_a_conflict(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let (first, _) = post(&app, &key, &termination("Hộ kinh doanh Bánh mì Cô Ba")).await;
+    let (second, error) = post(&app, &key, &termination("Hộ kinh doanh Cơm tấm Cô Ba")).await;
+    assert_eq!(first, StatusCode::CREATED);
+    assert_eq!(second, StatusCode::CONFLICT);
+    assert_eq!(error["code"], "conflict");
+    let (other, _) = post(
+        &app,
+        &uuid::Uuid::new_v4().to_string(),
+        &termination("Hộ kinh doanh Cơm tấm Cô Ba"),
+    )
+    .await;
+    assert_eq!(other, StatusCode::CREATED, "a new key makes a new dossier");
+    assert_eq!(t.db.count_dossiers().await.expect("count"), 2);
+    t.teardown().await;
+}
+
+async fn an_invalid_form_lists_every_bad_field_with_its_legal_basis(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let mut body = termination("Công ty Bánh mì");
+    body["form"]["hkd_code"] = json!("123");
+    body["form"]["office"] = json!("");
+    body["applicant"]["phone"] = json!("12345");
+    let (status, error) = post(&app, &uuid::Uuid::new_v4().to_string(), &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error["code"], "validation_failed");
+    let fields = error["fields"].as_array().expect("fields");
+    let paths: Vec<&str> = fields.iter().filter_map(|f| f["path"].as_str()).collect();
+    for expected in [
+        "applicant.phone",
+        "form.office",
+        "form.hkd_name",
+        "form.hkd_code",
+    ] {
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
+    }
+    for field in fields {
+        assert!(
+            field["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{field}"
+        );
+    }
+    assert!(
+        fields.iter().any(|f| f["citation"]
+            .as_str()
+            .is_some_and(|c| c.contains("NĐ 168/2025"))),
+        "rules name their legal basis: {fields:?}"
+    );
+    assert_eq!(t.db.count_dossiers().await.expect("count"), 0);
+    t.teardown().await;
+}
+
+async fn a_listed_file_that_was_never_uploaded_is_refused(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let mut body = termination("Hộ kinh doanh Bánh mì Cô Ba");
+    body["form"]["signatory"] = json!("heir");
+    body["form"]["attachments"] = json!([{
+        "kind": "death_certificate_or_court_decision",
+        "media_type": "application/pdf",
+        "size_bytes": 120_000,
+        "sha256": "ab".repeat(32),
+        "file_name": "giay-chung-tu.pdf"
+    }]);
+    let (status, error) = post(&app, &uuid::Uuid::new_v4().to_string(), &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert_eq!(
+        error["fields"][0]["path"], "form.attachments[0].sha256",
+        "{error}"
+    );
+    assert_eq!(error["fields"][0]["key"], "attachment_not_uploaded");
+    t.teardown().await;
+}
+
+async fn look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let (_, receipt) = post(
+        &app,
+        &uuid::Uuid::new_v4().to_string(),
+        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
+    )
+    .await;
+    let code = receipt["code"].as_str().expect("code").to_owned();
+
+    let ok = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}?phone={PHONE}"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let status = body_json(ok).await;
+    assert_eq!(status["state"], "submitted");
+    assert_eq!(status["receipt"], receipt);
+    assert_eq!(status["timeline"][0]["state"], "submitted");
+
+    let wrong_phone = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}?phone=0987654321"),
+        &[],
+        vec![],
+    )
+    .await;
+    let wrong_code = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/21025-261123-9999?phone={PHONE}"),
+        &[],
+        vec![],
+    )
+    .await;
+    let no_phone = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(wrong_phone.status(), StatusCode::NOT_FOUND);
+    assert_eq!(wrong_code.status(), StatusCode::NOT_FOUND);
+    assert_eq!(no_phone.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        body_json(wrong_phone).await,
+        body_json(wrong_code).await,
+        "no hint that the code exists"
+    );
+    t.teardown().await;
+}
