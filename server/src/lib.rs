@@ -89,6 +89,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .merge(routes::uploads::router(config.limits.max_file_bytes))
         .merge(routes::dossiers::router())
+        .merge(routes::procedures::router())
         .layer(axum::middleware::from_fn(error::render));
     Router::new()
         .merge(routes::health::router())

@@ -2,4 +2,5 @@
 
 pub(crate) mod dossiers;
 pub(crate) mod health;
+pub(crate) mod procedures;
 pub(crate) mod uploads;

@@ -70,8 +70,14 @@ pub enum SubmitOutcome {
 pub struct StoredDossier {
     /// Row id.
     pub id: i64,
+    /// Applicant's name.
+    pub applicant_name: String,
     /// Applicant's phone, normalised.
     pub applicant_phone: String,
+    /// `online` or `assisted`.
+    pub channel: String,
+    /// (kind, original name) of each attached file.
+    pub attachments: Vec<(String, String)>,
     /// Current state (API spelling).
     pub state: String,
     /// The receipt JSON.
@@ -212,17 +218,26 @@ impl Db {
     /// # Errors
     /// When the database fails.
     pub async fn find_dossier(&self, code: &str) -> Result<Option<StoredDossier>, sqlx::Error> {
-        let row: Option<(i64, String, String, String)> = on_pool!(self, pool => {
+        let row: Option<(i64, String, String, String, String, String)> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, applicant_phone, state, receipt_json FROM dossiers WHERE code = $1",
+                "SELECT id, applicant_name, applicant_phone, channel, state, receipt_json \
+                 FROM dossiers WHERE code = $1",
             )
             .bind(code)
             .fetch_optional(pool)
             .await?
         });
-        let Some((id, applicant_phone, state, receipt_json)) = row else {
+        let Some((id, applicant_name, applicant_phone, channel, state, receipt_json)) = row else {
             return Ok(None);
         };
+        let attachments: Vec<(String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT kind, original_name FROM attachments WHERE dossier_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        });
         let timeline: Vec<(String, DateTime<Utc>, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT to_state, at, note FROM dossier_events WHERE dossier_id = $1 ORDER BY id",
@@ -233,7 +248,10 @@ impl Db {
         });
         Ok(Some(StoredDossier {
             id,
+            applicant_name,
             applicant_phone,
+            channel,
+            attachments,
             state,
             receipt_json,
             timeline,

@@ -26,7 +26,8 @@ use sha2::{Digest as _, Sha256};
 
 use crate::{
     AppState,
-    db::{NewAttachment, NewDossier, SubmitOutcome},
+    db::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
+    documents::{FilingChannel, ReceiptDocument},
     error::AppError,
 };
 
@@ -34,6 +35,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dossiers", post(submit))
         .route("/api/v1/dossiers/{code}", get(lookup))
+        .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
@@ -235,24 +237,32 @@ struct LookupQuery {
     phone: Option<String>,
 }
 
+/// The dossier of a code, when the phone given is the one on it. A wrong code and a wrong phone look
+/// the same: nothing tells whether a code exists.
+async fn find_for_applicant(
+    state: &AppState,
+    code: &str,
+    phone: Option<String>,
+) -> Result<(StoredDossier, SoDienThoai), AppError> {
+    let phone = phone
+        .and_then(|p| SoDienThoai::try_from(p).ok())
+        .ok_or(AppError::NotFound)?;
+    let dossier = state
+        .db
+        .find_dossier(&code.trim().to_uppercase())
+        .await
+        .map_err(anyhow::Error::from)?
+        .filter(|d| d.applicant_phone == phone.as_ref())
+        .ok_or(AppError::NotFound)?;
+    Ok((dossier, phone))
+}
+
 async fn lookup(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(query): Query<LookupQuery>,
 ) -> Result<Response, AppError> {
-    // A wrong code and a wrong phone look the same: nothing tells whether a code exists.
-    let phone = query
-        .phone
-        .and_then(|p| SoDienThoai::try_from(p).ok())
-        .ok_or(AppError::NotFound)?;
-    let code = code.trim().to_uppercase();
-    let dossier = state
-        .db
-        .find_dossier(&code)
-        .await
-        .map_err(anyhow::Error::from)?
-        .filter(|d| d.applicant_phone == phone.as_ref())
-        .ok_or(AppError::NotFound)?;
+    let (dossier, _) = find_for_applicant(&state, &code, query.phone).await?;
     let receipt: Receipt =
         serde_json::from_str(&dossier.receipt_json).map_err(anyhow::Error::from)?;
     let parse_state = |s: &str| serde_json::from_value(serde_json::Value::String(s.to_owned()));
@@ -276,4 +286,81 @@ async fn lookup(
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
+}
+
+/// `GET /api/v1/dossiers/{code}/receipt.pdf?phone=…`: the receipt (TT 68 Mẫu 18 or TT 03 Mẫu 01).
+async fn receipt_pdf(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LookupQuery>,
+) -> Result<Response, AppError> {
+    let (dossier, phone) = find_for_applicant(&state, &code, query.phone).await?;
+    let receipt: Receipt =
+        serde_json::from_str(&dossier.receipt_json).map_err(anyhow::Error::from)?;
+    let agency = match receipt.jurisdiction {
+        domain::Jurisdiction::Commune(commune) => {
+            format!("Cơ quan đăng ký kinh doanh — {}", commune.name())
+        }
+        domain::Jurisdiction::ProvincialTradeDepartment => {
+            domain::Authority::ProvincialTradeDepartment
+                .name(domain::Lang::Vi)
+                .to_owned()
+        }
+    };
+    let mut documents = vec![
+        domain::FormVersion::current(receipt.procedure)
+            .title()
+            .to_owned(),
+    ];
+    documents.extend(dossier.attachments.iter().map(|(kind, name)| {
+        let kind_name = serde_json::from_value::<domain::attachments::DocumentKind>(
+            serde_json::Value::String(kind.clone()),
+        )
+        .map(|k| k.name(domain::Lang::Vi).to_owned())
+        .unwrap_or_else(|_| kind.clone());
+        if name.is_empty() {
+            kind_name
+        } else {
+            format!("{kind_name} ({name})")
+        }
+    }));
+    let doc = ReceiptDocument {
+        code: receipt.code.clone(),
+        procedure: receipt.procedure,
+        agency,
+        applicant_name: dossier.applicant_name,
+        applicant_phone: phone,
+        subject: None,
+        received_at: chrono::DateTime::parse_from_rfc3339(&receipt.received_at)
+            .map_err(anyhow::Error::from)?,
+        due_date: receipt.due_date,
+        fee: receipt.fee,
+        documents,
+        channel: if dossier.channel == "assisted" {
+            FilingChannel::Assisted
+        } else {
+            FilingChannel::Online
+        },
+        lookup_url: receipt.lookup_url,
+    };
+    // Rendering is CPU work of a few milliseconds: keep it off the request threads.
+    let pdf = tokio::task::spawn_blocking(move || crate::documents::receipt_pdf(&doc))
+        .await
+        .map_err(anyhow::Error::from)??;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"giay-tiep-nhan-{code}.pdf\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("inline")),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }

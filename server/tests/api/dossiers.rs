@@ -226,3 +226,120 @@ async fn look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise(engi
     );
     t.teardown().await;
 }
+
+#[tokio::test]
+async fn procedures_list_the_four_with_fees_and_time_and_validate_answers_like_the_phone() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+
+    let res = send(&app, "GET", "/api/v1/procedures", &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let list = body_json(res).await;
+    let list = list.as_array().expect("a list");
+    assert_eq!(list.len(), 4);
+    let registration = list
+        .iter()
+        .find(|p| p["id"] == "hkd_registration")
+        .expect("registration");
+    assert_eq!(registration["name"], "Đăng ký thành lập hộ kinh doanh");
+    assert_eq!(registration["processing_working_days"], 3);
+    assert!(registration["fee_online_vnd"].as_u64() <= registration["fee_counter_vnd"].as_u64());
+    let promotion = list
+        .iter()
+        .find(|p| p["id"] == "promotion_notice")
+        .expect("promotion");
+    assert!(
+        promotion["processing_working_days"].is_null(),
+        "receipt only"
+    );
+
+    let valid = send(
+        &app,
+        "POST",
+        "/api/v1/validate/hkd_termination",
+        &[],
+        serde_json::to_vec(&termination("Hộ kinh doanh Bánh mì Cô Ba")["form"]).expect("JSON"),
+    )
+    .await;
+    assert_eq!(valid.status(), StatusCode::OK);
+    let invalid = send(
+        &app,
+        "POST",
+        "/api/v1/validate/cham-dut-ho-kinh-doanh",
+        &[("accept-language", "en")],
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = body_json(invalid).await;
+    assert!(
+        error["fields"].as_array().is_some_and(|f| f.len() >= 3),
+        "{error}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("things to fix"),
+        "{error}"
+    );
+    let unknown = send(
+        &app,
+        "POST",
+        "/api/v1/validate/khong-co",
+        &[],
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    t.teardown().await;
+}
+
+#[tokio::test]
+async fn the_receipt_pdf_is_served_to_the_applicant_only() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let (_, receipt) = post(
+        &app,
+        &uuid::Uuid::new_v4().to_string(),
+        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
+    )
+    .await;
+    let code = receipt["code"].as_str().expect("code");
+    assert!(
+        receipt["receipt_pdf_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with(&format!("/api/v1/dossiers/{code}/receipt.pdf")))
+    );
+
+    let pdf = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}/receipt.pdf?phone={PHONE}"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(
+        crate::helpers::header(&pdf, "content-type"),
+        "application/pdf"
+    );
+    let bytes = http_body_util::BodyExt::collect(pdf.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    assert!(bytes.len() > 10_000, "with its embedded font");
+
+    let other = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}/receipt.pdf?phone=0987654321"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    t.teardown().await;
+}
