@@ -10,6 +10,7 @@ mod db;
 pub mod documents;
 pub mod error;
 pub mod files;
+pub mod metrics;
 mod pages;
 mod routes;
 pub mod rules;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub limits: Limits,
     /// The address citizens reach the server at, for links in receipts and QR codes.
     pub public_url: String,
+    /// Request metrics of this process.
+    pub metrics: metrics::Metrics,
 }
 
 /// A running server, as started by [`spawn`].
@@ -80,6 +83,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
         storage,
         limits: config.limits,
         public_url: config.public_url(),
+        metrics: metrics::Metrics::default(),
     };
     Ok((build_router(state, config), first_admin))
 }
@@ -91,12 +95,15 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::dossiers::router())
         .merge(routes::procedures::router())
         .layer(axum::middleware::from_fn(error::render));
+    let metrics = state.metrics.clone();
     Router::new()
         .merge(routes::health::router())
+        .route("/metrics", axum::routing::get(metrics::endpoint))
         .merge(api)
         .merge(pages::router())
         .fallback_service(assets::service(&config.dist_dir, state.clone()))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::record))
         .layer(axum::middleware::from_fn(security::headers))
         // A request that takes longer than this is cut off (a phone on 2G uploads in chunks).
         .layer(TimeoutLayer::with_status_code(

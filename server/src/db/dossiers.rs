@@ -268,3 +268,20 @@ impl Db {
         })
     }
 }
+
+impl Db {
+    /// (procedure, state, count) of every dossier, for `/metrics`.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn dossiers_by_state(&self) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+        on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT procedure, state, COUNT(*) FROM dossiers GROUP BY procedure, state \
+                 ORDER BY procedure, state",
+            )
+            .fetch_all(pool)
+            .await
+        })
+    }
+}

@@ -109,6 +109,7 @@ async fn router_on(t: &TestDb) -> axum::Router {
         storage: server::Storage::local(&t.dir.path().join("files")).expect("storage"),
         limits: server::Limits::default(),
         public_url: "http://127.0.0.1".to_owned(),
+        metrics: server::metrics::Metrics::default(),
     };
     build_router(state, &config)
 }

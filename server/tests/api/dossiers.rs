@@ -343,3 +343,47 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
     t.teardown().await;
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_dossiers_by_state() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let (_, receipt) = post(
+        &app,
+        &uuid::Uuid::new_v4().to_string(),
+        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
+    )
+    .await;
+    let code = receipt["code"].as_str().expect("code");
+    let _ = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}?phone={PHONE}"),
+        &[],
+        vec![],
+    )
+    .await;
+
+    let res = send(&app, "GET", "/metrics", &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = crate::helpers::body_text(res).await;
+    assert!(
+        text.contains(r#"motcua_dossiers{procedure="hkd_termination",state="submitted"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"motcua_http_requests_total{method="POST",route="/api/v1/dossiers",status="201"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="/api/v1/dossiers/{code}""#),
+        "routes, not raw paths: {text}"
+    );
+    assert!(
+        !text.contains(code),
+        "no dossier code leaks into the metrics"
+    );
+    t.teardown().await;
+}
