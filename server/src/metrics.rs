@@ -28,11 +28,14 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// (method, route pattern, status).
+type Key = (String, String, u16);
+
 /// The process's request metrics.
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {
     /// (method, route, status) → series.
-    series: Arc<Mutex<BTreeMap<(String, String, u16), Series>>>,
+    series: Arc<Mutex<BTreeMap<Key, Series>>>,
 }
 
 impl Metrics {
