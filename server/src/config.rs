@@ -30,6 +30,10 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Largest total of a dossier's files, in bytes (default 50 MB).
     pub max_dossier_bytes: u64,
+    /// Dossier look-ups (and name checks) a minute from one address (default 30).
+    pub lookups_per_minute: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded: bool,
 }
 
 impl Default for Limits {
@@ -37,6 +41,8 @@ impl Default for Limits {
         Self {
             max_file_bytes: 10_000_000,
             max_dossier_bytes: 50_000_000,
+            lookups_per_minute: 30,
+            trust_forwarded: false,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod metrics;
 mod pages;
+pub mod rate_limit;
 mod routes;
 pub mod rules;
 mod security;
@@ -92,7 +93,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
 pub fn build_router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .merge(routes::uploads::router(config.limits.max_file_bytes))
-        .merge(routes::dossiers::router())
+        .merge(routes::dossiers::router(&config.limits))
         .merge(routes::procedures::router())
         .layer(axum::middleware::from_fn(error::render));
     let metrics = state.metrics.clone();
@@ -138,10 +139,13 @@ pub async fn spawn(
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("server stopped with an error")
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("server stopped with an error")
     });
     Ok(Running {
         addr,

@@ -89,6 +89,12 @@ struct ServeArgs {
     /// Largest total of one dossier's files, in bytes.
     #[arg(long, env = "MOTCUA_MAX_DOSSIER_BYTES", default_value_t = Limits::default().max_dossier_bytes)]
     max_dossier_bytes: u64,
+    /// Dossier look-ups a minute from one client address; more are answered 429.
+    #[arg(long, env = "MOTCUA_LOOKUPS_PER_MINUTE", default_value_t = Limits::default().lookups_per_minute)]
+    lookups_per_minute: u32,
+    /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
+    #[arg(long, env = "MOTCUA_TRUST_FORWARDED")]
+    trust_forwarded: bool,
     /// The address citizens reach this server at, used in receipts and QR codes (e.g.
     /// https://motcua.quangngai.gov.vn). Default: http://<bind>.
     #[arg(long, env = "MOTCUA_PUBLIC_URL")]
@@ -169,6 +175,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         limits: Limits {
             max_file_bytes: args.max_file_bytes,
             max_dossier_bytes: args.max_dossier_bytes,
+            lookups_per_minute: args.lookups_per_minute,
+            trust_forwarded: args.trust_forwarded,
         },
     };
     let running = server::spawn(config, shutdown_signal()).await?;

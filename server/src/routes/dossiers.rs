@@ -29,13 +29,21 @@ use crate::{
     db::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
     documents::{FilingChannel, ReceiptDocument},
     error::AppError,
+    rate_limit::{self, RateLimiter},
 };
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/dossiers", post(submit))
+pub(crate) fn router(limits: &crate::Limits) -> Router<AppState> {
+    let limiter = RateLimiter::new(limits.lookups_per_minute, limits.trust_forwarded);
+    let lookups = Router::new()
         .route("/api/v1/dossiers/{code}", get(lookup))
         .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::limit,
+        ));
+    Router::new()
+        .route("/api/v1/dossiers", post(submit))
+        .merge(lookups)
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {

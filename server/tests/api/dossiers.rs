@@ -387,3 +387,55 @@ async fn metrics_count_requests_by_route_and_dossiers_by_state() {
     );
     t.teardown().await;
 }
+
+#[tokio::test]
+async fn look_ups_over_the_limit_are_answered_429_with_retry_after() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = test_app_with(
+        &t,
+        server::Limits {
+            lookups_per_minute: 3,
+            ..server::Limits::default()
+        },
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let res = send(
+            &app,
+            "GET",
+            &format!("/api/v1/dossiers/21025-261123-0001?phone={PHONE}"),
+            &[],
+            vec![],
+        )
+        .await;
+        statuses.push((
+            res.status(),
+            crate::helpers::header(&res, "retry-after").to_owned(),
+        ));
+    }
+    assert_eq!(
+        statuses[..3].iter().map(|s| s.0).collect::<Vec<_>>(),
+        [StatusCode::NOT_FOUND; 3]
+    );
+    assert_eq!(statuses[3].0, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        statuses[3]
+            .1
+            .parse::<u64>()
+            .is_ok_and(|s| (1..=60).contains(&s)),
+        "{statuses:?}"
+    );
+    let submit = post(
+        &app,
+        &uuid::Uuid::new_v4().to_string(),
+        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
+    )
+    .await;
+    assert_eq!(
+        submit.0,
+        StatusCode::CREATED,
+        "submissions are not limited with look-ups"
+    );
+    t.teardown().await;
+}
