@@ -5,7 +5,7 @@ use std::{str::FromStr, time::Duration};
 
 mod dossiers;
 
-pub use dossiers::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome};
+pub use dossiers::{HkdRecord, NewAttachment, NewDossier, StoredDossier, SubmitOutcome};
 
 use anyhow::Context as _;
 use sqlx::{

@@ -31,7 +31,9 @@ use tower_http::{
 };
 
 pub use config::{Config, DEFAULT_BIND, Limits};
-pub use db::{Backend, Db, NewAttachment, NewDossier, StoredDossier, SubmitOutcome, UploadRow};
+pub use db::{
+    Backend, Db, HkdRecord, NewAttachment, NewDossier, StoredDossier, SubmitOutcome, UploadRow,
+};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use staff::{FirstAdmin, ensure_first_admin};
@@ -94,6 +96,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .merge(routes::uploads::router(config.limits.max_file_bytes))
         .merge(routes::dossiers::router(&config.limits))
+        .merge(routes::hkd::router(&config.limits))
         .merge(routes::procedures::router())
         .layer(axum::middleware::from_fn(error::render));
     let metrics = state.metrics.clone();

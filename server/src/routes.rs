@@ -2,5 +2,6 @@
 
 pub(crate) mod dossiers;
 pub(crate) mod health;
+pub(crate) mod hkd;
 pub(crate) mod procedures;
 pub(crate) mod uploads;

@@ -285,3 +285,95 @@ impl Db {
         })
     }
 }
+
+/// A household business in the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HkdRecord {
+    /// Mã số hộ kinh doanh.
+    pub code: String,
+    /// Commune code of the seat.
+    pub commune: String,
+    /// The Vietnamese name as registered.
+    pub name: String,
+    /// The uniqueness key of the name (NĐ 168/2025 art. 86.6).
+    pub name_key: String,
+    /// `active`, `suspended`, `terminating`, `terminated`, …
+    pub status: String,
+    /// The registered data (GCN content) as JSON.
+    pub data_json: String,
+}
+
+impl Db {
+    /// Whether a business not terminated in the commune already has this name key.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn hkd_name_taken(&self, commune: &str, name_key: &str) -> Result<bool, sqlx::Error> {
+        let count: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM hkd_registry \
+                 WHERE commune = $1 AND name_key = $2 AND status <> 'terminated'",
+            )
+            .bind(commune)
+            .bind(name_key)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(count > 0)
+    }
+
+    /// The business with this code.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn find_hkd(&self, code: &str) -> Result<Option<HkdRecord>, sqlx::Error> {
+        let row: Option<(String, String, String, String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT code, commune, name, name_key, status, data_json FROM hkd_registry WHERE code = $1",
+            )
+            .bind(code)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(
+            |(code, commune, name, name_key, status, data_json)| HkdRecord {
+                code,
+                commune,
+                name,
+                name_key,
+                status,
+                data_json,
+            },
+        ))
+    }
+
+    /// Adds a business to the registry (on approval of a registration). Fails on a name taken in the
+    /// commune (the partial unique index `hkd_registry_name_key`) or a code that exists.
+    ///
+    /// # Errors
+    /// When the database fails or a constraint is violated.
+    pub async fn insert_hkd(
+        &self,
+        record: &HkdRecord,
+        dossier_id: Option<i64>,
+    ) -> Result<(), sqlx::Error> {
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO hkd_registry (code, commune, name, name_key, status, dossier_id, data_json, \
+                 registered_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(&record.code)
+            .bind(&record.commune)
+            .bind(&record.name)
+            .bind(&record.name_key)
+            .bind(&record.status)
+            .bind(dossier_id)
+            .bind(&record.data_json)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(drop)
+        })
+    }
+}

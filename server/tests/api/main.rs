@@ -6,5 +6,6 @@ mod helpers;
 
 mod database;
 mod dossiers;
+mod hkd;
 mod pages_and_assets;
 mod uploads;
