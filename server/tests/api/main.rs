@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod crash;
 mod database;
 mod dossiers;
 mod hkd;
