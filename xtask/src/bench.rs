@@ -1,4 +1,6 @@
-//! `cargo xtask bench size`: what a phone downloads.
+//! `cargo xtask bench size`: what a phone downloads; `cargo xtask bench server`: see [`server`].
+
+pub(crate) mod server;
 
 use std::{
     collections::BTreeSet,

@@ -22,6 +22,9 @@ Commands:
   build                        build the WASM app in release mode into dist/ (with .br/.gz copies)
   tools                        install the pinned tools that are missing and print where they are
   bench size                   raw / gzip / brotli bytes of every file of dist/ and the first visit of /
+  bench server                 the release server under wrk on loopback (SQLite, fsync on): durable
+                               submissions/s and look-ups/s with p50/p99, peak RSS, and the machine's
+                               ceilings (empty axum handler, bare durable SQLite inserts) as ratios (~4 min)
 
 Environment:
   MOTCUA_TOOLS_DIR             tools cache (default ~/.cache/motcua/tools)
@@ -37,7 +40,8 @@ fn main() -> ExitCode {
         Some("tools") => tools::Tools::ensure().map(|t| t.describe()),
         Some("bench") => match args.get(1).map(String::as_str) {
             Some("size") => bench::size(),
-            _ => Err(anyhow::anyhow!("usage: cargo xtask bench size")),
+            Some("server") => bench::server::server(),
+            _ => Err(anyhow::anyhow!("usage: cargo xtask bench size | server")),
         },
         Some("help" | "--help" | "-h") | None => {
             util::say(USAGE);

@@ -249,3 +249,21 @@ pub(crate) fn ensure_browser_test_packages() -> anyhow::Result<PathBuf> {
     }
     Ok(dir)
 }
+
+/// Installs Debian's `wrk` (the HTTP load generator of `cargo xtask bench server`) with apt-get when
+/// missing.
+pub(crate) fn ensure_wrk() -> anyhow::Result<PathBuf> {
+    let wrk = PathBuf::from("/usr/bin/wrk");
+    if wrk.is_file() {
+        return Ok(wrk);
+    }
+    step("installing Debian's wrk for the server benchmark");
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y", "--no-install-recommends", "wrk"]))?;
+    if !wrk.is_file() {
+        bail!("apt-get finished but {} is missing", wrk.display());
+    }
+    Ok(wrk)
+}
