@@ -9,6 +9,7 @@ use crate::{FieldError, FormVersion, Lang, Procedure, Vnd, forms::Jurisdiction, 
 
 /// `POST /api/v1/dossiers` (header `Idempotency-Key`: the phone's submission id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitDossier {
     /// Which procedure.
     pub procedure: Procedure,
@@ -22,6 +23,7 @@ pub struct SubmitDossier {
 
 /// The person filing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Applicant {
     /// Full name.
     pub name: String,
@@ -31,6 +33,7 @@ pub struct Applicant {
 
 /// The fee of a dossier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeeQuote {
     /// What this dossier pays (online).
     pub amount: Vnd,
@@ -40,6 +43,7 @@ pub struct FeeQuote {
 
 /// What the applicant gets when a dossier is accepted: the same on a replay of the same submission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// The dossier code (mã hồ sơ).
     pub code: String,
@@ -61,6 +65,7 @@ pub struct Receipt {
 
 /// One step of a dossier's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// The state the dossier entered.
     pub state: State,
@@ -73,6 +78,7 @@ pub struct TimelineEntry {
 
 /// `GET /api/v1/dossiers/{code}`: where a dossier stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DossierStatus {
     /// The receipt.
     pub receipt: Receipt,
@@ -84,6 +90,7 @@ pub struct DossierStatus {
 
 /// One field error on the wire: the domain's error with its message in the request's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiFieldError {
     /// The field's path in the form, e.g. `owner.so_dinh_danh`.
     pub path: String,
@@ -114,6 +121,7 @@ impl ApiFieldError {
 
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// A stable machine-readable code (`validation_failed`, `not_found`, `conflict`, …).
     pub code: String,

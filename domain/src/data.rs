@@ -43,6 +43,23 @@ pub struct Commune {
     pub kind: CommuneType,
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for MaXa {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9]{5}$"))
+            .description(Some(
+                "GSO code of one of the 96 commune-level units of Quảng Ngãi",
+            ))
+            .examples([serde_json::json!("21025")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for MaXa {}
+
 /// The code of one of the 96 commune-level units of Quảng Ngãi (GSO 5-digit numbering).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -21,6 +21,7 @@ use crate::{MaSoThue, Procedure, calendar::Calendar, validation::FieldError};
 
 /// The version of an official form a draft was filled against (ARCHITECTURE §3.6: law is data with dates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FormVersion {
     /// Mẫu số 01, Phụ lục NĐ 81/2018/NĐ-CP (as applied since NĐ 128/2024, 01/12/2024).
@@ -160,6 +161,7 @@ impl Submission {
 
 /// Who receives and decides a dossier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "commune")]
 pub enum Jurisdiction {
     /// The business-registration office of a commune (the seat's commune decides, NĐ 168/2025 art. 88.2).

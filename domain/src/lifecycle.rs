@@ -12,6 +12,7 @@ use crate::Procedure;
 
 /// Where a dossier stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Sent by the applicant, not yet looked at.

@@ -9,6 +9,7 @@ use crate::Lang;
 
 /// One of the four procedures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Procedure {
     /// Thông báo hoạt động khuyến mại (NĐ 81/2018 as amended; Sở Công Thương).

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod files;
 pub mod metrics;
+pub mod openapi;
 mod pages;
 pub mod rate_limit;
 mod routes;
@@ -97,6 +98,10 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::uploads::router(config.limits.max_file_bytes))
         .merge(routes::dossiers::router(&config.limits))
         .merge(routes::hkd::router(&config.limits))
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(openapi::endpoint),
+        )
         .merge(routes::procedures::router())
         .layer(axum::middleware::from_fn(error::render));
     let metrics = state.metrics.clone();

@@ -24,6 +24,8 @@ use domain::{
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 
+use domain::api::ApiError;
+
 use crate::{
     AppState,
     db::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
@@ -75,7 +77,21 @@ fn json_response(status: StatusCode, receipt_json: String) -> Response {
         .into_response()
 }
 
-async fn submit(
+#[utoipa::path(
+    post,
+    path = "/api/v1/dossiers",
+    tag = "dossiers",
+    params(("Idempotency-Key" = String, Header, description = "The phone's submission id (a UUID made when Submit is pressed)")),
+    request_body = SubmitDossier,
+    responses(
+        (status = 201, description = "Created; the receipt, sent only after the commit", body = Receipt),
+        (status = 200, description = "The same submission again: the same receipt", body = Receipt),
+        (status = 400, description = "No or malformed Idempotency-Key, or a body that is not a dossier", body = ApiError),
+        (status = 409, description = "The key was used with another body", body = ApiError),
+        (status = 422, description = "Every broken rule, each with its field and legal basis", body = ApiError),
+    )
+)]
+pub(crate) async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
@@ -240,7 +256,7 @@ fn api_name(value: &impl serde::Serialize) -> String {
 }
 
 #[derive(Debug, Deserialize)]
-struct LookupQuery {
+pub(crate) struct LookupQuery {
     /// The phone number given with the dossier: the second factor.
     phone: Option<String>,
 }
@@ -265,7 +281,21 @@ async fn find_for_applicant(
     Ok((dossier, phone))
 }
 
-async fn lookup(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{code}",
+    tag = "dossiers",
+    params(
+        ("code" = String, Path, description = "The dossier code"),
+        ("phone" = String, Query, description = "The phone number given with the dossier (second factor)"),
+    ),
+    responses(
+        (status = 200, description = "Where the dossier stands", body = DossierStatus),
+        (status = 404, description = "No such dossier for that phone (an unknown code looks the same)", body = ApiError),
+        (status = 429, description = "Too many look-ups from this address", body = ApiError),
+    )
+)]
+pub(crate) async fn lookup(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(query): Query<LookupQuery>,
@@ -297,7 +327,21 @@ async fn lookup(
 }
 
 /// `GET /api/v1/dossiers/{code}/receipt.pdf?phone=…`: the receipt (TT 68 Mẫu 18 or TT 03 Mẫu 01).
-async fn receipt_pdf(
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{code}/receipt.pdf",
+    tag = "dossiers",
+    params(
+        ("code" = String, Path, description = "The dossier code"),
+        ("phone" = String, Query, description = "The phone number given with the dossier"),
+    ),
+    responses(
+        (status = 200, description = "The receipt (TT 68/2025 Mẫu 18 or TT 03/2025 Mẫu 01) with its QR code", content_type = "application/pdf"),
+        (status = 404, description = "No such dossier for that phone", body = ApiError),
+        (status = 429, description = "Too many look-ups from this address", body = ApiError),
+    )
+)]
+pub(crate) async fn receipt_pdf(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(query): Query<LookupQuery>,

@@ -12,6 +12,8 @@ use axum::{
 use domain::{MaXa, TenHoKinhDoanh, validation::Errors};
 use serde::{Deserialize, Serialize};
 
+use domain::api::ApiError;
+
 use crate::{
     AppState,
     error::AppError,
@@ -30,13 +32,13 @@ pub(crate) fn router(limits: &crate::Limits) -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize)]
-struct NameQuery {
+pub(crate) struct NameQuery {
     commune: Option<String>,
     name: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct NameCheck {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct NameCheck {
     /// The name as it would be registered.
     name: String,
     /// Commune code.
@@ -49,7 +51,21 @@ struct NameCheck {
     citation: &'static str,
 }
 
-async fn check_name(
+#[utoipa::path(
+    get,
+    path = "/api/v1/hkd/names/check",
+    tag = "household businesses",
+    params(
+        ("commune" = String, Query, description = "Commune code"),
+        ("name" = String, Query, description = "The Vietnamese name, \"Hộ kinh doanh …\""),
+    ),
+    responses(
+        (status = 200, description = "Whether the name is free in the commune", body = NameCheck),
+        (status = 422, description = "The commune or the name is invalid", body = ApiError),
+        (status = 429, description = "Too many checks from this address", body = ApiError),
+    )
+)]
+pub(crate) async fn check_name(
     State(state): State<AppState>,
     Query(query): Query<NameQuery>,
 ) -> Result<Response, AppError> {
@@ -84,15 +100,26 @@ async fn check_name(
     .into_response())
 }
 
-#[derive(Debug, Serialize)]
-struct PublicHkd {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PublicHkd {
     code: String,
     name: String,
     commune: String,
     status: String,
 }
 
-async fn find(
+#[utoipa::path(
+    get,
+    path = "/api/v1/hkd/{code}",
+    tag = "household businesses",
+    params(("code" = String, Path, description = "Mã số hộ kinh doanh")),
+    responses(
+        (status = 200, description = "The public part of the registration", body = PublicHkd),
+        (status = 404, description = "No such household business", body = ApiError),
+        (status = 429, description = "Too many look-ups from this address", body = ApiError),
+    )
+)]
+pub(crate) async fn find(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {

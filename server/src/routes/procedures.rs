@@ -16,6 +16,8 @@ use domain::{
 };
 use serde::Serialize;
 
+use domain::api::ApiError;
+
 use crate::{
     AppState,
     error::{AppError, request_lang},
@@ -27,8 +29,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/validate/{procedure}", post(validate))
 }
 
-#[derive(Debug, Serialize)]
-struct ProcedureInfo {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ProcedureInfo {
     /// API name (`hkd_registration`).
     id: Procedure,
     /// URL segment of its page.
@@ -45,13 +47,19 @@ struct ProcedureInfo {
     legal_basis: Vec<LegalBasis>,
 }
 
-#[derive(Debug, Serialize)]
-struct LegalBasis {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct LegalBasis {
     citation: &'static str,
     title: &'static str,
 }
 
-async fn list(headers: HeaderMap) -> Json<Vec<ProcedureInfo>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/procedures",
+    tag = "procedures",
+    responses((status = 200, description = "The four procedures", body = Vec<ProcedureInfo>))
+)]
+pub(crate) async fn list(headers: HeaderMap) -> Json<Vec<ProcedureInfo>> {
     let lang = request_lang(&headers);
     let today = Utc::now().with_timezone(&VIETNAM_OFFSET).date_naive();
     let fees = FeeSchedule::default();
@@ -85,7 +93,22 @@ async fn list(headers: HeaderMap) -> Json<Vec<ProcedureInfo>> {
     )
 }
 
-async fn validate(Path(procedure): Path<String>, body: Bytes) -> Result<Response, AppError> {
+#[utoipa::path(
+    post,
+    path = "/api/v1/validate/{procedure}",
+    tag = "procedures",
+    params(("procedure" = String, Path, description = "hkd_registration, hkd_change, hkd_termination, promotion_notice (or the page slug)")),
+    request_body(content = Object, description = "The form, as the phone saves it"),
+    responses(
+        (status = 200, description = "Every rule holds"),
+        (status = 422, description = "Every broken rule", body = ApiError),
+        (status = 404, description = "No such procedure", body = ApiError),
+    )
+)]
+pub(crate) async fn validate(
+    Path(procedure): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let procedure = procedure
         .parse::<Procedure>()
         .ok()

@@ -18,6 +18,8 @@ use axum::{
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
+use domain::api::ApiError;
+
 use crate::{AppState, db::UploadRow, error::AppError, files::media};
 
 /// Header telling the client how many bytes from the start the server holds.
@@ -36,8 +38,8 @@ pub(crate) fn router(max_file_bytes: u64) -> Router<AppState> {
 }
 
 /// The state of an upload.
-#[derive(Debug, Serialize)]
-struct UploadStatus {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct UploadStatus {
     sha256: String,
     /// Bytes the server holds, counted from the start.
     received: u64,
@@ -136,7 +138,17 @@ fn complete(row: &UploadRow) -> UploadStatus {
     }
 }
 
-async fn upload_status(
+#[utoipa::path(
+    get,
+    path = "/api/v1/uploads/{sha256}",
+    tag = "uploads",
+    params(("sha256" = String, Path, description = "SHA-256 of the whole file")),
+    responses(
+        (status = 200, description = "How much the server holds (also in Upload-Offset)", body = UploadStatus),
+        (status = 404, description = "Nothing of this file", body = ApiError),
+    )
+)]
+pub(crate) async fn upload_status(
     State(state): State<AppState>,
     Path(sha): Path<String>,
 ) -> Result<Response, AppError> {
@@ -165,7 +177,26 @@ async fn upload_status(
     ))
 }
 
-async fn put_upload(
+#[utoipa::path(
+    put,
+    path = "/api/v1/uploads/{sha256}",
+    tag = "uploads",
+    params(
+        ("sha256" = String, Path, description = "SHA-256 of the whole file, lower-case hex"),
+        ("Content-Range" = Option<String>, Header, description = "bytes S-E/T for a chunk; absent for a whole file"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file or the chunk"),
+    responses(
+        (status = 201, description = "Complete: stored (image metadata removed)", body = UploadStatus),
+        (status = 200, description = "Already complete: nothing done", body = UploadStatus),
+        (status = 202, description = "Chunk kept; Upload-Offset says how many bytes from the start the server holds", body = UploadStatus),
+        (status = 409, description = "A chunk beyond the held bytes, or another total size", body = ApiError),
+        (status = 413, description = "Larger than the limit", body = ApiError),
+        (status = 415, description = "Not a PDF, JPEG or PNG by content", body = ApiError),
+        (status = 422, description = "Does not match its SHA-256, damaged, or too many pixels", body = ApiError),
+    )
+)]
+pub(crate) async fn put_upload(
     State(state): State<AppState>,
     Path(sha): Path<String>,
     headers: HeaderMap,

@@ -439,3 +439,51 @@ async fn look_ups_over_the_limit_are_answered_429_with_retry_after() {
     );
     t.teardown().await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let res = send(&app, "GET", "/api/v1/openapi.json", &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc = body_json(res).await;
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{doc}"
+    );
+    let mut described: Vec<String> = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("operations").keys() {
+            described.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    described.sort();
+    // Every route of /api/v1 the router serves (the document itself aside). A new route must be added
+    // here and to server/src/openapi.rs.
+    let mut served = vec![
+        "GET /api/v1/procedures",
+        "POST /api/v1/validate/{procedure}",
+        "PUT /api/v1/uploads/{sha256}",
+        "GET /api/v1/uploads/{sha256}",
+        "POST /api/v1/dossiers",
+        "GET /api/v1/dossiers/{code}",
+        "GET /api/v1/dossiers/{code}/receipt.pdf",
+        "GET /api/v1/hkd/names/check",
+        "GET /api/v1/hkd/{code}",
+    ];
+    served.sort_unstable();
+    assert_eq!(described, served);
+    for schema in [
+        "SubmitDossier",
+        "Receipt",
+        "DossierStatus",
+        "ApiError",
+        "ApiFieldError",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} is described"
+        );
+    }
+    t.teardown().await;
+}

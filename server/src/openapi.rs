@@ -1,0 +1,41 @@
+//! The OpenAPI document of `/api/v1`, generated from the handlers' annotations and the wire types
+//! (`domain::api`), served at `/api/v1/openapi.json`.
+
+use axum::{Json, response::IntoResponse};
+use utoipa::OpenApi;
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua API",
+        version = "1",
+        description = "Quảng Ngãi's online one-stop service: the four procedures, uploads, exactly-once dossier \
+                       submission, look-up and the household-business registry. Errors share one envelope \
+                       (ApiError); messages follow the `lang` cookie or Accept-Language (vi, en)."
+    ),
+    paths(
+        routes::procedures::list,
+        routes::procedures::validate,
+        routes::uploads::put_upload,
+        routes::uploads::upload_status,
+        routes::dossiers::submit,
+        routes::dossiers::lookup,
+        routes::dossiers::receipt_pdf,
+        routes::hkd::check_name,
+        routes::hkd::find,
+    )
+)]
+struct ApiDoc;
+
+/// The document.
+#[must_use]
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// `GET /api/v1/openapi.json`.
+pub(crate) async fn endpoint() -> impl IntoResponse {
+    Json(document())
+}
