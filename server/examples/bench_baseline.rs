@@ -10,7 +10,7 @@
 //!   server uses, and prints its URL on stdout: the HTTP ceiling for look-ups.
 //! - `sqlite-inserts` commits one small row per transaction into a fresh SQLite file, with the
 //!   server's durability (WAL, `synchronous=FULL`, through sqlx), for a number of seconds, and prints
-//!   `inserts_per_second=…`: the ceiling for durable submissions, since SQLite has one writer at a time.
+//!   `inserts_per_second=… p50_ms=… p99_ms=…` (per transaction): the ceiling for durable submissions, since SQLite has one writer at a time.
 
 use std::{io::Write as _, net::SocketAddr, path::PathBuf, str::FromStr as _, time::Duration};
 
@@ -93,23 +93,34 @@ async fn sqlite_inserts(dir: PathBuf, duration: Duration) -> anyhow::Result<()> 
     // About the size of a dossier's form and receipt.
     let payload = "x".repeat(1024);
     let started = Instant::now();
-    let mut inserts: u64 = 0;
+    let mut commits_us: Vec<u64> = Vec::new();
     while started.elapsed() < duration {
+        let begun = Instant::now();
         let mut tx = pool.begin().await?;
         sqlx::query("INSERT INTO rows (key, payload) VALUES ($1, $2)")
-            .bind(format!("key-{inserts}"))
+            .bind(format!("key-{}", commits_us.len()))
             .bind(&payload)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        inserts += 1;
+        commits_us.push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
     }
     let seconds = started.elapsed().as_secs_f64();
     pool.close().await;
+    let inserts = commits_us.len();
+    commits_us.sort_unstable();
+    let percentile_ms = |p: usize| {
+        commits_us
+            .get((inserts * p / 100).min(inserts.saturating_sub(1)))
+            .map_or(0.0, |&us| us as f64 / 1000.0)
+    };
     writeln!(
         std::io::stdout(),
-        "{inserts} durable inserts in {seconds:.1} s\ninserts_per_second={:.1}",
-        inserts as f64 / seconds
+        "{inserts} durable inserts in {seconds:.1} s\n\
+         inserts_per_second={:.1} p50_ms={:.3} p99_ms={:.3}",
+        inserts as f64 / seconds,
+        percentile_ms(50),
+        percentile_ms(99),
     )?;
     Ok(())
 }
