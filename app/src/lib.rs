@@ -6,6 +6,7 @@
 //! rules come from `domain`, the data from the server's JSON API.
 
 pub mod i18n;
+pub mod page_data;
 pub mod pages;
 mod routes;
 
@@ -16,17 +17,20 @@ use leptos_router::{
 };
 
 pub use i18n::{LANG_COOKIE, RequestLang, lang_from_cookie_header};
+pub use page_data::{Lookup, LookupOutcome, PAGE_DATA_ID, PageData};
 pub use routes::AppRoute;
 
 use crate::{
     i18n::{LangSwitch, provide_locale, use_lang},
-    pages::{Home, NotFound, ProcedurePage},
+    pages::{Home, LookupPage, NotFound, ProcedurePage},
 };
 
 /// The whole application: the page frame and the router.
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale();
+    #[cfg(feature = "hydrate")]
+    page_data::provide_from_document();
     let lang = use_lang();
     view! {
         <Router>
@@ -50,6 +54,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
+                    <Route path=path!("/tra-cuu") view=LookupPage />
+                    <Route path=path!("/tra-cuu/:code") view=LookupPage />
                 </Routes>
             </main>
             <footer class="site-footer">

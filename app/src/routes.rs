@@ -9,6 +9,9 @@ pub enum AppRoute {
     Home,
     /// `/thu-tuc/{slug}` — what a procedure needs, how long it takes, its legal basis.
     Procedure(Procedure),
+    /// `/tra-cuu` (optionally `/tra-cuu/{code}`) — look a dossier up by its code and phone number; the
+    /// receipt's QR code points here.
+    Lookup,
     /// Anything else.
     NotFound,
 }
@@ -24,6 +27,10 @@ impl AppRoute {
             .unwrap_or(path);
         match path {
             "" | "/" => Self::Home,
+            "/tra-cuu" => Self::Lookup,
+            _ if path.starts_with("/tra-cuu/") && !path["/tra-cuu/".len()..].contains('/') => {
+                Self::Lookup
+            }
             _ => path
                 .strip_prefix("/thu-tuc/")
                 .and_then(|slug| slug.parse().ok())
@@ -37,6 +44,7 @@ impl AppRoute {
         match self {
             Self::Home => "/".to_owned(),
             Self::Procedure(p) => format!("/thu-tuc/{}", p.slug()),
+            Self::Lookup => "/tra-cuu".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
     }
@@ -51,6 +59,7 @@ impl AppRoute {
                 lang.pick("Dịch vụ công trực tuyến", "Online public services")
             ),
             Self::Procedure(p) => format!("{} — {site}", p.name(lang)),
+            Self::Lookup => format!("{} — {site}", lang.pick("Tra cứu hồ sơ", "Find a dossier")),
             Self::NotFound => format!(
                 "{} — {site}",
                 lang.pick("Không tìm thấy trang", "Page not found")
@@ -71,7 +80,7 @@ mod tests {
 
     #[test]
     fn every_route_parses_back_from_its_path() {
-        let mut routes = vec![AppRoute::Home];
+        let mut routes = vec![AppRoute::Home, AppRoute::Lookup];
         routes.extend(Procedure::ALL.map(AppRoute::Procedure));
         for route in routes {
             assert_eq!(AppRoute::parse(&route.path()), route, "{route:?}");
@@ -84,6 +93,11 @@ mod tests {
         for path in ["/thu-tuc/", "/thu-tuc/khong-co", "/abc", "/thu-tuc"] {
             assert_eq!(AppRoute::parse(path), AppRoute::NotFound, "{path}");
         }
+        assert_eq!(
+            AppRoute::parse("/tra-cuu/21025-261123-0001"),
+            AppRoute::Lookup
+        );
+        assert_eq!(AppRoute::parse("/tra-cuu/a/b"), AppRoute::NotFound);
         assert_eq!(
             AppRoute::parse("/thu-tuc/dang-ky-ho-kinh-doanh/"),
             AppRoute::Procedure(Procedure::HkdRegistration)

@@ -118,6 +118,26 @@ impl Action {
 }
 
 impl State {
+    /// The state as a citizen reads it.
+    #[must_use]
+    pub const fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            Self::Submitted => lang.pick("Đã nộp, chờ tiếp nhận", "Submitted, awaiting intake"),
+            Self::Received => lang.pick("Đã tiếp nhận", "Received"),
+            Self::RefusedIntake => lang.pick("Từ chối tiếp nhận", "Refused at intake"),
+            Self::Processing => lang.pick("Đang giải quyết", "Being processed"),
+            Self::SupplementRequested => lang.pick("Cần sửa đổi, bổ sung", "Amendments requested"),
+            Self::Lapsed => lang.pick(
+                "Hết hạn bổ sung, hồ sơ bị hủy",
+                "Amendment period over, cancelled",
+            ),
+            Self::Approved => lang.pick("Đã có kết quả", "Result issued"),
+            Self::Rejected => lang.pick("Không chấp thuận", "Rejected"),
+            Self::Returned => lang.pick("Đã trả kết quả", "Result delivered"),
+            Self::Withdrawn => lang.pick("Đã rút hồ sơ", "Withdrawn"),
+        }
+    }
+
     /// Whether nothing more can happen.
     #[must_use]
     pub const fn is_final(self, procedure: Procedure) -> bool {

@@ -54,6 +54,8 @@ pub struct AppState {
     pub public_url: String,
     /// Request metrics of this process.
     pub metrics: metrics::Metrics,
+    /// The per-address limit shared by every kind of look-up (API and page).
+    pub lookup_limiter: rate_limit::RateLimiter,
 }
 
 /// A running server, as started by [`spawn`].
@@ -88,6 +90,10 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
         limits: config.limits,
         public_url: config.public_url(),
         metrics: metrics::Metrics::default(),
+        lookup_limiter: rate_limit::RateLimiter::new(
+            config.limits.lookups_per_minute,
+            config.limits.trust_forwarded,
+        ),
     };
     Ok((build_router(state, config), first_admin))
 }
@@ -96,8 +102,8 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
 pub fn build_router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
         .merge(routes::uploads::router(config.limits.max_file_bytes))
-        .merge(routes::dossiers::router(&config.limits))
-        .merge(routes::hkd::router(&config.limits))
+        .merge(routes::dossiers::router(state.lookup_limiter.clone()))
+        .merge(routes::hkd::router(state.lookup_limiter.clone()))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(openapi::endpoint),

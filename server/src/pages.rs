@@ -4,11 +4,11 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use app::{AppRoute, RequestLang, lang_from_cookie_header};
+use app::{AppRoute, Lookup, LookupOutcome, PageData, RequestLang, lang_from_cookie_header};
 use axum::{
     Router,
     extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    http::{HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -25,7 +25,9 @@ pub struct PageTemplate {
     before_lang: String,
     /// From after the language up to and including `<title>`.
     before_title: String,
-    /// From `</title>` up to and including the `<body …>` tag.
+    /// From `</title>` up to (not including) `</head>`.
+    before_head_end: String,
+    /// From `</head>` up to and including the `<body …>` tag.
     before_body: String,
     /// From `</body>` to the end.
     after_body: String,
@@ -62,15 +64,20 @@ impl PageTemplate {
         let body_tag = html.find("<body").context("no <body>")?;
         let body_start = body_tag + html[body_tag..].find('>').context("unterminated <body>")? + 1;
         let body_end = html.rfind("</body>").context("no </body>")?;
+        let head_end = html.find("</head>").context("no </head>")?;
         anyhow::ensure!(
-            lang_end < title_start && title_end < body_tag && body_start <= body_end,
+            lang_end < title_start
+                && title_end < head_end
+                && head_end < body_tag
+                && body_start <= body_end,
             "the parts are out of order"
         );
         Ok(Self {
             csp: content_security_policy(&inline_script_hashes(html)),
             before_lang: html[..lang_start].to_owned(),
             before_title: html[lang_end..title_start].to_owned(),
-            before_body: html[title_end..body_start].to_owned(),
+            before_head_end: html[title_end..head_end].to_owned(),
+            before_body: html[head_end..body_start].to_owned(),
             after_body: html[body_end..].to_owned(),
         })
     }
@@ -81,9 +88,9 @@ impl PageTemplate {
         &self.csp
     }
 
-    /// The whole document.
+    /// The whole document; `data`, when given, is written into `<head>` as the page's JSON data.
     #[must_use]
-    pub fn render(&self, lang: Lang, title: &str, body: &str) -> String {
+    pub fn render(&self, lang: Lang, title: &str, body: &str, data: Option<&str>) -> String {
         let mut out = String::with_capacity(
             self.before_lang.len()
                 + self.before_body.len()
@@ -95,6 +102,15 @@ impl PageTemplate {
         out.push_str(lang.tag());
         out.push_str(&self.before_title);
         push_escaped(&mut out, title);
+        out.push_str(&self.before_head_end);
+        if let Some(json) = data {
+            out.push_str("<script type=\"application/json\" id=\"");
+            out.push_str(app::PAGE_DATA_ID);
+            out.push_str("\">");
+            // "</" inside a string would end the element early.
+            out.push_str(&json.replace("</", "<\\/"));
+            out.push_str("</script>");
+        }
         out.push_str(&self.before_body);
         out.push_str(body);
         out.push_str(&self.after_body);
@@ -157,11 +173,12 @@ fn push_escaped(out: &mut String, text: &str) {
 /// Renders the app at a path (with its query) in a language: the HTML of `<body>`'s content, with the
 /// markers the WASM needs to hydrate it.
 #[must_use]
-pub fn render_page(path_and_query: &str, lang: Lang) -> String {
+pub fn render_page(path_and_query: &str, lang: Lang, data: &PageData) -> String {
     let owner = Owner::new();
     owner.with(|| {
         provide_context(RequestUrl::new(path_and_query));
         provide_context(RequestLang(lang));
+        provide_context(data.clone());
         app::App().into_view().to_html()
     })
 }
@@ -176,7 +193,12 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Serves the page of the request's path: 200 for an app route, 404 with the app's "not found" page
 /// otherwise. Either way the WASM hydrates it, so links keep working.
-pub(crate) async fn page(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let (uri, headers) = (req.uri().clone(), req.headers().clone());
     let lang = headers
         .get_all(header::COOKIE)
         .iter()
@@ -186,8 +208,22 @@ pub(crate) async fn page(State(state): State<AppState>, uri: Uri, headers: Heade
         .unwrap_or_default();
     let route = AppRoute::parse(uri.path());
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let body = render_page(path_and_query, lang);
-    let html = state.template.render(lang, &route.title(lang), &body);
+    let data = PageData {
+        lookup: match route {
+            AppRoute::Lookup => {
+                let client = state.lookup_limiter.client(&headers, peer);
+                lookup(&state, &uri, client).await
+            }
+            _ => None,
+        },
+    };
+    let body = render_page(path_and_query, lang, &data);
+    let json = (data != PageData::default())
+        .then(|| serde_json::to_string(&data).ok())
+        .flatten();
+    let html = state
+        .template
+        .render(lang, &route.title(lang), &body, json.as_deref());
     let status = if route.is_found() {
         StatusCode::OK
     } else {
@@ -217,6 +253,39 @@ pub(crate) async fn page(State(state): State<AppState>, uri: Uri, headers: Heade
         .into_response()
 }
 
+/// The look-up a `/tra-cuu?code=…&phone=…` URL asks for, as the API would answer it.
+async fn lookup(state: &AppState, uri: &Uri, client: Option<std::net::IpAddr>) -> Option<Lookup> {
+    #[derive(serde::Deserialize)]
+    struct Query {
+        code: Option<String>,
+        phone: Option<String>,
+    }
+    let query: Query = serde_urlencoded::from_str(uri.query().unwrap_or_default()).ok()?;
+    let code = query
+        .code
+        .or_else(|| uri.path().strip_prefix("/tra-cuu/").map(str::to_owned))
+        .filter(|c| !c.trim().is_empty())?;
+    let phone = query.phone.filter(|p| !p.trim().is_empty())?;
+    let outcome = if state.lookup_limiter.check(client).is_err() {
+        LookupOutcome::RateLimited
+    } else {
+        match crate::routes::dossiers::status_for_applicant(state, &code, Some(phone.clone())).await
+        {
+            Ok(status) => LookupOutcome::Found(Box::new(status)),
+            Err(crate::error::AppError::NotFound) => LookupOutcome::NotFound,
+            Err(error) => {
+                tracing::error!(error = %error, "look-up page failed");
+                LookupOutcome::Unavailable
+            }
+        }
+    };
+    Some(Lookup {
+        code,
+        phone,
+        outcome,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,10 +295,15 @@ mod tests {
     #[test]
     fn template_puts_lang_title_and_body_in_place() {
         let t = PageTemplate::parse(INDEX).expect("parse");
-        let html = t.render(Lang::En, "A & B", "<h1>Hi</h1>");
+        let html = t.render(Lang::En, "A & B", "<h1>Hi</h1>", None);
         assert_eq!(
             html,
             r#"<!doctype html><html lang="en"><head><title>A &amp; B</title><script type="module" src="/x.js"></script></head><body class="b"><h1>Hi</h1></body></html>"#
+        );
+        let with_data = t.render(Lang::Vi, "t", "", Some(r#"{"a":"</script>"}"#));
+        assert!(
+            with_data.contains(r#"<script type="application/json" id="motcua-page-data">{"a":"<\/script>"}</script></head>"#),
+            "{with_data}"
         );
     }
 
@@ -261,7 +335,7 @@ mod tests {
 
     #[test]
     fn home_renders_the_four_procedures_in_vietnamese() {
-        let html = render_page("/", Lang::Vi);
+        let html = render_page("/", Lang::Vi, &PageData::default());
         for procedure in domain::Procedure::ALL {
             assert!(
                 html.contains(procedure.name(Lang::Vi)),
@@ -277,7 +351,11 @@ mod tests {
     #[test]
     fn procedure_page_renders_its_requirements_in_english() {
         let p = domain::Procedure::HkdTermination;
-        let html = render_page(&AppRoute::Procedure(p).path(), Lang::En);
+        let html = render_page(
+            &AppRoute::Procedure(p).path(),
+            Lang::En,
+            &PageData::default(),
+        );
         assert!(html.contains(p.name(Lang::En)), "{html}");
         assert!(html.contains("NĐ 168/2025/NĐ-CP art. 104"), "{html}");
         assert!(html.contains("Tiếng Việt"), "the switch offers Vietnamese");
@@ -285,7 +363,7 @@ mod tests {
 
     #[test]
     fn unknown_path_renders_not_found() {
-        let html = render_page("/thu-tuc/khong-co", Lang::Vi);
+        let html = render_page("/thu-tuc/khong-co", Lang::Vi, &PageData::default());
         assert!(html.contains("Không tìm thấy trang"), "{html}");
     }
 }

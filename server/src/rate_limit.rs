@@ -11,7 +11,7 @@ use std::{
 
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::HeaderValue,
+    http::{HeaderMap, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -44,10 +44,10 @@ impl RateLimiter {
         }
     }
 
-    fn client(&self, req: &Request) -> Option<IpAddr> {
+    /// The client's address: the connection's, or the first `X-Forwarded-For` entry when trusted.
+    pub(crate) fn client(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
         if self.trust_forwarded
-            && let Some(ip) = req
-                .headers()
+            && let Some(ip) = headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.split(',').next())
@@ -55,13 +55,11 @@ impl RateLimiter {
         {
             return Some(ip);
         }
-        req.extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip())
+        peer.map(|addr| addr.ip())
     }
 
     /// Counts a request; `Err(seconds to wait)` when over the limit.
-    fn check(&self, client: Option<IpAddr>) -> Result<(), u64> {
+    pub(crate) fn check(&self, client: Option<IpAddr>) -> Result<(), u64> {
         let now = Instant::now();
         let Ok(mut windows) = self.windows.lock() else {
             return Ok(());
@@ -91,7 +89,11 @@ pub(crate) async fn limit(
     req: Request,
     next: Next,
 ) -> Response {
-    match limiter.check(limiter.client(&req)) {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| *addr);
+    match limiter.check(limiter.client(req.headers(), peer)) {
         Ok(()) => next.run(req).await,
         Err(wait) => {
             let mut res = AppError::RateLimited.into_response();

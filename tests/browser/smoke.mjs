@@ -82,6 +82,28 @@ try {
   await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
   await page.screenshot({ path: join(shots, 'home-en.png'), fullPage: true });
 
+  // 6. A dossier sent through the API, found on the look-up page; the page hydrates with the server's data.
+  const submitted = await page.request.post(`${base}/api/v1/dossiers`, {
+    headers: { 'idempotency-key': crypto.randomUUID() },
+    data: {
+      procedure: 'hkd_termination',
+      form_version: 'tt68_mau4',
+      form: {
+        office: '21025', hkd_name: 'Hộ kinh doanh Bánh mì Cô Ba', hkd_code: '051085012345',
+        signatory: 'owner', signatory_name: 'Nguyễn Thị Ba', filer_phone: '0912345678',
+        commitments: { debts_settled: true, responsible: true },
+      },
+      applicant: { name: 'Nguyễn Thị Ba', phone: '0912345678' },
+    },
+  });
+  check(submitted.status() === 201, `POST /api/v1/dossiers answered ${submitted.status()}: ${await submitted.text()}`);
+  const { code } = await submitted.json();
+  await page.goto(`${base}/tra-cuu?code=${encodeURIComponent(code)}&phone=0912345678`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
+  check(await page.locator('.lookup-result h2').textContent() === code, 'the look-up page does not show the dossier');
+  check(await page.locator('h1').count() === 1, 'the look-up page rendered twice');
+  await page.screenshot({ path: join(shots, 'lookup-en.png'), fullPage: true });
+
   check(problems.length === 0, problems.join('\n'));
   console.log(`browser smoke test passed; screenshots in ${shots}`);
 } finally {

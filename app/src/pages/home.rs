@@ -18,6 +18,11 @@ pub fn Home() -> impl IntoView {
                 )}
             </p>
         </section>
+        <p class="lookup-link">
+            <A href=AppRoute::Lookup.path()>
+                {move || lang.get().pick("Đã nộp hồ sơ? Tra cứu tình trạng hồ sơ", "Already filed? Find your dossier")}
+            </A>
+        </p>
         <h2 class="section-title">{move || lang.get().pick("Các thủ tục", "Procedures")}</h2>
         <ul class="procedure-list">
             {Procedure::ALL

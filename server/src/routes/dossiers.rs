@@ -34,8 +34,7 @@ use crate::{
     rate_limit::{self, RateLimiter},
 };
 
-pub(crate) fn router(limits: &crate::Limits) -> Router<AppState> {
-    let limiter = RateLimiter::new(limits.lookups_per_minute, limits.trust_forwarded);
+pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
     let lookups = Router::new()
         .route("/api/v1/dossiers/{code}", get(lookup))
         .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
@@ -300,7 +299,22 @@ pub(crate) async fn lookup(
     Path(code): Path<String>,
     Query(query): Query<LookupQuery>,
 ) -> Result<Response, AppError> {
-    let (dossier, _) = find_for_applicant(&state, &code, query.phone).await?;
+    let mut res = Json(status_for_applicant(&state, &code, query.phone).await?).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Where the dossier of a code stands, when the phone given is the one on it.
+///
+/// # Errors
+/// [`AppError::NotFound`] for an unknown code or another phone; others when the database fails.
+pub(crate) async fn status_for_applicant(
+    state: &AppState,
+    code: &str,
+    phone: Option<String>,
+) -> Result<DossierStatus, AppError> {
+    let (dossier, _) = find_for_applicant(state, code, phone).await?;
     let receipt: Receipt =
         serde_json::from_str(&dossier.receipt_json).map_err(anyhow::Error::from)?;
     let parse_state = |s: &str| serde_json::from_value(serde_json::Value::String(s.to_owned()));
@@ -320,10 +334,7 @@ pub(crate) async fn lookup(
             .collect::<Result<_, serde_json::Error>>()
             .map_err(anyhow::Error::from)?,
     };
-    let mut res = Json(status).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(status)
 }
 
 /// `GET /api/v1/dossiers/{code}/receipt.pdf?phone=…`: the receipt (TT 68 Mẫu 18 or TT 03 Mẫu 01).

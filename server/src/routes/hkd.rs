@@ -20,8 +20,7 @@ use crate::{
     rate_limit::{self, RateLimiter},
 };
 
-pub(crate) fn router(limits: &crate::Limits) -> Router<AppState> {
-    let limiter = RateLimiter::new(limits.lookups_per_minute, limits.trust_forwarded);
+pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
     Router::new()
         .route("/api/v1/hkd/names/check", get(check_name))
         .route("/api/v1/hkd/{code}", get(find))

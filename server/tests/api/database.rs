@@ -110,6 +110,7 @@ async fn router_on(t: &TestDb) -> axum::Router {
         limits: server::Limits::default(),
         public_url: "http://127.0.0.1".to_owned(),
         metrics: server::metrics::Metrics::default(),
+        lookup_limiter: server::rate_limit::RateLimiter::new(30, false),
     };
     build_router(state, &config)
 }

@@ -487,3 +487,70 @@ async fn the_openapi_document_describes_every_api_route() {
     }
     t.teardown().await;
 }
+
+#[tokio::test]
+async fn the_look_up_page_shows_the_dossier_to_its_applicant_without_javascript() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = test_app_with(&t, server::Limits::default()).await;
+    let (_, receipt) = post(
+        &app,
+        &uuid::Uuid::new_v4().to_string(),
+        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
+    )
+    .await;
+    let code = receipt["code"].as_str().expect("code");
+    assert!(
+        receipt["lookup_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with(&format!("/tra-cuu/{code}")))
+    );
+
+    // The QR code's link: the form, with the code filled in.
+    let qr = send(&app, "GET", &format!("/tra-cuu/{code}"), &[], vec![]).await;
+    assert_eq!(qr.status(), StatusCode::OK);
+    let html = crate::helpers::body_text(qr).await;
+    assert!(html.contains("Tra cứu hồ sơ"), "{html}");
+    assert!(
+        html.contains(&format!(r#"value="{code}""#)),
+        "the code is filled in: {html}"
+    );
+
+    let found = crate::helpers::body_text(
+        send(
+            &app,
+            "GET",
+            &format!("/tra-cuu?code={code}&phone={PHONE}"),
+            &[],
+            vec![],
+        )
+        .await,
+    )
+    .await;
+    assert!(found.contains("Đã nộp, chờ tiếp nhận"), "{found}");
+    assert!(
+        found.contains("Chấm dứt hoạt động hộ kinh doanh"),
+        "{found}"
+    );
+    assert!(
+        found.contains(r#"id="motcua-page-data""#),
+        "the data for hydration is in the page"
+    );
+
+    let wrong = crate::helpers::body_text(
+        send(
+            &app,
+            "GET",
+            &format!("/tra-cuu?code={code}&phone=0987654321"),
+            &[],
+            vec![],
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        wrong.contains("Không tìm thấy hồ sơ với mã và số điện thoại này"),
+        "{wrong}"
+    );
+    assert!(!wrong.contains("Đã nộp, chờ tiếp nhận"));
+    t.teardown().await;
+}

@@ -1,0 +1,221 @@
+use domain::api::DossierStatus;
+use leptos::{either::EitherOf5, prelude::*};
+use leptos_router::hooks::{use_location, use_query_map};
+
+use crate::{
+    i18n::use_lang,
+    page_data::{LookupOutcome, use_page_data},
+};
+
+/// `/tra-cuu`: find a dossier by its code and the phone number given with it. The form works without
+/// JavaScript (a plain GET); the server renders the result, and the receipt's QR code lands here.
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let location = use_location();
+    let code = move || {
+        query
+            .read()
+            .get("code")
+            .or_else(|| {
+                location
+                    .pathname
+                    .read()
+                    .strip_prefix("/tra-cuu/")
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    };
+    let phone = move || query.read().get("phone").unwrap_or_default();
+    let data = use_page_data();
+    // Only the look-up this URL asked for (after navigating inside the app, an older one may be in context).
+    let outcome = move || {
+        data.lookup
+            .clone()
+            .filter(|l| l.code == code() && l.phone == phone())
+            .map(|l| l.outcome)
+    };
+    view! {
+        <h1>{move || lang.get().pick("Tra cứu hồ sơ", "Find a dossier")}</h1>
+        <p class="lead">
+            {move || lang.get().pick(
+                "Nhập mã hồ sơ (in trên giấy tiếp nhận) và số điện thoại bạn đã khai khi nộp hồ sơ.",
+                "Enter the dossier code (printed on the receipt) and the phone number you gave when filing.",
+            )}
+        </p>
+        <form class="lookup-form" method="get" action="/tra-cuu">
+            <label for="lookup-code">{move || lang.get().pick("Mã hồ sơ", "Dossier code")}</label>
+            <input
+                id="lookup-code"
+                name="code"
+                required
+                autocomplete="off"
+                autocapitalize="characters"
+                spellcheck="false"
+                value=code
+            />
+            <label for="lookup-phone">{move || lang.get().pick("Số điện thoại", "Phone number")}</label>
+            <input
+                id="lookup-phone"
+                name="phone"
+                type="tel"
+                inputmode="tel"
+                autocomplete="tel"
+                required
+                value=phone
+            />
+            <button type="submit" class="button-primary">
+                {move || lang.get().pick("Tra cứu", "Look up")}
+            </button>
+        </form>
+        {move || match outcome() {
+            None => EitherOf5::A(()),
+            Some(LookupOutcome::Found(status)) => {
+                EitherOf5::B(view! { <DossierResult status=*status phone=phone() /> })
+            }
+            Some(LookupOutcome::NotFound) => EitherOf5::C(view! {
+                <p class="notice notice-error" role="alert">
+                    {move || lang.get().pick(
+                        "Không tìm thấy hồ sơ với mã và số điện thoại này. Hãy kiểm tra mã trên giấy tiếp nhận và số điện thoại bạn đã khai khi nộp.",
+                        "No dossier matches this code and phone number. Check the code on the receipt and the phone number you gave when filing.",
+                    )}
+                </p>
+            }),
+            Some(LookupOutcome::RateLimited) => EitherOf5::D(view! {
+                <p class="notice notice-error" role="alert">
+                    {move || lang.get().pick(
+                        "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.",
+                        "Too many look-ups. Please try again in a minute.",
+                    )}
+                </p>
+            }),
+            Some(LookupOutcome::Unavailable) => EitherOf5::E(view! {
+                <p class="notice notice-error" role="alert">
+                    {move || lang.get().pick(
+                        "Máy chủ tạm thời không tra cứu được. Vui lòng thử lại sau.",
+                        "The server cannot look dossiers up right now. Please try again later.",
+                    )}
+                </p>
+            }),
+        }}
+    }
+}
+
+/// `dd/mm/yyyy` of an ISO date or RFC 3339 time.
+fn vietnamese_date(iso: &str) -> String {
+    let date = iso.get(..10).unwrap_or(iso);
+    let mut parts = date.split('-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// `HH:MM dd/mm/yyyy` of an RFC 3339 time written in Vietnam time.
+fn vietnamese_time(rfc3339: &str) -> String {
+    let time = rfc3339.get(11..16).unwrap_or_default();
+    format!("{time} {}", vietnamese_date(rfc3339))
+}
+
+fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A found dossier: what it is, where it stands, its history, its receipt.
+#[component]
+fn DossierResult(
+    /// The dossier.
+    status: DossierStatus,
+    /// The phone number it was looked up with (for the receipt link).
+    phone: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let receipt = status.receipt.clone();
+    let pdf = format!("{}?phone={}", receipt.receipt_pdf_url, encode_query(&phone));
+    let due = receipt.due_date.map(|d| vietnamese_date(&d.to_string()));
+    let fee = receipt.fee.amount;
+    let timeline = status.timeline.clone();
+    view! {
+        <section class="lookup-result" aria-labelledby="result-title">
+            <h2 id="result-title">{receipt.code.clone()}</h2>
+            <dl class="facts">
+                <div>
+                    <dt>{move || lang.get().pick("Thủ tục", "Procedure")}</dt>
+                    <dd>{move || receipt.procedure.name(lang.get())}</dd>
+                </div>
+                <div>
+                    <dt>{move || lang.get().pick("Trạng thái", "Status")}</dt>
+                    <dd><strong>{move || status.state.label(lang.get())}</strong></dd>
+                </div>
+                <div>
+                    <dt>{move || lang.get().pick("Nhận lúc", "Received")}</dt>
+                    <dd>{vietnamese_time(&receipt.received_at)}</dd>
+                </div>
+                <div>
+                    <dt>{move || lang.get().pick("Hẹn trả kết quả", "Result due")}</dt>
+                    <dd>
+                        {move || due.clone().unwrap_or_else(|| {
+                            lang.get().pick("Không có thời hạn giải quyết", "No processing time").to_owned()
+                        })}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{move || lang.get().pick("Lệ phí", "Fee")}</dt>
+                    <dd>
+                        {move || if fee.dong() == 0 {
+                            lang.get().pick("Miễn phí", "Free").to_owned()
+                        } else {
+                            format!("{} đồng", fee.grouped())
+                        }}
+                    </dd>
+                </div>
+            </dl>
+            <h3>{move || lang.get().pick("Quá trình xử lý", "History")}</h3>
+            <ol class="timeline">
+                {timeline
+                    .into_iter()
+                    .map(|entry| {
+                        view! {
+                            <li>
+                                <span class="timeline-when">{vietnamese_time(&entry.at)}</span>
+                                " "
+                                <span class="timeline-what">{move || entry.state.label(lang.get())}</span>
+                                {entry.note.clone().map(|note| view! { <p class="timeline-note">{note}</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            <p>
+                <a href=pdf rel="external" download>
+                    {move || lang.get().pick("Tải giấy tiếp nhận (PDF)", "Download the receipt (PDF)")}
+                </a>
+            </p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_the_vietnamese_way() {
+        assert_eq!(vietnamese_date("2026-11-26"), "26/11/2026");
+        assert_eq!(
+            vietnamese_time("2026-11-23T09:30:00+07:00"),
+            "09:30 23/11/2026"
+        );
+        assert_eq!(encode_query("091 234"), "091%20234");
+    }
+}
