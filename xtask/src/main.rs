@@ -24,7 +24,8 @@ Commands:
   bench size                   raw / gzip / brotli bytes of every file of dist/ and the first visit of /
   bench server                 the release server under wrk on loopback (SQLite, fsync on): durable
                                submissions/s and look-ups/s with p50/p99, peak RSS, and the machine's
-                               ceilings (empty axum handler, bare durable SQLite inserts) as ratios (~4 min)
+                               ceilings (empty axum handler, bare durable SQLite inserts) as ratios
+                               (~3 min after the release builds)
 
 Environment:
   MOTCUA_TOOLS_DIR             tools cache (default ~/.cache/motcua/tools)

@@ -208,6 +208,10 @@ pub(crate) fn server() -> anyhow::Result<()> {
     })?;
     let server_rss = server.rss()?;
     drop(server);
+    say(&format!(
+        "load average after the runs: {} (the benchmark's own load included)",
+        load_average()
+    ));
 
     step("summary");
     summary(&Figures {
@@ -576,6 +580,17 @@ fn describe_machine(work: &Path) {
         work.display(),
         date.trim()
     ));
+    say(&format!(
+        "load average before the runs: {} (anything else running on these cores makes the figures lower)",
+        load_average()
+    ));
+}
+
+/// The 1-, 5- and 15-minute load averages.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 /// A process started for the benchmark, killed when dropped.
