@@ -32,6 +32,18 @@ fn termination(hkd_name: &str) -> Value {
     })
 }
 
+/// Submits a valid termination notice under a new key; returns the receipt.
+async fn submit_new(app: &axum::Router) -> Value {
+    let (status, receipt) = post(
+        app,
+        &uuid::Uuid::new_v4().to_string(),
+        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    receipt
+}
+
 async fn post(app: &axum::Router, key: &str, body: &Value) -> (StatusCode, Value) {
     let res = send(
         app,
@@ -170,12 +182,7 @@ async fn a_listed_file_that_was_never_uploaded_is_refused(engine: Engine) {
 async fn look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = test_app_with(&t, server::Limits::default()).await;
-    let (_, receipt) = post(
-        &app,
-        &uuid::Uuid::new_v4().to_string(),
-        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
-    )
-    .await;
+    let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code").to_owned();
 
     let ok = send(
@@ -299,12 +306,7 @@ async fn procedures_list_the_four_with_fees_and_time_and_validate_answers_like_t
 async fn the_receipt_pdf_is_served_to_the_applicant_only() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = test_app_with(&t, server::Limits::default()).await;
-    let (_, receipt) = post(
-        &app,
-        &uuid::Uuid::new_v4().to_string(),
-        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
-    )
-    .await;
+    let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     assert!(
         receipt["receipt_pdf_url"]
@@ -348,12 +350,7 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
 async fn metrics_count_requests_by_route_and_dossiers_by_state() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = test_app_with(&t, server::Limits::default()).await;
-    let (_, receipt) = post(
-        &app,
-        &uuid::Uuid::new_v4().to_string(),
-        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
-    )
-    .await;
+    let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     let _ = send(
         &app,
@@ -492,12 +489,7 @@ async fn the_openapi_document_describes_every_api_route() {
 async fn the_look_up_page_shows_the_dossier_to_its_applicant_without_javascript() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = test_app_with(&t, server::Limits::default()).await;
-    let (_, receipt) = post(
-        &app,
-        &uuid::Uuid::new_v4().to_string(),
-        &termination("Hộ kinh doanh Bánh mì Cô Ba"),
-    )
-    .await;
+    let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     assert!(
         receipt["lookup_url"]
