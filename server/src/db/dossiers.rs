@@ -86,6 +86,9 @@ pub struct StoredDossier {
     pub timeline: Vec<(String, DateTime<Utc>, Option<String>)>,
 }
 
+/// The queue of SQLite write transactions of this process (see [`Db::submit_dossier`]).
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 impl Db {
     async fn replay(
         &self,
@@ -123,6 +126,13 @@ impl Db {
         }
         let day = new.code_day.format("%y%m%d").to_string();
         let now = Utc::now();
+        // SQLite has one writer at a time. Waiting for it here, in order, is far shorter than waiting in
+        // SQLite's busy handler, which sleeps in steps of up to 100 ms (the submission tail of
+        // `cargo xtask bench server`). PostgreSQL needs no such queue.
+        let _sqlite_writer = match self {
+            Self::Sqlite(_) => Some(SQLITE_WRITER.lock().await),
+            Self::Postgres(_) => None,
+        };
         let inserted: Result<String, sqlx::Error> = on_pool!(self, pool => {
             async {
                 let mut tx = pool.begin().await?;
