@@ -51,7 +51,10 @@ pub(crate) fn size() -> anyhow::Result<()> {
         say(&row(&name, &sizes(&std::fs::read(&file)?)?));
     }
 
-    step("first visit of / (the server-rendered page and every file it links)");
+    step(
+        "first visit of / (the server-rendered page, every file it links, the service worker and \
+         everything it precaches)",
+    );
     let html = fetch_home_page()?;
     let mut total = Sizes {
         raw: 0,
@@ -65,16 +68,37 @@ pub(crate) fn size() -> anyhow::Result<()> {
         total.brotli += s.brotli;
     };
     add("/ (server-rendered HTML)", sizes(html.as_bytes())?);
-    for path in linked_files(&html) {
+    // The worker installs during the first visit and downloads what it precaches; files the page has
+    // loaded already come from the HTTP cache (hashed ones) or are revalidated, so each counts once.
+    // Links to other pages (`<a href="/tra-cuu">`) are no files and are left out.
+    let mut files: BTreeSet<String> = linked_files(&html)
+        .into_iter()
+        .filter(|path| dist.join(path.trim_start_matches('/')).is_file())
+        .collect();
+    files.insert("/sw.js".to_owned());
+    files.extend(crate::sw::precache_list(&dist)?);
+    for path in files {
         let file = dist.join(path.trim_start_matches('/'));
-        if file.is_file() {
-            add(&path, sizes(&std::fs::read(&file)?)?);
-        }
+        let bytes = std::fs::read(&file)
+            .with_context(|| format!("the first visit loads {path}, which is not in dist/"))?;
+        add(&path, sizes(&bytes)?);
     }
+    // The page has no validator, so the worker's copy of it is downloaded again.
+    add(
+        "/ again (the service worker's copy)",
+        sizes(html.as_bytes())?,
+    );
     say(&row("TOTAL first visit", &total));
+    let kb = total.brotli as f64 / 1000.0;
+    let verdict = if kb <= 200.0 {
+        "within the goal"
+    } else if kb <= 250.0 {
+        "within the budget, above the goal"
+    } else {
+        "OVER THE BUDGET"
+    };
     say(&format!(
-        "\nfirst visit, brotli: {:.1} KB (budget 250 KB, goal 200 KB)",
-        total.brotli as f64 / 1000.0
+        "\nfirst visit, brotli: {kb:.1} KB (budget 250 KB, goal 200 KB): {verdict}"
     ));
     Ok(())
 }

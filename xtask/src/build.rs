@@ -25,8 +25,9 @@ const COMPRESSIBLE: &[&str] = &[
     "html",
 ];
 
-/// Builds the WASM app in release mode into `dist/` and writes `.br` and `.gz` copies beside each
-/// compressible file, which the server sends to browsers that accept them.
+/// Builds the WASM app in release mode into `dist/`, writes the service worker `dist/sw.js` with this
+/// build's precache list, and writes `.br` and `.gz` copies beside each compressible file, which the
+/// server sends to browsers that accept them.
 pub(crate) fn build_app() -> anyhow::Result<PathBuf> {
     let tools = Tools::ensure()?;
     step("building the app (trunk build --release)");
@@ -36,6 +37,10 @@ pub(crate) fn build_app() -> anyhow::Result<PathBuf> {
         .env("PATH", tools.path_env()?)
         .args(["build", "--release"]))?;
     let dist = root.join("dist");
+    let version = crate::sw::write(&root.join("public").join("sw.js"), &dist)?;
+    say(&format!(
+        "   wrote dist/sw.js (version {version}, precache list from dist/)"
+    ));
     precompress(&dist)?;
     Ok(dist)
 }

@@ -5,6 +5,7 @@
 
 mod bench;
 mod build;
+mod sw;
 mod tools;
 mod util;
 mod verify;
@@ -19,7 +20,8 @@ Commands:
                                with SQLite at ./data/motcua.sqlite and files under ./data/files
   test                         every check CI runs: fmt, clippy (native + wasm32), all Rust tests on
                                SQLite and PostgreSQL, the release build, the browser smoke test
-  build                        build the WASM app in release mode into dist/ (with .br/.gz copies)
+  build                        build the WASM app in release mode into dist/ (with .br/.gz copies and
+                               the service worker dist/sw.js with its precache list)
   tools                        install the pinned tools that are missing and print where they are
   bench size                   raw / gzip / brotli bytes of every file of dist/ and the first visit of /
   bench server                 the release server under wrk on loopback (SQLite, fsync on): durable

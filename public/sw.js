@@ -1,0 +1,142 @@
+// motcua's service worker: the app opens with no signal, and a new version waits until the reader says so.
+//
+// This file is a template. `cargo xtask build` writes dist/sw.js from it, replacing the BUILD placeholder
+// with the build's version (a hash of every precached file) and its list of files, so no list is kept by
+// hand and any change to a file gives a new worker. Design: docs/ARCHITECTURE.md, "The offline layer".
+//
+// - Precached at install, in one cache per version: the built files (WASM, JS, CSS, icons, manifest, data
+//   files) and the home page as the server renders it, plus an "app shell": that page with an empty
+//   body, on which the app renders any other route on the phone.
+// - Pages (navigations): network first with a short timeout; a page that came back is kept for offline
+//   use, unless it may hold personal data (a query string, /tra-cuu/…, or `Cache-Control: no-store`);
+//   offline: the kept page for that URL, else the app shell.
+// - Built files: from the cache, else the network.
+// - /api/…: never touched, never cached (personal data). Other methods than GET: never touched.
+// - Update: a new worker installs and waits; the page shows "Đã có phiên bản mới — Cập nhật", which
+//   posts SKIP_WAITING; on activation old caches are deleted and the page reloads.
+
+/* global self, caches, fetch, Request, Response, URL */
+'use strict';
+
+const BUILD = /* MOTCUA_BUILD */ null;
+
+const PREFIX = 'motcua-';
+const CACHE = BUILD ? `${PREFIX}${BUILD.version}` : `${PREFIX}unbuilt`;
+// The key of the app shell in the cache; no request ever has this path.
+const SHELL = '/__motcua-app-shell';
+// A page that has not come back by then is served from the cache (a weak signal must not leave the reader
+// staring at a blank screen); the late answer still refreshes the cache.
+const PAGE_TIMEOUT_MS = 3000;
+const PRECACHED = new Set(BUILD ? BUILD.precache : []);
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(install());
+});
+
+async function install() {
+  if (!BUILD) {
+    // Failing the install keeps any working worker in place.
+    throw new Error('sw.js is the unbuilt template: build the app with `cargo xtask build`');
+  }
+  const cache = await caches.open(CACHE);
+  // Hashed files come from the HTTP cache when the page has just loaded them; the rest are revalidated.
+  await cache.addAll(BUILD.precache);
+  const home = await fetch('/', { credentials: 'same-origin', cache: 'no-cache' });
+  if (!home.ok) throw new Error(`GET / answered ${home.status}`);
+  await cache.put('/', home.clone());
+  await cache.put(SHELL, await appShell(home));
+}
+
+// The home page with an empty <body>: the app sees no server-rendered page and renders the route itself.
+async function appShell(page) {
+  const html = await page.text();
+  const empty = html.replace(/(<body[^>]*>)[\s\S]*(<\/body>)/i, '$1$2');
+  if (empty === html && !/<body[^>]*><\/body>/i.test(html)) throw new Error('the home page has no <body>');
+  const headers = new Headers();
+  for (const name of ['content-type', 'content-security-policy', 'referrer-policy', 'x-content-type-options']) {
+    const value = page.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  return new Response(empty, { status: 200, headers });
+}
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+    }
+    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+    // The first visit's page is controlled at once, so it works offline without a reload.
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  const type = typeof event.data === 'string' ? event.data : event.data?.type;
+  if (type === 'SKIP_WAITING') self.skipWaiting();
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // Personal data: straight to the network, never cached.
+  if (url.pathname.startsWith('/api/')) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(page(event, url));
+  } else if (PRECACHED.has(url.pathname)) {
+    event.respondWith(builtFile(request));
+  }
+  // Anything else (health checks, metrics) goes to the network as if there were no worker.
+});
+
+// A page: network first; the cached page or the app shell when the network fails or is too slow.
+async function page(event, url) {
+  const cache = await caches.open(CACHE);
+  const keep = mayKeep(url);
+  const network = (async () => {
+    const response = (await event.preloadResponse) || (await fetch(event.request));
+    if (keep && response.ok && !response.redirected && !noStore(response)) {
+      // Stored in the background: the reader gets the page as it streams in.
+      event.waitUntil(cache.put(url.pathname, response.clone()));
+    }
+    return response;
+  })();
+  // Let a late answer refresh the cache even after the reader got the cached page.
+  event.waitUntil(network.catch(() => undefined));
+  try {
+    return await withTimeout(network, PAGE_TIMEOUT_MS);
+  } catch {
+    const cached = (keep && (await cache.match(url.pathname, { ignoreVary: true })))
+      || (await cache.match(SHELL));
+    // Nothing kept yet: wait for the network after all (or show the browser's offline page).
+    return cached || network;
+  }
+}
+
+// Pages that may carry personal data are never kept: look-up results (a query string or
+// /tra-cuu/{code}) and anything the server marks `Cache-Control: no-store`.
+function mayKeep(url) {
+  return url.search === '' && !url.pathname.startsWith('/tra-cuu/');
+}
+
+function noStore(response) {
+  return /no-store|private/i.test(response.headers.get('cache-control') ?? '');
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    promise.then(
+      (value) => { clearTimeout(timer); resolve(value); },
+      (error) => { clearTimeout(timer); reject(error); },
+    );
+  });
+}
+
+// A built file: hashed names never change, and the others belong to this version.
+async function builtFile(request) {
+  const cache = await caches.open(CACHE);
+  return (await cache.match(request, { ignoreVary: true })) || fetch(request);
+}
