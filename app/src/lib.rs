@@ -5,6 +5,7 @@
 //! same components. What does not belong here: anything of the server (no axum, sqlx, tokio) — the
 //! rules come from `domain`, the data from the server's JSON API.
 
+pub mod forms;
 pub mod i18n;
 pub mod page_data;
 pub mod pages;

@@ -231,6 +231,40 @@ pub fn validate(
     }
 }
 
+/// The documents a draft needs besides the form, read leniently from whatever was typed so far (the same
+/// rules [`validate`] checks the attachments against): the phone lists them on its attachments step.
+#[must_use]
+pub fn required_documents(
+    procedure: Procedure,
+    data: &Value,
+) -> Vec<crate::attachments::RequiredDocument> {
+    let f = common::Fields::root(data);
+    fn parse<T: serde::de::DeserializeOwned>(raw: Option<String>) -> Option<T> {
+        raw.and_then(|r| serde_json::from_value(Value::String(r)).ok())
+    }
+    match procedure {
+        Procedure::PromotionNotice => Vec::new(),
+        Procedure::HkdRegistration => parse(f.str("founder")).map_or_else(Vec::new, |founder| {
+            hkd_registration::required_documents(founder, f.flag("filed_by_agent"))
+        }),
+        Procedure::HkdChange => {
+            let owner = f.object("change_owner", "change_owner");
+            let members = f.object("change_members", "change_members");
+            let correction = f.object("correction", "correction");
+            hkd_change::required_documents(
+                owner.and_then(|o| parse(o.str("reason"))),
+                members.is_some_and(|m| m.flag("new_member_added")),
+                correction.is_some_and(|c| c.flag("old_certificates_mismatch")),
+                f.flag("filed_by_agent"),
+                f.flag("under_revocation_notice"),
+            )
+        }
+        Procedure::HkdTermination => {
+            parse(f.str("signatory")).map_or_else(Vec::new, hkd_termination::required_documents)
+        }
+    }
+}
+
 /// Validates a saved draft (see [`validate`]).
 ///
 /// # Errors
@@ -350,6 +384,54 @@ mod tests {
         assert_eq!(
             FormVersion::Tt68Mau1.effective_from(),
             NaiveDate::from_ymd_opt(2025, 7, 1).expect("date")
+        );
+    }
+
+    #[test]
+    fn required_documents_follow_what_was_typed() {
+        use crate::attachments::DocumentKind;
+        let kinds = |p, v: Value| -> Vec<DocumentKind> {
+            required_documents(p, &v)
+                .into_iter()
+                .map(|d| d.kind)
+                .collect()
+        };
+        assert!(kinds(Procedure::HkdRegistration, serde_json::json!({})).is_empty());
+        assert_eq!(
+            kinds(
+                Procedure::HkdRegistration,
+                serde_json::json!({"founder": "household", "filed_by_agent": true})
+            ),
+            [
+                DocumentKind::HouseholdAuthorisation,
+                DocumentKind::FilingAuthorisation
+            ]
+        );
+        assert_eq!(
+            kinds(
+                Procedure::HkdChange,
+                serde_json::json!({"change_owner": {"reason": "two_member_succession"}, "under_revocation_notice": true})
+            ),
+            [
+                DocumentKind::DeathCertificateOrCourtDecision,
+                DocumentKind::Explanation
+            ]
+        );
+        assert_eq!(
+            kinds(
+                Procedure::HkdTermination,
+                serde_json::json!({"signatory": "heir"})
+            ),
+            [DocumentKind::DeathCertificateOrCourtDecision]
+        );
+        // The same documents the validation asks for.
+        let draft = serde_json::json!({"signatory": "heir"});
+        let ctx = Context::on(NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"));
+        let errors = validate(Procedure::HkdTermination, &draft, &ctx).expect_err("incomplete");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.path == "attachments" && e.key == crate::MessageKey::AttachmentRequired)
         );
     }
 
