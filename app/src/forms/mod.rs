@@ -281,7 +281,10 @@ impl FormSpec {
 /// Today in Việt Nam (UTC+7) from a Unix time in milliseconds.
 #[must_use]
 pub fn vietnam_today(unix_ms: f64) -> chrono::NaiveDate {
-    #[allow(clippy::cast_possible_truncation)]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "milliseconds since 1970 fit in i64"
+    )]
     let secs = (unix_ms / 1000.0).floor() as i64;
     chrono::DateTime::from_timestamp(secs + 7 * 3600, 0)
         .map_or(chrono::NaiveDate::MIN, |t| t.date_naive())
