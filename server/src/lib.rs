@@ -147,11 +147,16 @@ pub async fn spawn(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
-    let (router, first_admin) = build_app(&config).await?;
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
+    // With port 0 the system chose the port: links on receipts name the real one.
+    let config = Config {
+        bind: addr,
+        ..config
+    };
+    let (router, first_admin) = build_app(&config).await?;
     let task = tokio::spawn(async move {
         axum::serve(
             listener,

@@ -2,53 +2,13 @@
 //! stream in; after a restart every dossier that got a 201 is there, complete, and a replay of it
 //! answers the same receipt; no dossier is half-written.
 
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::{
-    io::{AsyncBufReadExt as _, BufReader},
-    process::{Child, Command},
-};
 
-use crate::helpers::{Engine, TestDb, both_backends, fake_dist};
+use crate::helpers::{Engine, TestDb, TestServer, both_backends};
 
 both_backends!(every_acknowledged_dossier_survives_kill_9);
-
-async fn start(t: &TestDb) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--lookups-per-minute",
-            "1000000",
-        ])
-        .arg("--data-dir")
-        .arg(t.dir.path().join("data"))
-        .arg("--dist-dir")
-        .arg(fake_dist(t.dir.path()))
-        .arg("--database-url")
-        .arg(&t.url)
-        .env_remove("MOTCUA_FILES_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the motcua binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(rest) = line.split("http://").nth(1) {
-                return format!("http://{}", rest.trim_end_matches('/'));
-            }
-        }
-        panic!("motcua exited before saying where it listens")
-    })
-    .await
-    .expect("motcua starts within a minute");
-    (child, url)
-}
 
 fn body(n: usize) -> Value {
     json!({
@@ -70,7 +30,8 @@ fn body(n: usize) -> Value {
 async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
     // Arrange: the real binary, and eight phones submitting as fast as they can.
     let t = TestDb::new(engine).await;
-    let (mut server, url) = start(&t).await;
+    let mut server = TestServer::start(&t).await;
+    let url = server.url.clone();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -106,8 +67,7 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
 
     // Act: SIGKILL in the middle of the stream, then start again on the same data.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    server.start_kill().expect("SIGKILL");
-    server.wait().await.expect("the server died");
+    server.kill_9().await;
     let mut acknowledged = Vec::new();
     for phone in phones {
         acknowledged.extend(phone.await.expect("client task"));
@@ -116,7 +76,8 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
         acknowledged.len() >= 8,
         "some submissions were acknowledged before the kill"
     );
-    let (_restarted, url) = start(&t).await;
+    let restarted = TestServer::start(&t).await;
+    let url = restarted.url.clone();
 
     // Assert
     for (key, body, receipt) in &acknowledged {

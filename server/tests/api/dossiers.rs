@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Engine, TestDb, body_json, both_backends, send, test_app_with};
+use crate::helpers::{Engine, TestDb, TestServer, body_json, both_backends, send};
 
 both_backends!(
     the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier,
@@ -33,7 +33,7 @@ fn termination(hkd_name: &str) -> Value {
 }
 
 /// Submits a valid termination notice under a new key; returns the receipt.
-async fn submit_new(app: &axum::Router) -> Value {
+async fn submit_new(app: &TestServer) -> Value {
     let (status, receipt) = post(
         app,
         &uuid::Uuid::new_v4().to_string(),
@@ -44,7 +44,7 @@ async fn submit_new(app: &axum::Router) -> Value {
     receipt
 }
 
-async fn post(app: &axum::Router, key: &str, body: &Value) -> (StatusCode, Value) {
+async fn post(app: &TestServer, key: &str, body: &Value) -> (StatusCode, Value) {
     let res = send(
         app,
         "POST",
@@ -63,11 +63,34 @@ async fn post(app: &axum::Router, key: &str, body: &Value) -> (StatusCode, Value
 async fn the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier(engine: Engine) {
     // Arrange
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let key = uuid::Uuid::new_v4().to_string();
     let body = termination("Hộ kinh doanh Bánh mì Cô Ba");
-    // Act
-    let replies = futures::future::join_all((0..20).map(|_| post(&app, &key, &body))).await;
+    // Act: twenty clients, each on a connection of its own, send at the same moment.
+    let url = format!("{}/api/v1/dossiers", app.url);
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(20));
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (url, key, body, start) = (url.clone(), key.clone(), body.clone(), start.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                start.wait().await;
+                let res = client
+                    .post(url)
+                    .header("idempotency-key", key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("an answer");
+                let status = res.status();
+                (status, res.json::<Value>().await.expect("JSON"))
+            })
+        })
+        .collect();
+    let mut replies = Vec::new();
+    for task in tasks {
+        replies.push(task.await.expect("client task"));
+    }
     // Assert
     let created = replies
         .iter()
@@ -100,7 +123,7 @@ async fn the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier(eng
 
 async fn a_reused_key_with_another_body_is_a_conflict(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let key = uuid::Uuid::new_v4().to_string();
     let (first, _) = post(&app, &key, &termination("Hộ kinh doanh Bánh mì Cô Ba")).await;
     let (second, error) = post(&app, &key, &termination("Hộ kinh doanh Cơm tấm Cô Ba")).await;
@@ -120,7 +143,7 @@ async fn a_reused_key_with_another_body_is_a_conflict(engine: Engine) {
 
 async fn an_invalid_form_lists_every_bad_field_with_its_legal_basis(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let mut body = termination("Công ty Bánh mì");
     body["form"]["hkd_code"] = json!("123");
     body["form"]["office"] = json!("");
@@ -159,7 +182,7 @@ async fn an_invalid_form_lists_every_bad_field_with_its_legal_basis(engine: Engi
 
 async fn a_listed_file_that_was_never_uploaded_is_refused(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let mut body = termination("Hộ kinh doanh Bánh mì Cô Ba");
     body["form"]["signatory"] = json!("heir");
     body["form"]["attachments"] = json!([{
@@ -181,7 +204,7 @@ async fn a_listed_file_that_was_never_uploaded_is_refused(engine: Engine) {
 
 async fn look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code").to_owned();
 
@@ -237,7 +260,7 @@ async fn look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise(engi
 #[tokio::test]
 async fn procedures_list_the_four_with_fees_and_time_and_validate_answers_like_the_phone() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
 
     let res = send(&app, "GET", "/api/v1/procedures", &[], vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -305,7 +328,7 @@ async fn procedures_list_the_four_with_fees_and_time_and_validate_answers_like_t
 #[tokio::test]
 async fn the_receipt_pdf_is_served_to_the_applicant_only() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     assert!(
@@ -327,10 +350,7 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
         crate::helpers::header(&pdf, "content-type"),
         "application/pdf"
     );
-    let bytes = http_body_util::BodyExt::collect(pdf.into_body())
-        .await
-        .expect("body")
-        .to_bytes();
+    let bytes = pdf.bytes().await.expect("body");
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     assert!(bytes.len() > 10_000, "with its embedded font");
 
@@ -349,7 +369,7 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_dossiers_by_state() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     let _ = send(
@@ -388,7 +408,7 @@ async fn metrics_count_requests_by_route_and_dossiers_by_state() {
 #[tokio::test]
 async fn look_ups_over_the_limit_are_answered_429_with_retry_after() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let app = test_app_with(
+    let app = TestServer::start_with(
         &t,
         server::Limits {
             lookups_per_minute: 3,
@@ -440,7 +460,7 @@ async fn look_ups_over_the_limit_are_answered_429_with_retry_after() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let res = send(&app, "GET", "/api/v1/openapi.json", &[], vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let doc = body_json(res).await;
@@ -488,7 +508,7 @@ async fn the_openapi_document_describes_every_api_route() {
 #[tokio::test]
 async fn the_look_up_page_shows_the_dossier_to_its_applicant_without_javascript() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     assert!(

@@ -1,11 +1,18 @@
-use std::{path::Path, str::FromStr};
+use std::{
+    path::Path,
+    process::Stdio,
+    str::FromStr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
-use axum::{Router, body::Body, http::Request, response::Response};
-use http_body_util::BodyExt as _;
-use server::{Config, Db, FirstAdmin};
+use server::Db;
 use sqlx::postgres::PgConnectOptions;
 use tempfile::TempDir;
-use tower::ServiceExt as _;
+use tokio::{
+    io::{AsyncBufReadExt as _, AsyncRead, BufReader},
+    process::{Child, Command},
+};
 
 pub(crate) const DEFAULT_TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -135,71 +142,172 @@ pub(crate) fn fake_dist(dir: &Path) -> std::path::PathBuf {
     dist
 }
 
-/// The app as `motcua serve` builds it, on a test database, and the first administrator it created.
-pub(crate) async fn test_app(test_db: &TestDb) -> (Router, Option<FirstAdmin>) {
-    let config = Config {
-        bind: "127.0.0.1:0".parse().expect("address"),
-        data_dir: test_db.dir.path().join("data"),
-        database_url: Some(test_db.url.clone()),
-        dist_dir: fake_dist(test_db.dir.path()),
-        ..Config::default()
-    };
-    server::build_app(&config).await.expect("build the app")
+/// The real `motcua serve` (the binary Cargo built for these tests) on a test database, listening on a
+/// port of 127.0.0.1 the system chose, with its data directory and a fake `dist/` in the test's
+/// temporary directory. Requests go over real sockets. The process is killed when this is dropped.
+pub(crate) struct TestServer {
+    child: Child,
+    /// `http://127.0.0.1:<port>`, as the server printed it.
+    pub(crate) url: String,
+    /// The first administrator's password, when this start printed one.
+    pub(crate) first_admin_password: Option<String>,
+    /// Everything the server wrote to stderr so far (its log).
+    log: Arc<Mutex<String>>,
+    client: reqwest::Client,
 }
 
-pub(crate) async fn get(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Response {
-    let mut req = Request::get(uri);
-    for (name, value) in headers {
-        req = req.header(*name, *value);
-    }
-    app.clone()
-        .oneshot(req.body(Body::empty()).expect("request"))
+impl TestServer {
+    /// Starts the server with the default limits, except look-ups, which are not limited (only the
+    /// rate-limit tests, through [`TestServer::start_with`], keep a limit).
+    pub(crate) async fn start(t: &TestDb) -> Self {
+        Self::start_with(
+            t,
+            server::Limits {
+                lookups_per_minute: 1_000_000,
+                ..server::Limits::default()
+            },
+        )
         .await
-        .expect("infallible")
+    }
+
+    /// Starts the server with these limits.
+    pub(crate) async fn start_with(t: &TestDb, limits: server::Limits) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_motcua"));
+        cmd.arg("serve")
+            .args(["--bind", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(t.dir.path().join("data"))
+            .arg("--dist-dir")
+            .arg(fake_dist(t.dir.path()))
+            .arg("--database-url")
+            .arg(&t.url)
+            .arg("--max-file-bytes")
+            .arg(limits.max_file_bytes.to_string())
+            .arg("--max-dossier-bytes")
+            .arg(limits.max_dossier_bytes.to_string())
+            .arg("--lookups-per-minute")
+            .arg(limits.lookups_per_minute.to_string());
+        if limits.trust_forwarded {
+            cmd.arg("--trust-forwarded");
+        }
+        // Only what the command line says: nothing from the environment the tests run in.
+        cmd.env_clear()
+            .env("RUST_LOG", "info,sqlx=warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", env!("CARGO_BIN_EXE_motcua")));
+        let log = Arc::new(Mutex::new(String::new()));
+        collect(child.stderr.take().expect("stderr"), Arc::clone(&log));
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let started = tokio::time::timeout(Duration::from_secs(60), async {
+            let mut password = None;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(p) = line.split("mật khẩu / password:").nth(1) {
+                    password = Some(p.trim().to_owned());
+                }
+                if let Some(rest) = line.split("http://").nth(1) {
+                    return Some((format!("http://{}", rest.trim_end_matches('/')), password));
+                }
+            }
+            None
+        })
+        .await;
+        // Keep reading stdout, so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let Ok(Some((url, first_admin_password))) = started else {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
+            panic!(
+                "motcua serve did not say where it listens within a minute; its log:\n{}",
+                log.lock().expect("log").as_str()
+            );
+        };
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("HTTP client");
+        Self {
+            child,
+            url,
+            first_admin_password,
+            log,
+            client,
+        }
+    }
+
+    /// A request builder for a path of this server.
+    pub(crate) fn request(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("HTTP method");
+        self.client.request(method, format!("{}{path}", self.url))
+    }
+
+    /// The server's log so far.
+    pub(crate) fn log(&self) -> String {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// SIGKILL, and wait until the process is gone.
+    pub(crate) async fn kill_9(&mut self) {
+        self.child.start_kill().expect("SIGKILL");
+        self.child.wait().await.expect("the server died");
+    }
 }
 
-pub(crate) async fn body_text(res: Response) -> String {
-    let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
+/// Appends a pipe's lines to `log` in the background.
+fn collect(pipe: impl AsyncRead + Unpin + Send + 'static, log: Arc<Mutex<String>>) {
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(pipe).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let mut log = log.lock().expect("log");
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
 }
 
-pub(crate) fn header<'a>(res: &'a Response, name: &str) -> &'a str {
-    res.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+pub(crate) async fn get(
+    app: &TestServer,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    send(app, "GET", uri, headers, Vec::new()).await
 }
 
 pub(crate) async fn send(
-    app: &Router,
+    app: &TestServer,
     method: &str,
     uri: &str,
     headers: &[(&str, &str)],
     body: Vec<u8>,
-) -> Response {
-    let mut req = Request::builder().method(method).uri(uri);
+) -> reqwest::Response {
+    let mut req = app.request(method, uri);
     for (name, value) in headers {
         req = req.header(*name, *value);
     }
-    app.clone()
-        .oneshot(req.body(Body::from(body)).expect("request"))
+    if !body.is_empty() {
+        req = req.body(body);
+    }
+    req.send()
         .await
-        .expect("infallible")
+        .unwrap_or_else(|e| panic!("{method} {uri}: {e}; the server's log:\n{}", app.log()))
 }
 
-pub(crate) async fn body_json(res: Response) -> serde_json::Value {
+pub(crate) async fn body_text(res: reqwest::Response) -> String {
+    res.text().await.expect("UTF-8 body")
+}
+
+pub(crate) async fn body_json(res: reqwest::Response) -> serde_json::Value {
     serde_json::from_str(&body_text(res).await).expect("JSON body")
 }
 
-/// The app with chosen limits.
-pub(crate) async fn test_app_with(test_db: &TestDb, limits: server::Limits) -> Router {
-    let config = Config {
-        bind: "127.0.0.1:0".parse().expect("address"),
-        data_dir: test_db.dir.path().join("data"),
-        database_url: Some(test_db.url.clone()),
-        dist_dir: fake_dist(test_db.dir.path()),
-        limits,
-        ..Config::default()
-    };
-    server::build_app(&config).await.expect("build the app").0
+pub(crate) fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use domain::TenHoKinhDoanh;
 use server::HkdRecord;
 
-use crate::helpers::{Engine, TestDb, body_json, both_backends, send, test_app_with};
+use crate::helpers::{Engine, TestDb, TestServer, body_json, both_backends, send};
 
 both_backends!(
     a_name_is_taken_in_its_commune_ignoring_case_until_the_business_is_terminated,
@@ -42,7 +42,7 @@ async fn a_name_is_taken_in_its_commune_ignoring_case_until_the_business_is_term
 ) {
     // Arrange
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     t.db.insert_hkd(
         &record(
             "051085012345",
@@ -146,7 +146,7 @@ async fn a_name_is_taken_in_its_commune_ignoring_case_until_the_business_is_term
 
 async fn a_registered_business_can_be_looked_up_by_code(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     t.db.insert_hkd(
         &record(
             "051085012345",

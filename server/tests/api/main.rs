@@ -1,6 +1,9 @@
-//! The server's integration tests, one binary. Every database test runs on SQLite and on PostgreSQL
-//! (`MOTCUA_TEST_POSTGRES`, default postgres://postgres@127.0.0.1:5432/test, a fresh schema per test);
-//! when PostgreSQL cannot be reached the PostgreSQL half fails and says so.
+//! The server's integration tests, one binary. They start the real `motcua serve` (the binary Cargo
+//! built, `helpers::TestServer`) on a port the system chose, with a fresh database, and talk HTTP to it.
+//! Every database test runs on SQLite and on PostgreSQL (`MOTCUA_TEST_POSTGRES`, default
+//! postgres://postgres@127.0.0.1:5432/test, a fresh schema per test, which the server reaches through
+//! `options=-c search_path=…` in its database URL); when PostgreSQL cannot be reached the PostgreSQL
+//! half fails and says so.
 
 mod helpers;
 

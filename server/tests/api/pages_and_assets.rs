@@ -1,22 +1,24 @@
-//! Server-rendered pages, the built app's files, caching and compression, through the whole app as
-//! `motcua serve` builds it (migrations, first administrator, template).
+//! Server-rendered pages, the built app's files, caching and compression, from the real `motcua serve`
+//! (migrations, first administrator, template) over HTTP.
 
 use axum::http::StatusCode;
 use domain::{Lang, Procedure};
 
-use crate::helpers::{Engine, TestDb, body_text, get, header, test_app};
+use crate::helpers::{Engine, TestDb, TestServer, body_text, get, header};
 
 #[tokio::test]
 async fn home_is_server_rendered_in_vietnamese_with_the_four_procedures() {
     // Arrange
     let t = TestDb::new(Engine::Sqlite).await;
-    let (app, first_admin) = test_app(&t).await;
+    let app = TestServer::start(&t).await;
     // Act
     let res = get(&app, "/", &[]).await;
     // Assert
     assert!(
-        first_admin.is_some(),
-        "the first start creates an administrator"
+        app.first_admin_password
+            .as_ref()
+            .is_some_and(|p| p.len() >= 20),
+        "the first start prints an administrator's password"
     );
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header(&res, "content-type"), "text/html; charset=utf-8");
@@ -40,7 +42,7 @@ async fn home_is_server_rendered_in_vietnamese_with_the_four_procedures() {
 #[tokio::test]
 async fn the_lang_cookie_makes_the_server_render_english() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let (app, _) = test_app(&t).await;
+    let app = TestServer::start(&t).await;
     let res = get(&app, "/", &[("cookie", "theme=x; lang=en")]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = body_text(res).await;
@@ -55,7 +57,7 @@ async fn the_lang_cookie_makes_the_server_render_english() {
 #[tokio::test]
 async fn a_procedure_page_is_rendered_and_an_unknown_path_is_404_with_a_page() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let (app, _) = test_app(&t).await;
+    let app = TestServer::start(&t).await;
 
     let res = get(&app, "/thu-tuc/dang-ky-ho-kinh-doanh", &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -82,7 +84,7 @@ async fn a_procedure_page_is_rendered_and_an_unknown_path_is_404_with_a_page() {
 #[tokio::test]
 async fn hashed_files_are_immutable_and_sent_precompressed() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let (app, _) = test_app(&t).await;
+    let app = TestServer::start(&t).await;
 
     let res = get(
         &app,
@@ -115,7 +117,7 @@ async fn hashed_files_are_immutable_and_sent_precompressed() {
 #[tokio::test]
 async fn unhashed_files_are_revalidated_and_pages_compressed_on_the_fly() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let (app, _) = test_app(&t).await;
+    let app = TestServer::start(&t).await;
 
     let manifest = get(&app, "/manifest.webmanifest", &[]).await;
     assert_eq!(manifest.status(), StatusCode::OK);
@@ -135,7 +137,7 @@ async fn unhashed_files_are_revalidated_and_pages_compressed_on_the_fly() {
 #[tokio::test]
 async fn responses_carry_security_headers_and_pages_a_strict_csp() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let (app, _) = test_app(&t).await;
+    let app = TestServer::start(&t).await;
 
     let page = get(&app, "/", &[]).await;
     let csp = header(&page, "content-security-policy").to_owned();

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use sha2::{Digest as _, Sha256};
 
-use crate::helpers::{Engine, TestDb, body_json, both_backends, header, send, test_app_with};
+use crate::helpers::{Engine, TestDb, TestServer, body_json, both_backends, header, send};
 
 both_backends!(
     a_whole_upload_is_stored_and_sending_it_again_is_a_no_op,
@@ -35,7 +35,7 @@ fn stored(t: &TestDb, hash: &str) -> Vec<u8> {
 async fn a_whole_upload_is_stored_and_sending_it_again_is_a_no_op(engine: Engine) {
     // Arrange
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let file = pdf(3_000);
     let hash = sha(&file);
     // Act
@@ -61,7 +61,7 @@ async fn a_whole_upload_is_stored_and_sending_it_again_is_a_no_op(engine: Engine
 async fn an_upload_cut_in_the_middle_resumes_and_the_stored_file_matches_its_hash(engine: Engine) {
     // Arrange
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let file = pdf(100_000);
     let hash = sha(&file);
     let total = file.len();
@@ -138,7 +138,7 @@ async fn an_upload_cut_in_the_middle_resumes_and_the_stored_file_matches_its_has
 
 async fn a_program_renamed_to_jpg_is_refused_by_its_content(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
     exe.extend_from_slice(&[0u8; 2_000]);
     let hash = sha(&exe);
@@ -193,7 +193,7 @@ fn jpeg_with_gps() -> Vec<u8> {
 
 async fn a_jpeg_with_gps_exif_is_stored_without_it(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(&t, server::Limits::default()).await;
+    let app = TestServer::start(&t).await;
     let photo = jpeg_with_gps();
     let hash = sha(&photo);
     let res = send(&app, "PUT", &url(&hash), &[], photo.clone()).await;
@@ -212,7 +212,7 @@ async fn a_jpeg_with_gps_exif_is_stored_without_it(engine: Engine) {
 
 async fn a_file_that_does_not_match_its_hash_or_is_too_large_is_refused(engine: Engine) {
     let t = TestDb::new(engine).await;
-    let app = test_app_with(
+    let app = TestServer::start_with(
         &t,
         server::Limits {
             max_file_bytes: 50_000,
