@@ -1,6 +1,6 @@
 use std::{
     path::Path,
-    process::Stdio,
+    process::{ExitStatus, Stdio},
     str::FromStr,
     sync::{Arc, Mutex},
     time::Duration,
@@ -172,6 +172,15 @@ impl TestServer {
 
     /// Starts the server with these limits.
     pub(crate) async fn start_with(t: &TestDb, limits: server::Limits) -> Self {
+        Self::spawn(t, limits, "info,sqlx=warn").await
+    }
+
+    /// Starts the server with the default limits and this log filter (`RUST_LOG`).
+    pub(crate) async fn start_logging(t: &TestDb, filter: &str) -> Self {
+        Self::spawn(t, server::Limits::default(), filter).await
+    }
+
+    async fn spawn(t: &TestDb, limits: server::Limits, filter: &str) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_motcua"));
         cmd.arg("serve")
             .args(["--bind", "127.0.0.1:0"])
@@ -192,7 +201,7 @@ impl TestServer {
         }
         // Only what the command line says: nothing from the environment the tests run in.
         cmd.env_clear()
-            .env("RUST_LOG", "info,sqlx=warn")
+            .env("RUST_LOG", filter)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -240,6 +249,16 @@ impl TestServer {
         }
     }
 
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id().expect("the server is running")
+    }
+
+    /// `host:port` it listens on.
+    pub(crate) fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
     /// A request builder for a path of this server.
     pub(crate) fn request(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("HTTP method");
@@ -251,10 +270,38 @@ impl TestServer {
         self.log.lock().expect("log").clone()
     }
 
+    /// Waits until the log contains `text`.
+    pub(crate) async fn wait_for_log(&self, text: &str, within: Duration) {
+        let found = tokio::time::timeout(within, async {
+            while !self.log().contains(text) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+        assert!(
+            found.is_ok(),
+            "the server did not log {text:?} within {within:?}; its log:\n{}",
+            self.log()
+        );
+    }
+
     /// SIGKILL, and wait until the process is gone.
     pub(crate) async fn kill_9(&mut self) {
         self.child.start_kill().expect("SIGKILL");
         self.child.wait().await.expect("the server died");
+    }
+
+    /// Waits for the process to end by itself.
+    pub(crate) async fn exit_status(&mut self, within: Duration) -> ExitStatus {
+        tokio::time::timeout(within, self.child.wait())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "the server did not exit within {within:?}; its log:\n{}",
+                    self.log()
+                )
+            })
+            .expect("wait for the server")
     }
 }
 

@@ -12,4 +12,5 @@ mod database;
 mod dossiers;
 mod hkd;
 mod pages_and_assets;
+mod shutdown;
 mod uploads;
