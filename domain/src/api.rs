@@ -61,6 +61,11 @@ pub struct Receipt {
     pub lookup_url: String,
     /// The receipt as a PDF.
     pub receipt_pdf_url: String,
+    /// The QR code of `lookup_url` as a standalone SVG (a `viewBox` in modules with the quiet zone,
+    /// black on white; size it with CSS), the same code the PDF prints, for the phone to show and keep
+    /// offline. Empty in receipts stored before it was added.
+    #[serde(default)]
+    pub lookup_qr_svg: String,
 }
 
 /// One step of a dossier's history.

@@ -219,6 +219,7 @@ pub(crate) async fn submit(
     let outcome = state
         .db
         .submit_dossier(&new, |code| {
+            let lookup_url = format!("{public_url}/tra-cuu/{code}");
             let receipt = Receipt {
                 code: code.to_owned(),
                 procedure,
@@ -226,7 +227,9 @@ pub(crate) async fn submit(
                 received_at: received_text.clone(),
                 due_date,
                 fee,
-                lookup_url: format!("{public_url}/tra-cuu/{code}"),
+                // Stored with the receipt: a replay and every look-up answer the very same code.
+                lookup_qr_svg: crate::documents::qr_svg(&lookup_url),
+                lookup_url,
                 receipt_pdf_url: format!("{public_url}/api/v1/dossiers/{code}/receipt.pdf"),
             };
             serde_json::to_string(&receipt).unwrap_or_default()

@@ -11,6 +11,7 @@ both_backends!(
     an_invalid_form_lists_every_bad_field_with_its_legal_basis,
     a_listed_file_that_was_never_uploaded_is_refused,
     look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise,
+    the_receipt_carries_the_qr_code_of_its_look_up_url,
 );
 
 const PHONE: &str = "0912345678";
@@ -257,6 +258,92 @@ async fn look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise(engi
     t.teardown().await;
 }
 
+async fn the_receipt_carries_the_qr_code_of_its_look_up_url(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let body = termination("Hộ kinh doanh Bánh mì Cô Ba");
+    // Act
+    let (created, receipt) = post(&app, &key, &body).await;
+    let (replayed, replay) = post(&app, &key, &body).await;
+    // Assert
+    assert_eq!((created, replayed), (StatusCode::CREATED, StatusCode::OK));
+    let url = receipt["lookup_url"].as_str().expect("lookup_url");
+    assert!(url.starts_with(&app.url), "{url} is on this server");
+    let svg = receipt["lookup_qr_svg"].as_str().expect("lookup_qr_svg");
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" ") && svg.ends_with("</svg>"),
+        "a standalone SVG: {svg}"
+    );
+    let (side, text) = decode_qr_svg(svg);
+    assert_eq!(
+        (side - 2 * 4 - 17) % 4,
+        0,
+        "17 + 4 × version modules and a quiet zone of 4 on each side: {side}"
+    );
+    assert_eq!(text, url, "the QR code decodes to the look-up URL");
+    assert_eq!(replay, receipt, "a replay carries the identical QR code");
+    let status = body_json(
+        send(
+            &app,
+            "GET",
+            &format!(
+                "/api/v1/dossiers/{}?phone={PHONE}",
+                receipt["code"].as_str().expect("code")
+            ),
+            &[],
+            vec![],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status["receipt"], receipt, "so does the look-up");
+    t.teardown().await;
+}
+
+/// Rasterises the SVG that `server::documents::qr_svg` draws (a `viewBox` of `n` modules and one path of
+/// `M x y h len v1 h-len z` runs) at 4 pixels a module and decodes the QR code in it: (n, the text).
+fn decode_qr_svg(svg: &str) -> (usize, String) {
+    let side: usize = svg
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a square viewBox");
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a path");
+    let mut dark = vec![false; side * side];
+    for run in path.split('M').filter(|r| !r.is_empty()) {
+        let numbers: Vec<usize> = run
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().expect("a number"))
+            .collect();
+        let [x, y, len, ..] = numbers[..] else {
+            panic!("a run is x y h len …: {run}")
+        };
+        for col in x..x + len {
+            dark[y * side + col] = true;
+        }
+    }
+    let px = 4;
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(side * px, side * px, |x, y| {
+        if dark[(y / px) * side + x / px] {
+            0
+        } else {
+            255
+        }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the SVG");
+    let (_, text) = grids[0].decode().expect("the QR code decodes");
+    (side, text)
+}
+
 #[tokio::test]
 async fn procedures_list_the_four_with_fees_and_time_and_validate_answers_like_the_phone() {
     let t = TestDb::new(Engine::Sqlite).await;
@@ -490,6 +577,10 @@ async fn the_openapi_document_describes_every_api_route() {
     ];
     served.sort_unstable();
     assert_eq!(described, served);
+    assert!(
+        doc["components"]["schemas"]["Receipt"]["properties"]["lookup_qr_svg"].is_object(),
+        "the receipt's QR code is described"
+    );
     for schema in [
         "SubmitDossier",
         "Receipt",
