@@ -72,7 +72,7 @@ async fn sqlite_inserts(dir: PathBuf, duration: Duration) -> anyhow::Result<()> 
         .await
         .with_context(|| format!("cannot create {}", dir.display()))?;
     let file = dir.join("baseline.sqlite");
-    // The options of `server::Db::connect_sqlite`: acknowledged means on disk.
+    // The options of `server::SqliteStore::connect_with`: acknowledged means on disk.
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(&file)
         .create_if_missing(true)

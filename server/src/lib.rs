@@ -6,7 +6,6 @@
 
 mod assets;
 mod config;
-mod db;
 pub mod documents;
 pub mod error;
 pub mod files;
@@ -18,6 +17,7 @@ mod routes;
 pub mod rules;
 mod security;
 mod staff;
+pub mod store;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -32,18 +32,33 @@ use tower_http::{
 };
 
 pub use config::{Config, DEFAULT_BIND, Limits};
-pub use db::{
-    Backend, Db, HkdRecord, NewAttachment, NewDossier, StoredDossier, SubmitOutcome, UploadRow,
-};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use staff::{FirstAdmin, ensure_first_admin};
+pub use store::{
+    Backend, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore, Store,
+    StoredDossier, SubmitOutcome, UploadRow,
+};
+
+/// The database named by a URL, for tools and tests: `Db::connect(url)` is [`store::connect`].
+#[derive(Debug, Clone, Copy)]
+pub struct Db;
+
+impl Db {
+    /// Connects by URL (`sqlite:…` or `postgres:…`); see [`store::connect`].
+    ///
+    /// # Errors
+    /// When the URL names another scheme or the database cannot be reached.
+    pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+        store::connect(url).await
+    }
+}
 
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
-    pub db: Db,
+    pub store: Arc<dyn Store>,
     /// The built app's `index.html`, split where the server puts the rendered page.
     pub template: Arc<PageTemplate>,
     /// Uploaded files.
@@ -79,12 +94,12 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
         Some(url) => Storage::from_url(url)?,
         None => Storage::local(&config.files_dir())?,
     };
-    let db = Db::connect(&config.database_url()).await?;
-    db.migrate().await?;
-    let first_admin = ensure_first_admin(&db).await?;
+    let store = store::connect(&config.database_url()).await?;
+    store.migrate().await?;
+    let first_admin = ensure_first_admin(store.as_ref()).await?;
     let template = PageTemplate::load(&config.dist_dir).await?;
     let state = AppState {
-        db,
+        store,
         template: Arc::new(template),
         storage,
         limits: config.limits,

@@ -7,7 +7,7 @@ use std::{
 };
 
 use clap::{Args, Parser, Subcommand};
-use server::{Config, DEFAULT_BIND, Db, Limits, shutdown_signal};
+use server::{Config, DEFAULT_BIND, Limits, shutdown_signal};
 use tracing_subscriber::EnvFilter;
 
 /// motcua — Quảng Ngãi's online one-stop service: the API, the public pages and the phone app.
@@ -155,9 +155,9 @@ async fn main() -> anyhow::Result<()> {
                 database_url: args.database_url,
                 ..Config::default()
             };
-            let db = Db::connect(&config.database_url()).await?;
-            db.migrate().await?;
-            db.close().await;
+            let store = server::store::connect(&config.database_url()).await?;
+            store.migrate().await?;
+            store.close().await;
             tracing::info!("migrations applied");
             Ok(())
         }

@@ -122,7 +122,7 @@ pub(crate) async fn endpoint(State(state): State<AppState>) -> Response {
     state.metrics.render(&mut out);
     out.push_str("# HELP motcua_dossiers Dossiers by procedure and state.\n");
     out.push_str("# TYPE motcua_dossiers gauge\n");
-    match state.db.dossiers_by_state().await {
+    match state.store.dossiers_by_state().await {
         Ok(rows) => {
             for (procedure, dossier_state, count) in rows {
                 let _ = writeln!(

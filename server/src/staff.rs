@@ -7,7 +7,7 @@ use argon2::{
 };
 use rand::Rng as _;
 
-use crate::Db;
+use crate::{NewStaff, Store};
 
 /// The administrator created on a first start; its password is shown once and stored only as a hash.
 #[derive(Clone)]
@@ -56,62 +56,28 @@ pub(crate) fn hash_password(password: &str) -> anyhow::Result<String> {
 ///
 /// # Errors
 /// When the database fails.
-pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<Option<FirstAdmin>> {
-    let has_admin = match db {
-        Db::Sqlite(pool) => {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM staff_accounts WHERE role = 'administrator'",
-            )
-            .fetch_one(pool)
-            .await
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM staff_accounts WHERE role = 'administrator'",
-            )
-            .fetch_one(pool)
-            .await
-        }
-    }
-    .context("cannot count administrators")?
-        > 0;
-    if has_admin {
+pub async fn ensure_first_admin(store: &dyn Store) -> anyhow::Result<Option<FirstAdmin>> {
+    if store
+        .has_administrator()
+        .await
+        .context("cannot count administrators")?
+    {
         return Ok(None);
     }
     let password = generate_password();
-    let hash = hash_password(&password)?;
-    let id = uuid::Uuid::new_v4();
-    let now = chrono::Utc::now();
-    let inserted = match db {
-        Db::Sqlite(pool) => sqlx::query(
-            "INSERT OR IGNORE INTO staff_accounts \
-             (id, username, display_name, password_hash, role, must_change_password, created_at) \
-             VALUES (?, ?, ?, ?, 'administrator', 1, ?)",
-        )
-        .bind(id.to_string())
-        .bind(FIRST_ADMIN_USERNAME)
-        .bind("Quản trị viên")
-        .bind(&hash)
-        .bind(now.to_rfc3339())
-        .execute(pool)
+    let inserted = store
+        .insert_staff(&NewStaff {
+            id: uuid::Uuid::new_v4(),
+            username: FIRST_ADMIN_USERNAME.to_owned(),
+            display_name: "Quản trị viên".to_owned(),
+            password_hash: hash_password(&password)?,
+            role: "administrator".to_owned(),
+            must_change_password: true,
+            created_at: chrono::Utc::now(),
+        })
         .await
-        .map(|r| r.rows_affected()),
-        Db::Postgres(pool) => sqlx::query(
-            "INSERT INTO staff_accounts \
-             (id, username, display_name, password_hash, role, must_change_password, created_at) \
-             VALUES ($1, $2, $3, $4, 'administrator', TRUE, $5) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(FIRST_ADMIN_USERNAME)
-        .bind("Quản trị viên")
-        .bind(&hash)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()),
-    }
-    .context("cannot create the first administrator")?;
-    if inserted == 0 {
+        .context("cannot create the first administrator")?;
+    if !inserted {
         tracing::warn!(
             "no administrator exists, but the login name \"{FIRST_ADMIN_USERNAME}\" is taken: none was created"
         );

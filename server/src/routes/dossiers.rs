@@ -28,10 +28,10 @@ use domain::api::ApiError;
 
 use crate::{
     AppState,
-    db::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
     documents::{FilingChannel, ReceiptDocument},
     error::AppError,
     rate_limit::{self, RateLimiter},
+    store::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
 };
 
 pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
@@ -140,11 +140,7 @@ pub(crate) async fn submit(
     if let Some(submission) = &submission {
         let mut total: u64 = 0;
         for (i, listed) in submission.attachments().iter().enumerate() {
-            let upload = state
-                .db
-                .find_upload(&listed.sha256)
-                .await
-                .map_err(anyhow::Error::from)?;
+            let upload = state.store.find_upload(&listed.sha256).await?;
             let Some(upload) = upload else {
                 field_errors.push(FieldError::new(
                     format!("form.attachments[{i}].sha256"),
@@ -217,8 +213,8 @@ pub(crate) async fn submit(
     let public_url = state.public_url.trim_end_matches('/').to_owned();
     let received_text = received_at.with_timezone(&VIETNAM_OFFSET).to_rfc3339();
     let outcome = state
-        .db
-        .submit_dossier(&new, |code| {
+        .store
+        .submit_dossier(&new, &|code: &str| {
             let lookup_url = format!("{public_url}/tra-cuu/{code}");
             let receipt = Receipt {
                 code: code.to_owned(),
@@ -234,8 +230,7 @@ pub(crate) async fn submit(
             };
             serde_json::to_string(&receipt).unwrap_or_default()
         })
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?;
     match outcome {
         SubmitOutcome::Created(receipt) => {
             tracing::info!(dossier.procedure = %procedure, "dossier submitted");
@@ -274,10 +269,9 @@ async fn find_for_applicant(
         .and_then(|p| SoDienThoai::try_from(p).ok())
         .ok_or(AppError::NotFound)?;
     let dossier = state
-        .db
+        .store
         .find_dossier(&code.trim().to_uppercase())
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .filter(|d| d.applicant_phone == phone.as_ref())
         .ok_or(AppError::NotFound)?;
     Ok((dossier, phone))

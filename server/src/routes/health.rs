@@ -25,7 +25,7 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
+    match state.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
             [(header::CACHE_CONTROL, "no-store")],

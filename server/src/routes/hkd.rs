@@ -85,10 +85,9 @@ pub(crate) async fn check_name(
         return Err(AppError::Invalid(errors.into_vec()));
     };
     let taken = state
-        .db
+        .store
         .hkd_name_taken(&commune.code().to_string(), name.key().as_str())
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?;
     Ok(Json(NameCheck {
         name: name.as_ref().to_owned(),
         commune: commune.code(),
@@ -123,10 +122,9 @@ pub(crate) async fn find(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     let record = state
-        .db
+        .store
         .find_hkd(code.trim())
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(PublicHkd {
         code: record.code,

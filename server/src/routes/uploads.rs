@@ -20,7 +20,7 @@ use sha2::{Digest as _, Sha256};
 
 use domain::api::ApiError;
 
-use crate::{AppState, db::UploadRow, error::AppError, files::media};
+use crate::{AppState, error::AppError, files::media, store::UploadRow};
 
 /// Header telling the client how many bytes from the start the server holds.
 pub(crate) const UPLOAD_OFFSET: &str = "upload-offset";
@@ -153,12 +153,7 @@ pub(crate) async fn upload_status(
     Path(sha): Path<String>,
 ) -> Result<Response, AppError> {
     let sha = parse_sha(&sha)?;
-    if let Some(row) = state
-        .db
-        .find_upload(&sha)
-        .await
-        .map_err(anyhow::Error::from)?
-    {
+    if let Some(row) = state.store.find_upload(&sha).await? {
         return Ok(status_response(StatusCode::OK, &complete(&row)));
     }
     let parts = parts(&state, &sha).await?;
@@ -203,12 +198,7 @@ pub(crate) async fn put_upload(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let sha = parse_sha(&sha)?;
-    if let Some(row) = state
-        .db
-        .find_upload(&sha)
-        .await
-        .map_err(anyhow::Error::from)?
-    {
+    if let Some(row) = state.store.find_upload(&sha).await? {
         return Ok(status_response(StatusCode::OK, &complete(&row)));
     }
     let len = body.len() as u64;
@@ -304,11 +294,7 @@ async fn finish(state: &AppState, sha: &str, total: u64) -> Result<Response, App
                 received_size: i64::try_from(total).map_err(anyhow::Error::from)?,
                 storage_key,
             };
-            state
-                .db
-                .insert_upload(&row)
-                .await
-                .map_err(anyhow::Error::from)?;
+            state.store.insert_upload(&row).await?;
             tracing::info!(
                 upload.sha256 = sha,
                 upload.size = size,

@@ -109,19 +109,7 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
         );
         assert_eq!(&replay.json::<Value>().await.expect("JSON"), receipt);
     }
-    let half_written = match &t.db {
-        server::Db::Sqlite(pool) => {
-            sqlx::query_scalar::<_, i64>(HALF_WRITTEN)
-                .fetch_one(pool)
-                .await
-        }
-        server::Db::Postgres(pool) => {
-            sqlx::query_scalar::<_, i64>(HALF_WRITTEN)
-                .fetch_one(pool)
-                .await
-        }
-    }
-    .expect("count");
+    let half_written = t.raw.scalar(HALF_WRITTEN).await;
     assert_eq!(
         half_written, 0,
         "every dossier has its first event and its notification job"

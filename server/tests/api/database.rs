@@ -9,7 +9,11 @@ use axum::{
     body::Body,
     http::{Request, StatusCode},
 };
-use server::{AppState, Backend, Config, Db, PageTemplate, build_router, ensure_first_admin};
+use futures::future::BoxFuture;
+use server::{
+    AppState, Backend, Config, HkdRecord, NewDossier, NewStaff, PageTemplate, Store, StoredDossier,
+    SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
+};
 use tower::ServiceExt as _;
 
 use crate::helpers::{Engine, TestDb, TestServer, both_backends};
@@ -35,7 +39,7 @@ async fn migrations_are_a_no_op_when_applied_again(engine: Engine) {
     t.db.migrate().await.expect("first migration");
     t.db.migrate().await.expect("second migration is a no-op");
     // Assert
-    assert_eq!(count_staff(&t.db).await, 0, "migrations create no account");
+    assert_eq!(count_staff(&t).await, 0, "migrations create no account");
     t.teardown().await;
 }
 
@@ -44,8 +48,12 @@ async fn first_admin_is_created_once_with_a_password_that_verifies(engine: Engin
     let t = TestDb::new(engine).await;
     t.db.migrate().await.expect("migrate");
     // Act
-    let first = ensure_first_admin(&t.db).await.expect("first start");
-    let second = ensure_first_admin(&t.db).await.expect("second start");
+    let first = ensure_first_admin(t.db.as_ref())
+        .await
+        .expect("first start");
+    let second = ensure_first_admin(t.db.as_ref())
+        .await
+        .expect("second start");
     // Assert
     let admin = first.expect("the first start creates an administrator");
     assert_eq!(admin.username, "admin");
@@ -54,8 +62,8 @@ async fn first_admin_is_created_once_with_a_password_that_verifies(engine: Engin
         second.is_none(),
         "a second start creates no other administrator"
     );
-    assert_eq!(count_staff(&t.db).await, 1);
-    let stored = stored_hash(&t.db, "admin").await;
+    assert_eq!(count_staff(&t).await, 1);
+    let stored = stored_hash(&t, "admin").await;
     assert!(
         stored.starts_with("$argon2id$"),
         "stored as an argon2id hash, not in clear"
@@ -75,7 +83,7 @@ async fn readyz_is_200_when_the_database_answers_and_503_when_it_does_not(engine
     // Arrange
     let t = TestDb::new(engine).await;
     let real = TestServer::start(&t).await;
-    let app = router_on(&t).await;
+    let app = router_on(&t);
     // Act
     let real_ready = crate::helpers::get(&real, "/readyz", &[]).await.status();
     let ready = get(&app, "/readyz").await;
@@ -95,7 +103,7 @@ async fn healthz_answers_while_the_database_is_gone(engine: Engine) {
         crate::helpers::get(&real, "/healthz", &[]).await.status(),
         StatusCode::OK
     );
-    let app = router_on(&t).await;
+    let app = router_on(&t);
     t.db.close().await;
     assert_eq!(
         get(&app, "/healthz").await,
@@ -115,7 +123,109 @@ async fn get(app: &axum::Router, uri: &str) -> StatusCode {
 }
 
 /// The server's router in this process, on the test's own pool (so the test can close it).
-async fn router_on(t: &TestDb) -> axum::Router {
+/// A store whose database never answers: the seam a test double plugs into.
+struct Unreachable;
+
+fn down<'a, T: Send + 'a>() -> BoxFuture<'a, anyhow::Result<T>> {
+    Box::pin(async { Err(anyhow::anyhow!("connection refused")) })
+}
+
+impl Store for Unreachable {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+    fn migrate(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        down()
+    }
+    fn ping(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        down()
+    }
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+    fn find_upload<'a>(&'a self, _: &'a str) -> BoxFuture<'a, anyhow::Result<Option<UploadRow>>> {
+        down()
+    }
+    fn insert_upload<'a>(&'a self, _: &'a UploadRow) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn submit_dossier<'a>(
+        &'a self,
+        _: &'a NewDossier,
+        _: ReceiptFn<'a>,
+    ) -> BoxFuture<'a, anyhow::Result<SubmitOutcome>> {
+        down()
+    }
+    fn find_dossier<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<StoredDossier>>> {
+        down()
+    }
+    fn count_dossiers(&self) -> BoxFuture<'_, anyhow::Result<i64>> {
+        down()
+    }
+    fn dossiers_by_state(&self) -> BoxFuture<'_, anyhow::Result<Vec<(String, String, i64)>>> {
+        down()
+    }
+    fn hkd_name_taken<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn find_hkd<'a>(&'a self, _: &'a str) -> BoxFuture<'a, anyhow::Result<Option<HkdRecord>>> {
+        down()
+    }
+    fn insert_hkd<'a>(
+        &'a self,
+        _: &'a HkdRecord,
+        _: Option<i64>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn has_administrator(&self) -> BoxFuture<'_, anyhow::Result<bool>> {
+        down()
+    }
+    fn insert_staff<'a>(&'a self, _: &'a NewStaff) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+}
+
+#[tokio::test]
+async fn with_a_store_that_does_not_answer_readyz_is_503_metrics_say_so_and_look_ups_fail_cleanly()
+{
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = router_with(&t, Arc::new(Unreachable));
+    assert_eq!(get(&app, "/readyz").await, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(get(&app, "/healthz").await, StatusCode::OK);
+    let metrics = app
+        .clone()
+        .oneshot(
+            Request::get("/metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    let text = http_body_util::BodyExt::collect(metrics.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    assert!(
+        String::from_utf8_lossy(&text).contains("motcua_database_up 0"),
+        "metrics report the database down"
+    );
+    assert_eq!(
+        get(&app, "/api/v1/dossiers/21025-261123-0001?phone=0912345678").await,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "a fault of the server, not a 404 that would say the dossier does not exist"
+    );
+    t.teardown().await;
+}
+
+fn router_on(t: &TestDb) -> axum::Router {
+    router_with(t, t.db.clone())
+}
+
+fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
     let dist = crate::helpers::fake_dist(t.dir.path());
     let html = std::fs::read_to_string(dist.join("index.html")).expect("index.html");
     let config = Config {
@@ -126,7 +236,7 @@ async fn router_on(t: &TestDb) -> axum::Router {
         ..Config::default()
     };
     let state = AppState {
-        db: t.db.clone(),
+        store,
         template: Arc::new(PageTemplate::parse(&html).expect("template")),
         storage: server::Storage::local(&t.dir.path().join("files")).expect("storage"),
         limits: server::Limits::default(),
@@ -137,29 +247,15 @@ async fn router_on(t: &TestDb) -> axum::Router {
     build_router(state, &config)
 }
 
-async fn count_staff(db: &Db) -> i64 {
-    let sql = "SELECT COUNT(*) FROM staff_accounts";
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .expect("count")
+async fn count_staff(t: &TestDb) -> i64 {
+    t.raw.scalar("SELECT COUNT(*) FROM staff_accounts").await
 }
 
-async fn stored_hash(db: &Db, username: &str) -> String {
-    match db {
-        Db::Sqlite(pool) => {
-            sqlx::query_scalar("SELECT password_hash FROM staff_accounts WHERE username = ?")
-                .bind(username)
-                .fetch_one(pool)
-                .await
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_scalar("SELECT password_hash FROM staff_accounts WHERE username = $1")
-                .bind(username)
-                .fetch_one(pool)
-                .await
-        }
-    }
-    .expect("stored hash")
+async fn stored_hash(t: &TestDb, username: &str) -> String {
+    t.raw
+        .text(
+            "SELECT password_hash FROM staff_accounts WHERE username = $1",
+            username,
+        )
+        .await
 }

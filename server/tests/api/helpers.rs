@@ -6,8 +6,8 @@ use std::{
     time::Duration,
 };
 
-use server::Db;
-use sqlx::postgres::PgConnectOptions;
+use server::{PgStore, SqliteStore, Store};
+use sqlx::{PgPool, SqlitePool, postgres::PgConnectOptions};
 use tempfile::TempDir;
 use tokio::{
     io::{AsyncBufReadExt as _, AsyncRead, BufReader},
@@ -50,10 +50,40 @@ pub(crate) use both_backends;
 /// A database of its own for one test: a SQLite file in a temporary directory, or a fresh PostgreSQL
 /// schema that is dropped by [`TestDb::teardown`].
 pub(crate) struct TestDb {
-    pub(crate) db: Db,
+    /// The store on it, as the server builds it.
+    pub(crate) db: Arc<dyn Store>,
+    /// The same database for SQL of the test's own.
+    pub(crate) raw: Raw,
     pub(crate) url: String,
-    schema: Option<(String, Db)>,
+    /// The fresh schema and a pool outside it, to drop it.
+    schema: Option<(String, PgPool)>,
     pub(crate) dir: TempDir,
+}
+
+/// A test's own pool on its database.
+pub(crate) enum Raw {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Raw {
+    /// The one integer a query answers.
+    pub(crate) async fn scalar(&self, sql: &str) -> i64 {
+        match self {
+            Self::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Self::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// The one text a query with one text parameter answers.
+    pub(crate) async fn text(&self, sql: &str, param: &str) -> String {
+        match self {
+            Self::Sqlite(pool) => sqlx::query_scalar(sql).bind(param).fetch_one(pool).await,
+            Self::Postgres(pool) => sqlx::query_scalar(sql).bind(param).fetch_one(pool).await,
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
 }
 
 impl TestDb {
@@ -62,9 +92,10 @@ impl TestDb {
         match engine {
             Engine::Sqlite => {
                 let url = format!("sqlite://{}", dir.path().join("motcua.sqlite").display());
-                let db = Db::connect(&url).await.expect("open SQLite");
+                let store = SqliteStore::connect(&url).await.expect("open SQLite");
                 Self {
-                    db,
+                    raw: Raw::Sqlite(store.pool().clone()),
+                    db: Arc::new(store),
                     url,
                     schema: None,
                     dir,
@@ -73,29 +104,27 @@ impl TestDb {
             Engine::Postgres => {
                 let base = std::env::var("MOTCUA_TEST_POSTGRES")
                     .unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_owned());
-                let admin = Db::connect(&base).await.unwrap_or_else(|e| {
+                let admin = PgPool::connect(&base).await.unwrap_or_else(|e| {
                     panic!(
                         "PostgreSQL is required for this test and is not reachable at {base}: {e:#}. \
                          Start it or set MOTCUA_TEST_POSTGRES (cargo xtask test starts the machine's cluster)"
                     )
                 });
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let Db::Postgres(pool) = &admin else {
-                    unreachable!("a postgres URL gives a PostgreSQL pool")
-                };
                 sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                    .execute(pool)
+                    .execute(&admin)
                     .await
                     .expect("create a fresh schema");
                 let options = PgConnectOptions::from_str(&base)
                     .expect("valid URL")
                     .options([("search_path", schema.as_str())]);
-                let db = Db::connect_postgres(options)
+                let store = PgStore::connect_with(options)
                     .await
                     .expect("connect to the schema");
                 let url = format!("{base}?options=-c%20search_path%3D{schema}");
                 Self {
-                    db,
+                    raw: Raw::Postgres(store.pool().clone()),
+                    db: Arc::new(store),
                     url,
                     schema: Some((schema, admin)),
                     dir,
@@ -106,12 +135,12 @@ impl TestDb {
 
     pub(crate) async fn teardown(self) {
         self.db.close().await;
-        if let Some((schema, Db::Postgres(pool))) = &self.schema {
+        if let Some((schema, admin)) = &self.schema {
             sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(pool)
+                .execute(admin)
                 .await
                 .expect("drop the test schema");
-            pool.close().await;
+            admin.close().await;
         }
     }
 }
