@@ -9,6 +9,7 @@ pub mod forms;
 pub mod i18n;
 pub mod page_data;
 pub mod pages;
+pub mod pwa;
 mod routes;
 
 use leptos::prelude::*;
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">
                 {move || lang.get().pick("Bỏ qua, đến nội dung chính", "Skip to main content")}
             </a>
+            <pwa::UpdateBanner />
             <header class="site-header">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"MC"</span>
