@@ -9,6 +9,7 @@ pub mod forms;
 pub mod i18n;
 pub mod page_data;
 pub mod pages;
+pub mod platform;
 pub mod pwa;
 mod routes;
 
