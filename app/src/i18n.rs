@@ -26,9 +26,22 @@ pub fn lang_from_cookie_header(header: &str) -> Lang {
         .unwrap_or_default()
 }
 
+thread_local! {
+    static CURRENT: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Vi) };
+}
+
+/// The language of the moment, outside any reactive owner (in a task after an `await`, where context
+/// cannot be read). Kept in step by [`provide_locale`] and the language switch.
+#[must_use]
+pub fn current_lang() -> Lang {
+    CURRENT.with(std::cell::Cell::get)
+}
+
 /// Puts the language signal in context; called once by [`crate::App`].
 pub fn provide_locale() {
-    provide_context(Locale(RwSignal::new(initial_lang())));
+    let lang = initial_lang();
+    CURRENT.with(|c| c.set(lang));
+    provide_context(Locale(RwSignal::new(lang)));
 }
 
 /// The current language as a signal.
@@ -82,6 +95,7 @@ pub fn LangSwitch() -> impl IntoView {
     let Locale(lang) = expect_context::<Locale>();
     let switch = move |_| {
         let next = lang.get_untracked().other();
+        CURRENT.with(|c| c.set(next));
         lang.set(next);
         remember(next);
     };

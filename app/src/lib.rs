@@ -25,7 +25,9 @@ pub use routes::AppRoute;
 
 use crate::{
     i18n::{LangSwitch, provide_locale, use_lang},
-    pages::{Home, LookupPage, NotFound, ProcedurePage},
+    pages::{
+        DossierPage, EditPage, Home, LookupPage, MyDossiers, NotFound, ProcedurePage, StartPage,
+    },
 };
 
 /// The whole application: the page frame and the router.
@@ -34,6 +36,9 @@ pub fn App() -> impl IntoView {
     provide_locale();
     #[cfg(feature = "hydrate")]
     page_data::provide_from_document();
+    // Sends what waits in the outbox now, when the network returns, and with backoff (idempotent).
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| platform::outbox::start());
     let lang = use_lang();
     view! {
         <Router>
@@ -52,6 +57,9 @@ pub fn App() -> impl IntoView {
                         </span>
                     </span>
                 </a>
+                <nav class="site-nav" aria-label=move || lang.get().pick("Chính", "Main")>
+                    <a href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
+                </nav>
                 <LangSwitch />
             </header>
             <main id="main" tabindex="-1">
@@ -60,6 +68,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
                     <Route path=path!("/tra-cuu") view=LookupPage />
                     <Route path=path!("/tra-cuu/:code") view=LookupPage />
+                    <Route path=path!("/nop/:slug") view=StartPage />
+                    <Route path=path!("/soan/:id/:step") view=EditPage />
+                    <Route path=path!("/ho-so") view=MyDossiers />
+                    <Route path=path!("/ho-so/:id") view=DossierPage />
                 </Routes>
             </main>
             <footer class="site-footer">

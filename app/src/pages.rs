@@ -1,10 +1,14 @@
 //! One page per file.
 
+pub mod dossiers;
+pub mod form;
 pub mod home;
 pub mod lookup;
 pub mod not_found;
 pub mod procedure;
 
+pub use dossiers::{DossierPage, MyDossiers};
+pub use form::{EditPage, StartPage};
 pub use home::Home;
 pub use lookup::LookupPage;
 pub use not_found::NotFound;

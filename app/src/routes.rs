@@ -2,6 +2,11 @@
 
 use domain::{Lang, Procedure};
 
+fn one_segment_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+}
+
 /// A page of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppRoute {
@@ -12,6 +17,14 @@ pub enum AppRoute {
     /// `/tra-cuu` (optionally `/tra-cuu/{code}`) — look a dossier up by its code and phone number; the
     /// receipt's QR code points here.
     Lookup,
+    /// `/nop/{slug}` — starts a new draft of a procedure.
+    Start(Procedure),
+    /// `/soan/{id}/{step}` — a step of a draft kept on the phone (or its check page).
+    Edit,
+    /// `/ho-so` — the drafts and dossiers of this phone.
+    MyDossiers,
+    /// `/ho-so/{id}` — one dossier sent from this phone: receipt and status.
+    Dossier,
     /// Anything else.
     NotFound,
 }
@@ -28,6 +41,20 @@ impl AppRoute {
         match path {
             "" | "/" => Self::Home,
             "/tra-cuu" => Self::Lookup,
+            "/ho-so" => Self::MyDossiers,
+            _ if one_segment_under(path, "/ho-so/") => Self::Dossier,
+            _ if path.starts_with("/soan/")
+                && path["/soan/".len()..]
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .count()
+                    == 2 =>
+            {
+                Self::Edit
+            }
+            _ if path.starts_with("/nop/") => path["/nop/".len()..]
+                .parse()
+                .map_or(Self::NotFound, Self::Start),
             _ if path.starts_with("/tra-cuu/") && !path["/tra-cuu/".len()..].contains('/') => {
                 Self::Lookup
             }
@@ -45,6 +72,9 @@ impl AppRoute {
             Self::Home => "/".to_owned(),
             Self::Procedure(p) => format!("/thu-tuc/{}", p.slug()),
             Self::Lookup => "/tra-cuu".to_owned(),
+            Self::Start(p) => format!("/nop/{}", p.slug()),
+            Self::Edit => "/soan".to_owned(),
+            Self::MyDossiers | Self::Dossier => "/ho-so".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
     }
@@ -60,6 +90,14 @@ impl AppRoute {
             ),
             Self::Procedure(p) => format!("{} — {site}", p.name(lang)),
             Self::Lookup => format!("{} — {site}", lang.pick("Tra cứu hồ sơ", "Find a dossier")),
+            Self::Start(p) => format!("{} — {site}", p.name(lang)),
+            Self::Edit => format!(
+                "{} — {site}",
+                lang.pick("Điền hồ sơ", "Fill in the dossier")
+            ),
+            Self::MyDossiers | Self::Dossier => {
+                format!("{} — {site}", lang.pick("Hồ sơ của tôi", "My dossiers"))
+            }
             Self::NotFound => format!(
                 "{} — {site}",
                 lang.pick("Không tìm thấy trang", "Page not found")
@@ -80,8 +118,9 @@ mod tests {
 
     #[test]
     fn every_route_parses_back_from_its_path() {
-        let mut routes = vec![AppRoute::Home, AppRoute::Lookup];
+        let mut routes = vec![AppRoute::Home, AppRoute::Lookup, AppRoute::MyDossiers];
         routes.extend(Procedure::ALL.map(AppRoute::Procedure));
+        routes.extend(Procedure::ALL.map(AppRoute::Start));
         for route in routes {
             assert_eq!(AppRoute::parse(&route.path()), route, "{route:?}");
             assert_eq!(AppRoute::parse(&format!("{}?x=1", route.path())), route);
@@ -98,6 +137,10 @@ mod tests {
             AppRoute::Lookup
         );
         assert_eq!(AppRoute::parse("/tra-cuu/a/b"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/soan/abc/ten"), AppRoute::Edit);
+        assert_eq!(AppRoute::parse("/soan/abc"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/ho-so/abc"), AppRoute::Dossier);
+        assert_eq!(AppRoute::parse("/nop/khong-co"), AppRoute::NotFound);
         assert_eq!(
             AppRoute::parse("/thu-tuc/dang-ky-ho-kinh-doanh/"),
             AppRoute::Procedure(Procedure::HkdRegistration)

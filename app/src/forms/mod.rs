@@ -208,8 +208,9 @@ impl FormSpec {
     }
 
     /// The steps that apply to this draft, in order.
-    pub fn visible_steps<'a>(&'a self, data: &'a Value) -> impl Iterator<Item = &'a Step> + 'a {
-        self.steps.iter().filter(move |s| s.visible(data))
+    #[must_use]
+    pub fn visible_steps(&self, data: &Value) -> Vec<&Step> {
+        self.steps.iter().filter(|s| s.visible(data)).collect()
     }
 
     /// A step by its slug.

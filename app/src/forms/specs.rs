@@ -575,8 +575,8 @@ fn hkd_identity() -> Vec<Field> {
             Kind::Digits,
         )
         .hint((
-            "Mã số thuế của hộ, hoặc số đăng ký cũ (ví dụ 34A8001234). Khi có mạng, thông tin đã đăng ký được điền sẵn.",
-            "The household's tax code, or an old registration number (e.g. 34A8001234). Online, the registered details are filled in.",
+            "Mã số thuế của hộ, hoặc số đăng ký cũ (ví dụ 51A8001234). Khi có mạng, thông tin đã đăng ký được điền sẵn.",
+            "The household's tax code, or an old registration number (e.g. 51A8001234). Online, the registered details are filled in.",
         )),
         Field::req(
             "hkd_name",

@@ -103,7 +103,7 @@ pub fn LookupPage() -> impl IntoView {
 }
 
 /// `dd/mm/yyyy` of an ISO date or RFC 3339 time.
-fn vietnamese_date(iso: &str) -> String {
+pub(crate) fn vietnamese_date(iso: &str) -> String {
     let date = iso.get(..10).unwrap_or(iso);
     let mut parts = date.split('-');
     match (parts.next(), parts.next(), parts.next()) {
@@ -113,7 +113,7 @@ fn vietnamese_date(iso: &str) -> String {
 }
 
 /// `HH:MM dd/mm/yyyy` of an RFC 3339 time written in Vietnam time.
-fn vietnamese_time(rfc3339: &str) -> String {
+pub(crate) fn vietnamese_time(rfc3339: &str) -> String {
     let time = rfc3339.get(11..16).unwrap_or_default();
     format!("{time} {}", vietnamese_date(rfc3339))
 }
@@ -133,18 +133,23 @@ fn encode_query(value: &str) -> String {
 
 /// A found dossier: what it is, where it stands, its history, its receipt.
 #[component]
-fn DossierResult(
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "a component's props are owned"
+)]
+pub(crate) fn DossierResult(
     /// The dossier.
     status: DossierStatus,
     /// The phone number it was looked up with (for the receipt link).
     phone: String,
 ) -> impl IntoView {
     let lang = use_lang();
-    let receipt = status.receipt.clone();
+    let receipt = status.receipt;
     let pdf = format!("{}?phone={}", receipt.receipt_pdf_url, encode_query(&phone));
     let due = receipt.due_date.map(|d| vietnamese_date(&d.to_string()));
     let fee = receipt.fee.amount;
-    let timeline = status.timeline.clone();
+    let timeline = status.timeline;
+    let state = status.state;
     view! {
         <section class="lookup-result" aria-labelledby="result-title">
             <h2 id="result-title">{receipt.code.clone()}</h2>
@@ -155,7 +160,7 @@ fn DossierResult(
                 </div>
                 <div>
                     <dt>{move || lang.get().pick("Trạng thái", "Status")}</dt>
-                    <dd><strong>{move || status.state.label(lang.get())}</strong></dd>
+                    <dd><strong>{move || state.label(lang.get())}</strong></dd>
                 </div>
                 <div>
                     <dt>{move || lang.get().pick("Nhận lúc", "Received")}</dt>

@@ -20,6 +20,42 @@ pub fn ProcedurePage() -> impl IntoView {
     }
 }
 
+/// The fee online, and at the counter when it differs (NĐ 168/2025 fee schedule as configured).
+fn fee_text(procedure: Procedure, lang: domain::Lang) -> String {
+    let fees = domain::FeeSchedule::default();
+    let today = crate::pages::form::today();
+    let online = fees.fee(procedure, domain::Channel::Online, today);
+    let counter = fees.fee(procedure, domain::Channel::Counter, today);
+    let amount = |v: domain::Vnd| {
+        if v.dong() == 0 {
+            lang.pick("miễn phí", "free").to_owned()
+        } else {
+            format!("{} đồng", v.grouped())
+        }
+    };
+    if online == counter {
+        let text = amount(online);
+        let mut chars = text.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        match lang {
+            domain::Lang::Vi => format!(
+                "Nộp trực tuyến: {} (tại quầy: {})",
+                amount(online),
+                amount(counter)
+            ),
+            domain::Lang::En => format!(
+                "Online: {} (at the counter: {})",
+                amount(online),
+                amount(counter)
+            ),
+        }
+    }
+}
+
 /// The facts of one procedure.
 #[component]
 fn ProcedureDetails(
@@ -46,7 +82,22 @@ fn ProcedureDetails(
                 <dt>{move || lang.get().pick("Cách nộp", "How to file")}</dt>
                 <dd>{move || lang.get().pick("Chỉ nộp trực tuyến", "Online only")}</dd>
             </div>
+            <div>
+                <dt>{move || lang.get().pick("Lệ phí", "Fee")}</dt>
+                <dd>{move || fee_text(procedure, lang.get())}</dd>
+            </div>
         </dl>
+        <p class="start-button">
+            <A href=AppRoute::Start(procedure).path() attr:class="button">
+                {move || lang.get().pick("Nộp hồ sơ trực tuyến", "Apply online")}
+            </A>
+        </p>
+        <p class="hint">
+            {move || lang.get().pick(
+                "Hồ sơ được lưu trên máy khi bạn điền, kể cả khi không có mạng.",
+                "Your answers are kept on the phone as you type, even without a connection.",
+            )}
+        </p>
         <h2>{move || lang.get().pick("Hồ sơ cần chuẩn bị", "What to prepare")}</h2>
         <ul class="requirements">
             {procedure

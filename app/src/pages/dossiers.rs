@@ -1,0 +1,417 @@
+//! "Hồ sơ của tôi" (`/ho-so`): the drafts on this phone, what waits to be sent, and what was sent with
+//! its status; and one dossier (`/ho-so/{id}`): its place in the outbox, its receipt (kept offline) and
+//! its timeline (fetched when online, the last copy shown when not).
+
+use domain::{Lang, api::DossierStatus};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::lookup::{DossierResult, vietnamese_date, vietnamese_time};
+use crate::{
+    i18n::use_lang,
+    pages::form::{CHECK, confirm},
+    platform::{
+        self,
+        outbox::{self, OutboxEntry, OutboxState},
+        store::{self, DraftStatus, SavedDraft},
+    },
+};
+
+/// `HH:MM dd/mm/yyyy` in Vietnam time of an RFC 3339 UTC time written by the phone.
+fn local_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
+        |_| rfc3339.to_owned(),
+        |t| {
+            let vn = t.with_timezone(
+                &chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| t.timezone()),
+            );
+            vietnamese_time(&vn.to_rfc3339())
+        },
+    )
+}
+
+/// The drafts and entries of this phone, re-read whenever the outbox changes.
+/// The phone's drafts and outbox entries, or why they could not be read.
+type Records = Option<Result<(Vec<SavedDraft>, Vec<OutboxEntry>), String>>;
+
+fn phone_records() -> (RwSignal<Records>, impl Fn() + Copy) {
+    let records = RwSignal::new(None);
+    let reload = move || {
+        spawn_local(async move {
+            let lang = crate::i18n::current_lang();
+            let result = match (store::list_drafts().await, outbox::list().await) {
+                (Ok(d), Ok(o)) => Ok((d, o)),
+                (Err(e), _) | (_, Err(e)) => Err(e.message(lang)),
+            };
+            records.try_set(Some(result));
+        });
+    };
+    let changes = outbox::changes();
+    Effect::new(move |_| {
+        changes.track();
+        reload();
+    });
+    (records, reload)
+}
+
+/// `/ho-so`.
+#[component]
+pub fn MyDossiers() -> impl IntoView {
+    let lang = use_lang();
+    let (records, reload) = phone_records();
+    view! {
+        <h1>{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</h1>
+        <p class="lead">
+            {move || lang.get().pick(
+                "Hồ sơ được lưu trên máy này. Hồ sơ đã nộp có thể tra cứu ở bất kỳ đâu bằng mã hồ sơ và số điện thoại.",
+                "Dossiers are kept on this phone. A submitted dossier can be looked up anywhere with its code and phone number.",
+            )}
+            " "
+            <A href="/tra-cuu">{move || lang.get().pick("Tra cứu hồ sơ", "Find a dossier")}</A>
+        </p>
+        {move || match records.get() {
+            None => view! {
+                <p class="loading" role="status">{move || lang.get().pick("Đang đọc hồ sơ trên máy…", "Reading this phone's dossiers…")}</p>
+            }
+            .into_any(),
+            Some(Err(m)) => view! { <p class="field-error" role="alert">{m}</p> }.into_any(),
+            Some(Ok((drafts, entries))) => lists(lang, drafts, &entries, reload).into_any(),
+        }}
+        <h2>{move || lang.get().pick("Nộp hồ sơ mới", "Start a new dossier")}</h2>
+        <ul class="procedure-links">
+            {domain::Procedure::ALL
+                .iter()
+                .map(|p| {
+                    let p = *p;
+                    view! { <li><A href=format!("/nop/{}", p.slug())>{move || p.name(lang.get())}</A></li> }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+fn lists(
+    lang: Signal<Lang>,
+    drafts: Vec<SavedDraft>,
+    entries: &[OutboxEntry],
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let editing: Vec<SavedDraft> = drafts
+        .iter()
+        .filter(|d| d.status == DraftStatus::Editing)
+        .cloned()
+        .collect();
+    let sent: Vec<(SavedDraft, Option<OutboxEntry>)> = drafts
+        .into_iter()
+        .filter(|d| d.status != DraftStatus::Editing)
+        .map(|d| {
+            let e = entries.iter().find(|e| e.draft_id == d.id()).cloned();
+            (d, e)
+        })
+        .collect();
+    let no_drafts = editing.is_empty();
+    let no_sent = sent.is_empty();
+    view! {
+        <section aria-labelledby="drafts-title">
+            <h2 id="drafts-title">{move || lang.get().pick("Bản nháp", "Drafts")}</h2>
+            {no_drafts.then(|| view! { <p>{move || lang.get().pick("Chưa có bản nháp nào.", "No drafts yet.")}</p> })}
+            <ul class="dossier-list">
+                {editing
+                    .into_iter()
+                    .map(|d| {
+                        let id = d.id().to_owned();
+                        let procedure = d.draft.procedure;
+                        let first = crate::forms::FormSpec::of(procedure).steps[0].slug;
+                        let title = d.title(lang.get_untracked());
+                        let when = local_time(&d.draft.updated_at);
+                        let title2 = title.clone();
+                        let remove = move |_| {
+                            let l = lang.get_untracked();
+                            let q = match l {
+                                Lang::Vi => format!("Xóa bản nháp \"{title2}\"? Thông tin và ảnh đã lưu trên máy sẽ mất."),
+                                Lang::En => format!("Delete the draft \"{title2}\"? Its details and photos on this phone will be lost."),
+                            };
+                            if confirm(&q) {
+                                let id = id.clone();
+                                spawn_local(async move {
+                                    let _ = store::delete_draft(&id).await;
+                                    reload();
+                                });
+                            }
+                        };
+                        let open = format!("/soan/{}/{first}", d.id());
+                        let check = format!("/soan/{}/{CHECK}", d.id());
+                        view! {
+                            <li class="dossier-card">
+                                <p class="dossier-title">{title.clone()}</p>
+                                <p class="dossier-meta">
+                                    {move || procedure.name(lang.get())}
+                                    " · "
+                                    {move || lang.get().pick("Sửa lần cuối ", "Last edited ")}
+                                    {when.clone()}
+                                </p>
+                                <div class="dossier-actions">
+                                    <A href=open attr:class="button button-small">{move || lang.get().pick("Tiếp tục điền", "Continue")}</A>
+                                    <A href=check attr:class="button-secondary button-small">{move || lang.get().pick("Kiểm tra và nộp", "Check and submit")}</A>
+                                    <button type="button" class="button-secondary button-small button-danger" on:click=remove>
+                                        {move || lang.get().pick("Xóa", "Delete")}
+                                        <span class="visually-hidden">{format!(" {title}")}</span>
+                                    </button>
+                                </div>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+        <section aria-labelledby="sent-title">
+            <h2 id="sent-title">{move || lang.get().pick("Đã nộp", "Submitted")}</h2>
+            {no_sent.then(|| view! { <p>{move || lang.get().pick("Chưa nộp hồ sơ nào từ máy này.", "Nothing submitted from this phone yet.")}</p> })}
+            <ul class="dossier-list">
+                {sent
+                    .into_iter()
+                    .map(|(d, e)| {
+                        let href = format!("/ho-so/{}", d.id());
+                        let title = d.title(lang.get_untracked());
+                        let procedure = d.draft.procedure;
+                        let state = e.as_ref().map(|e| e.state.clone());
+                        view! {
+                            <li class="dossier-card">
+                                <p class="dossier-title"><A href=href>{title}</A></p>
+                                <p class="dossier-meta">{move || procedure.name(lang.get())}</p>
+                                <p class="dossier-state">{move || state_line(state.as_ref(), &d.status, lang.get())}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+fn state_line(state: Option<&OutboxState>, status: &DraftStatus, lang: Lang) -> String {
+    match (state, status) {
+        (Some(OutboxState::Sent { receipt }), _) => match lang {
+            Lang::Vi => format!("Đã nộp — mã hồ sơ {}", receipt.code),
+            Lang::En => format!("Submitted — dossier code {}", receipt.code),
+        },
+        (_, DraftStatus::Submitted { code }) => match lang {
+            Lang::Vi => format!("Đã nộp — mã hồ sơ {code}"),
+            Lang::En => format!("Submitted — dossier code {code}"),
+        },
+        (Some(OutboxState::Rejected { .. }), _) => lang
+            .pick("Bị trả lại: cần sửa", "Returned: needs fixing")
+            .to_owned(),
+        (Some(OutboxState::Uploading { .. } | OutboxState::Sending), _) => {
+            lang.pick("Đang gửi…", "Sending…").to_owned()
+        }
+        _ => lang
+            .pick(
+                "Đang chờ gửi (tự gửi khi có mạng)",
+                "Waiting to be sent (goes out when online)",
+            )
+            .to_owned(),
+    }
+}
+
+/// `/ho-so/{id}`.
+#[component]
+pub fn DossierPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let entry: RwSignal<Option<Result<Option<OutboxEntry>, String>>> = RwSignal::new(None);
+    let changes = outbox::changes();
+    Effect::new(move |_| {
+        changes.track();
+        let id = id.get();
+        spawn_local(async move {
+            let lang = crate::i18n::current_lang();
+            entry.try_set(Some(outbox::get(&id).await.map_err(|e| e.message(lang))));
+        });
+    });
+    move || {
+        match entry.get() {
+        None => view! {
+            <p class="loading" role="status">{move || lang.get().pick("Đang mở hồ sơ trên máy…", "Opening the dossier…")}</p>
+        }
+        .into_any(),
+        Some(Err(m)) => view! { <p class="field-error" role="alert">{m}</p> }.into_any(),
+        Some(Ok(None)) => view! {
+            <h1>{move || lang.get().pick("Hồ sơ này chưa được nộp", "This dossier has not been submitted")}</h1>
+            <p>
+                <A href=format!("/soan/{}/{CHECK}", id.get_untracked())>{move || lang.get().pick("Kiểm tra và nộp", "Check and submit")}</A>
+            </p>
+        }
+        .into_any(),
+        Some(Ok(Some(e))) => view! { <EntryView entry=e /> }.into_any(),
+    }
+    }
+}
+
+#[component]
+fn EntryView(entry: OutboxEntry) -> impl IntoView {
+    let lang = use_lang();
+    let procedure = entry.body.procedure;
+    let phone = entry.body.applicant.phone.clone();
+    let draft_id = entry.draft_id.clone();
+    let body = match entry.state.clone() {
+        OutboxState::Waiting { last_error } => view! {
+            <div class="notice notice-info" role="status">
+                <h2>{move || lang.get().pick("Đang chờ gửi", "Waiting to be sent")}</h2>
+                <p>{move || lang.get().pick(
+                    "Hồ sơ đã được giữ trên máy và sẽ tự gửi đúng một lần khi có mạng. Bạn có thể đóng ứng dụng.",
+                    "The dossier is kept on this phone and will be sent exactly once when the network returns. You can close the app.",
+                )}</p>
+                {last_error.map(|m| view! { <p class="hint">{move || lang.get().pick("Lần gửi trước: ", "Last attempt: ")}{m.clone()}</p> })}
+                <button type="button" class="button-secondary" on:click=move |_| outbox::send_now()>
+                    {move || lang.get().pick("Gửi ngay", "Send now")}
+                </button>
+            </div>
+        }
+        .into_any(),
+        OutboxState::Uploading { file, files, sent_bytes, total_bytes } => view! {
+            <div class="notice notice-info" role="status">
+                <h2>{move || lang.get().pick("Đang gửi giấy tờ", "Uploading documents")}</h2>
+                <p>{move || match lang.get() {
+                    Lang::Vi => format!("Tệp {} trên {}", file + 1, files),
+                    Lang::En => format!("File {} of {}", file + 1, files),
+                }}</p>
+                <progress max=total_bytes.to_string() value=sent_bytes.to_string()></progress>
+            </div>
+        }
+        .into_any(),
+        OutboxState::Sending => view! {
+            <div class="notice notice-info" role="status">
+                <h2>{move || lang.get().pick("Đang gửi hồ sơ…", "Sending the dossier…")}</h2>
+            </div>
+        }
+        .into_any(),
+        OutboxState::Rejected { error } => {
+            let fix = format!("/soan/{draft_id}/{CHECK}");
+            view! {
+                <div class="error-summary" role="alert">
+                    <h2>{move || lang.get().pick("Hồ sơ chưa được nhận", "The dossier was not accepted")}</h2>
+                    <p>{error.message.clone()}</p>
+                    <ul>
+                        {error.fields.iter().map(|f| view! { <li>{f.message.clone()}</li> }).collect_view()}
+                    </ul>
+                    <A href=fix attr:class="button">{move || lang.get().pick("Sửa hồ sơ", "Fix the dossier")}</A>
+                </div>
+            }
+            .into_any()
+        }
+        OutboxState::Sent { receipt } => view! { <SentView receipt phone=phone.clone() /> }.into_any(),
+    };
+    view! {
+        <p class="form-procedure">{move || procedure.name(lang.get())}</p>
+        <h1>{move || lang.get().pick("Hồ sơ của bạn", "Your dossier")}</h1>
+        <p class="dossier-meta">{move || lang.get().pick("Bấm nộp lúc ", "Submitted at ")}{local_time(&entry.created_at)}</p>
+        {body}
+        <p><A href="/ho-so">{move || lang.get().pick("‹ Hồ sơ của tôi", "‹ My dossiers")}</A></p>
+    }
+}
+
+#[component]
+fn SentView(receipt: domain::api::Receipt, phone: String) -> impl IntoView {
+    let lang = use_lang();
+    let status: RwSignal<Option<(DossierStatus, Option<String>)>> = RwSignal::new(None);
+    let note: RwSignal<Option<String>> = RwSignal::new(None);
+    let code = receipt.code.clone();
+    let phone2 = phone.clone();
+    Effect::new(move |_| {
+        let code = code.clone();
+        let phone = phone2.clone();
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            if let Ok(Some((s, at))) = store::get_status(&code).await {
+                status.try_set(Some((s, Some(at))));
+            }
+            if platform::net::is_online() {
+                match platform::net::dossier_status(&code, &phone, l).await {
+                    Ok(s) => {
+                        status.try_set(Some((s, None)));
+                        note.try_set(None);
+                    }
+                    Err(e) => {
+                        note.try_set(Some(e.message(l)));
+                    }
+                }
+            } else {
+                note.try_set(Some(
+                    l.pick(
+                        "Đang không có mạng: hiển thị tình trạng lần cập nhật trước.",
+                        "Offline: showing the status from the last update.",
+                    )
+                    .to_owned(),
+                ));
+            }
+        });
+    });
+    let fallback = receipt.clone();
+    view! {
+        <div class="notice notice-ok" role="status">
+            <h2>{move || lang.get().pick("Đã nộp hồ sơ", "Dossier submitted")}</h2>
+            <p>
+                {move || lang.get().pick("Mã hồ sơ: ", "Dossier code: ")}
+                <strong class="dossier-code">{receipt.code.clone()}</strong>
+            </p>
+            <p>
+                {move || lang.get().pick("Hẹn trả kết quả: ", "Result due: ")}
+                {move || receipt.due_date.map_or_else(
+                    || lang.get().pick("không có thời hạn giải quyết", "no processing time").to_owned(),
+                    |d| vietnamese_date(&d.to_string()),
+                )}
+            </p>
+            <p>
+                {move || lang.get().pick("Lệ phí nộp trực tuyến: ", "Fee online: ")}
+                {move || fee_text(receipt.fee.amount, lang.get())}
+                {move || (receipt.fee.counter_amount != receipt.fee.amount).then(|| match lang.get() {
+                    Lang::Vi => format!(" (nộp tại quầy: {})", fee_text(receipt.fee.counter_amount, Lang::Vi)),
+                    Lang::En => format!(" (at the counter: {})", fee_text(receipt.fee.counter_amount, Lang::En)),
+                })}
+            </p>
+        </div>
+        {(!receipt.lookup_qr_svg.is_empty()).then(|| {
+            let svg = receipt.lookup_qr_svg.clone();
+            let url = receipt.lookup_url.clone();
+            view! {
+                <figure class="receipt-qr">
+                    // The server's own SVG (it drew it from the look-up URL), kept with the receipt.
+                    <div class="qr" role="img" aria-label=move || lang.get().pick("Mã QR tra cứu hồ sơ", "QR code to look the dossier up") inner_html=svg></div>
+                    <figcaption>{move || lang.get().pick("Quét mã để tra cứu: ", "Scan to look it up: ")}<a href=url.clone()>{url.clone()}</a></figcaption>
+                </figure>
+            }
+        })}
+        {move || note.get().map(|n| view! { <p class="hint" role="status">{n}</p> })}
+        {move || {
+            let phone = phone.clone();
+            match status.get() {
+                Some((s, at)) => view! {
+                    {at.map(|at| view! { <p class="hint">{move || lang.get().pick("Cập nhật lúc ", "Updated ")}{local_time(&at)}</p> })}
+                    <DossierResult status=s phone=phone />
+                }
+                .into_any(),
+                None => {
+                    let pdf = format!("{}?phone={}", fallback.receipt_pdf_url, phone);
+                    view! {
+                        <p>
+                            <a href=pdf rel="external" download>
+                                {move || lang.get().pick("Tải giấy tiếp nhận (PDF)", "Download the receipt (PDF)")}
+                            </a>
+                        </p>
+                    }
+                    .into_any()
+                }
+            }
+        }}
+    }
+}
+
+fn fee_text(amount: domain::Vnd, lang: Lang) -> String {
+    if amount.dong() == 0 {
+        lang.pick("miễn phí", "free").to_owned()
+    } else {
+        format!("{} đồng", amount.grouped())
+    }
+}
