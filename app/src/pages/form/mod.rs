@@ -735,3 +735,66 @@ fn hkd_lookup(ctx: FormCtx, step: &'static forms::Step) -> Option<impl IntoView>
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_form_starts_with_what_the_phone_remembers() {
+        let registration = json!({
+            "owner": {"full_name": "Nguyễn Thị Ba", "id": "051185012345", "phone": "0912345678",
+                      "ethnicity": "Kinh"},
+            "name": {"vietnamese": "Hộ kinh doanh Bánh mì Cô Ba"},
+            "_applicant": {"name": "Nguyễn Thị Ba", "phone": "0912345678"}
+        });
+        let profile = profile_from(Procedure::HkdRegistration, &registration, None);
+        assert_eq!(path::text(&profile, "owner.id"), "051185012345");
+        assert_eq!(
+            path::get(&profile, "owner.ethnicity"),
+            None,
+            "only the person's own details"
+        );
+        assert_eq!(path::get(&profile, "name"), None, "not the business");
+
+        let next = prefill(Procedure::HkdRegistration, Some(profile.clone()));
+        assert_eq!(path::text(&next, "owner.full_name"), "Nguyễn Thị Ba");
+        assert_eq!(path::text(&next, "_applicant.phone"), "0912345678");
+
+        let termination = prefill(Procedure::HkdTermination, Some(profile));
+        assert_eq!(path::text(&termination, "signatory_name"), "Nguyễn Thị Ba");
+        assert_eq!(path::text(&termination, "filer_phone"), "0912345678");
+        assert_eq!(prefill(Procedure::PromotionNotice, None), json!({}));
+    }
+
+    #[test]
+    fn a_promotion_keeps_the_trader_for_next_time() {
+        let data = json!({"trader": {"name": "Công ty TNHH An Phát", "tax_code": "4300000001"}});
+        let profile = profile_from(
+            Procedure::PromotionNotice,
+            &data,
+            Some(json!({"owner": {"id": "1"}})),
+        );
+        assert_eq!(
+            path::text(&profile, "owner.id"),
+            "1",
+            "what was known is kept"
+        );
+        let next = prefill(Procedure::PromotionNotice, Some(profile));
+        assert_eq!(path::text(&next, "trader.name"), "Công ty TNHH An Phát");
+    }
+
+    #[test]
+    fn errors_are_named_by_their_field_and_row() {
+        let spec = FormSpec::of(Procedure::HkdRegistration);
+        assert_eq!(
+            field_name(spec, "members[1].id", Lang::Vi),
+            "Danh sách thành viên hộ gia đình — Thành viên 2, số định danh cá nhân"
+        );
+        assert_eq!(field_name(spec, "capital", Lang::En), "Total capital (VND)");
+        assert_eq!(
+            field_name(spec, "business_lines[0].code", Lang::Vi),
+            "Ngành, nghề kinh doanh — Ngành 1"
+        );
+    }
+}
