@@ -71,8 +71,29 @@ pub(crate) fn test() -> anyhow::Result<()> {
     let chromium = tools::ensure_chromium()?;
     tools::ensure_browser_test_packages()?;
     run(cargo()
-        .env("CHROMIUM", chromium)
+        .env("CHROMIUM", &chromium)
         .args(["test", "-p", "motcua-tests"]))?;
+
+    step("the app's platform layer in Chromium (wasm-bindgen-test: IndexedDB, photos, outbox)");
+    let tools = tools::Tools::ensure()?;
+    run(cargo()
+        .env("PATH", tools.path_env()?)
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", chromium.with_file_name("chromedriver"))
+        .args([
+            "test",
+            "-p",
+            "motcua-app",
+            "--features",
+            "hydrate",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "platform_browser",
+        ]))?;
 
     say(&format!(
         "\nall checks passed in {:.1} min",
