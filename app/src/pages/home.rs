@@ -23,6 +23,11 @@ pub fn Home() -> impl IntoView {
                 {move || lang.get().pick("Đã nộp hồ sơ? Tra cứu tình trạng hồ sơ", "Already filed? Find your dossier")}
             </A>
         </p>
+        <p class="lookup-link">
+            <A href=AppRoute::MyDossiers.path()>
+                {move || lang.get().pick("Hồ sơ đang soạn và đã nộp trên máy này", "Drafts and dossiers on this phone")}
+            </A>
+        </p>
         <h2 class="section-title">{move || lang.get().pick("Các thủ tục", "Procedures")}</h2>
         <ul class="procedure-list">
             {Procedure::ALL
@@ -54,6 +59,10 @@ fn ProcedureCard(
                 <div>
                     <dt>{move || lang.get().pick("Thời hạn", "Time")}</dt>
                     <dd>{move || procedure.processing_time().describe(lang.get())}</dd>
+                </div>
+                <div>
+                    <dt>{move || lang.get().pick("Lệ phí", "Fee")}</dt>
+                    <dd>{move || super::procedure::fee_text(procedure, lang.get())}</dd>
                 </div>
             </dl>
         </li>

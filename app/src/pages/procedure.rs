@@ -21,7 +21,7 @@ pub fn ProcedurePage() -> impl IntoView {
 }
 
 /// The fee online, and at the counter when it differs (NĐ 168/2025 fee schedule as configured).
-fn fee_text(procedure: Procedure, lang: domain::Lang) -> String {
+pub(crate) fn fee_text(procedure: Procedure, lang: domain::Lang) -> String {
     let fees = domain::FeeSchedule::default();
     let today = crate::pages::form::today();
     let online = fees.fee(procedure, domain::Channel::Online, today);
