@@ -27,9 +27,20 @@ pub(crate) fn service(dist_dir: &Path, state: AppState) -> Router {
         .layer(middleware::from_fn(cache_headers))
 }
 
+/// The service worker's own policy: it fetches from this origin (to precache the app and to pass pages
+/// through) and nothing else. The files' default, `default-src 'none'`, would block every fetch it makes.
+const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'";
+
 async fn cache_headers(req: Request, next: Next) -> Response {
     let immutable = is_hashed_asset(req.uri().path());
+    let service_worker = req.uri().path() == "/sw.js";
     let mut res = next.run(req).await;
+    if service_worker && res.status().is_success() {
+        res.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(SERVICE_WORKER_CSP),
+        );
+    }
     if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
         let value = if immutable {
             "public, max-age=31536000, immutable"
