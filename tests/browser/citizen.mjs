@@ -103,6 +103,9 @@ try {
       g.fillStyle = `hsl(${(i * 37) % 360} 70% 50%)`;
       g.fillRect((i * 131) % 3000, (i * 71) % 2000, 60 + (i % 90), 40 + (i % 70));
     }
+    // A different photo every run: uploads are content-addressed, and this one must really be sent.
+    g.fillStyle = `rgb(${Math.floor(Math.random() * 256)} ${Math.floor(Math.random() * 256)} 0)`;
+    g.fillRect(0, 0, 400, 400);
     const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
     const bytes = new Uint8Array(await blob.arrayBuffer());
     let s = '';
@@ -138,12 +141,33 @@ try {
   await page.locator('text=Đang chờ gửi').first().waitFor({ timeout: 10000 });
   await shot('citizen-waiting');
 
-  // Back online: the outbox sends it by itself and the receipt appears.
+  // Back online, with the connection dropped once during the last chunk of the photo's upload: the
+  // outbox retries by itself, resumes from what the server holds, and the receipt appears.
+  const puts = [];
+  let dropped = null;
+  await page.route('**/api/v1/uploads/**', async (route) => {
+    const request = route.request();
+    const range = request.headers()['content-range'];
+    if (request.method() === 'PUT' && range) {
+      const [, start, end, total] = /bytes (\d+)-(\d+)\/(\d+)/.exec(range).map(Number);
+      puts.push(start);
+      if (!dropped && end + 1 === total) {
+        dropped = start;
+        return route.abort('connectionreset');
+      }
+    }
+    return route.continue();
+  });
   await context.setOffline(false);
   const code = await page.locator('.dossier-code').innerText({ timeout: 30000 });
   check(/^\d{5}-\d{6}-\d{4}$/.test(code), `a dossier code (${code})`);
   await page.locator('.lookup-result').waitFor({ timeout: 15000 });
   await shot('citizen-receipt');
+  check(dropped !== null, 'the upload went through the dropped connection');
+  const after = puts.slice(puts.indexOf(dropped) + 1);
+  check(after.length > 0 && after[0] === dropped, `the retry resumed at byte ${dropped}, not from the start (${puts.join(', ')})`);
+  await page.unroute('**/api/v1/uploads/**');
+  console.log(`upload chunks started at bytes: ${puts.join(', ')} (dropped once at ${dropped})`);
 
   // The receipt stays readable offline: the list is read from the phone, not the server.
   await context.setOffline(true);

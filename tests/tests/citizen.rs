@@ -1,6 +1,7 @@
 //! The citizen's whole journey in headless Chromium (`tests/browser/citizen.mjs`): a household-business
 //! registration filled step by step on a 360 px phone, a photo attached, submitted twice while offline
-//! and sent once when the network returns. Afterwards the database holds exactly one dossier, the one
+//! and sent once when the network returns (the connection dropped once mid-upload, the upload resumed at
+//! the server's offset). Afterwards the database holds exactly one dossier, the one
 //! whose code the phone shows. `cargo xtask test` builds `dist/` and installs Chromium and the npm
 //! packages first; run alone, the test fails and says what is missing.
 
@@ -77,10 +78,7 @@ async fn a_registration_filled_offline_is_submitted_exactly_once_when_the_networ
         output.status
     );
     let code = printed(&stdout, "dossier code:");
-    let url = format!(
-        "sqlite://{}",
-        data.path().join("motcua.sqlite").display()
-    );
+    let url = format!("sqlite://{}", data.path().join("motcua.sqlite").display());
     let db = Db::connect(&url).await.expect("open the test database");
     assert_eq!(
         db.count_dossiers().await.expect("count"),
@@ -93,7 +91,11 @@ async fn a_registration_filled_offline_is_submitted_exactly_once_when_the_networ
         .expect("query")
         .unwrap_or_else(|| panic!("the dossier {code} the phone shows is stored"));
     assert_eq!(stored.applicant_phone, "0912345678");
-    assert_eq!(stored.attachments.len(), 1, "the compressed photo is attached");
+    assert_eq!(
+        stored.attachments.len(),
+        1,
+        "the compressed photo is attached"
+    );
     assert_eq!(stored.attachments[0].0, "other");
     assert!(
         stored.attachments[0].1.ends_with(".jpg"),
