@@ -67,7 +67,10 @@ pub(crate) fn test() -> anyhow::Result<()> {
     step("release build of the app, as users get it");
     build::build_app()?;
 
-    step("browser smoke test (Debian Chromium, playwright-core)");
+    step(
+        "browser tests (Debian Chromium, playwright-core): smoke, citizen journey, offline layer and \
+         updates, axe-core and 360 px layout",
+    );
     let chromium = tools::ensure_chromium()?;
     tools::ensure_browser_test_packages()?;
     run(cargo()
