@@ -36,8 +36,8 @@ pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use staff::{FirstAdmin, ensure_first_admin};
 pub use store::{
-    Backend, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore, Store,
-    StoredDossier, SubmitOutcome, UploadRow,
+    Backend, DossierView, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore,
+    Store, StoredDossier, SubmitOutcome, UploadRow,
 };
 
 /// The database named by a URL, for tools and tests: `Db::connect(url)` is [`store::connect`].
@@ -66,7 +66,7 @@ pub struct AppState {
     /// Upload limits.
     pub limits: Limits,
     /// The address citizens reach the server at, for links in receipts and QR codes.
-    pub public_url: String,
+    pub public_url: Arc<str>,
     /// Request metrics of this process.
     pub metrics: metrics::Metrics,
     /// The per-address limit shared by every kind of look-up (API and page).
@@ -103,7 +103,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
         template: Arc::new(template),
         storage,
         limits: config.limits,
-        public_url: config.public_url(),
+        public_url: config.public_url().into(),
         metrics: metrics::Metrics::default(),
         lookup_limiter: rate_limit::RateLimiter::new(
             config.limits.lookups_per_minute,

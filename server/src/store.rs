@@ -71,6 +71,14 @@ pub trait Store: Send + Sync + 'static {
         code: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Option<StoredDossier>>>;
 
+    /// What the look-up shows of the dossier with this code, when `phone` is the applicant's: its state,
+    /// receipt and timeline, in one query. `None` for an unknown code and for another phone alike.
+    fn dossier_status<'a>(
+        &'a self,
+        code: &'a str,
+        phone: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<DossierView>>>;
+
     /// How many dossiers there are.
     fn count_dossiers(&self) -> BoxFuture<'_, anyhow::Result<i64>>;
 
@@ -211,6 +219,17 @@ pub struct StoredDossier {
     /// Current state (API spelling).
     pub state: String,
     /// The receipt JSON.
+    pub receipt_json: String,
+    /// (to_state, at, note), oldest first.
+    pub timeline: Vec<(String, DateTime<Utc>, Option<String>)>,
+}
+
+/// What the look-up shows of a dossier.
+#[derive(Debug, Clone)]
+pub struct DossierView {
+    /// Current state (API spelling).
+    pub state: String,
+    /// The receipt JSON, as stored and first answered.
     pub receipt_json: String,
     /// (to_state, at, note), oldest first.
     pub timeline: Vec<(String, DateTime<Utc>, Option<String>)>,

@@ -6,7 +6,7 @@
 //! server never trusts the phone's verdict — and every file it lists must have been uploaded.
 
 use axum::{
-    Json, Router,
+    Router,
     body::Bytes,
     extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
@@ -31,7 +31,7 @@ use crate::{
     documents::{FilingChannel, ReceiptDocument},
     error::AppError,
     rate_limit::{self, RateLimiter},
-    store::{NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
+    store::{DossierView, NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
 };
 
 pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
@@ -296,10 +296,66 @@ pub(crate) async fn lookup(
     Path(code): Path<String>,
     Query(query): Query<LookupQuery>,
 ) -> Result<Response, AppError> {
-    let mut res = Json(status_for_applicant(&state, &code, query.phone).await?).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    let view = view_for_applicant(&state, &code, query.phone).await?;
+    // The receipt goes out as it was stored and first answered, not parsed and written again: the
+    // look-up is the busiest request, and the receipt (with its QR code) most of its bytes.
+    let timeline = timeline(&view)?;
+    let mut body = Vec::with_capacity(view.receipt_json.len() + 64 + 96 * timeline.len());
+    body.extend_from_slice(b"{\"receipt\":");
+    body.extend_from_slice(view.receipt_json.as_bytes());
+    body.extend_from_slice(b",\"state\":");
+    serde_json::to_writer(&mut body, &parse_state(&view.state)?).map_err(anyhow::Error::from)?;
+    body.extend_from_slice(b",\"timeline\":");
+    serde_json::to_writer(&mut body, &timeline).map_err(anyhow::Error::from)?;
+    body.push(b'}');
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// What the look-up shows of the dossier of a code, when the phone given is the one on it. A wrong code
+/// and a wrong phone look the same: nothing tells whether a code exists.
+async fn view_for_applicant(
+    state: &AppState,
+    code: &str,
+    phone: Option<String>,
+) -> Result<DossierView, AppError> {
+    let phone = phone
+        .and_then(|p| SoDienThoai::try_from(p).ok())
+        .ok_or(AppError::NotFound)?;
+    state
+        .store
+        .dossier_status(&code.trim().to_uppercase(), phone.as_ref())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A state as stored (its API spelling).
+fn parse_state(stored: &str) -> Result<domain::lifecycle::State, AppError> {
+    serde_json::from_value(serde_json::Value::String(stored.to_owned())).map_err(|e| {
+        anyhow::anyhow!("unknown dossier state {stored:?} in the database: {e}").into()
+    })
+}
+
+fn timeline(view: &DossierView) -> Result<Vec<TimelineEntry>, AppError> {
+    view.timeline
+        .iter()
+        .map(|(to_state, at, note)| {
+            Ok(TimelineEntry {
+                state: parse_state(to_state)?,
+                at: at.with_timezone(&VIETNAM_OFFSET).to_rfc3339(),
+                note: note.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Where the dossier of a code stands, when the phone given is the one on it.
@@ -311,27 +367,12 @@ pub(crate) async fn status_for_applicant(
     code: &str,
     phone: Option<String>,
 ) -> Result<DossierStatus, AppError> {
-    let (dossier, _) = find_for_applicant(state, code, phone).await?;
-    let receipt: Receipt =
-        serde_json::from_str(&dossier.receipt_json).map_err(anyhow::Error::from)?;
-    let parse_state = |s: &str| serde_json::from_value(serde_json::Value::String(s.to_owned()));
-    let status = DossierStatus {
-        receipt,
-        state: parse_state(&dossier.state).map_err(anyhow::Error::from)?,
-        timeline: dossier
-            .timeline
-            .into_iter()
-            .map(|(to_state, at, note)| {
-                Ok(TimelineEntry {
-                    state: parse_state(&to_state)?,
-                    at: at.with_timezone(&VIETNAM_OFFSET).to_rfc3339(),
-                    note,
-                })
-            })
-            .collect::<Result<_, serde_json::Error>>()
-            .map_err(anyhow::Error::from)?,
-    };
-    Ok(status)
+    let view = view_for_applicant(state, code, phone).await?;
+    Ok(DossierStatus {
+        receipt: serde_json::from_str(&view.receipt_json).map_err(anyhow::Error::from)?,
+        state: parse_state(&view.state)?,
+        timeline: timeline(&view)?,
+    })
 }
 
 /// `GET /api/v1/dossiers/{code}/receipt.pdf?phone=…`: the receipt (TT 68 Mẫu 18 or TT 03 Mẫu 01).

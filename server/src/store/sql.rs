@@ -256,6 +256,49 @@ macro_rules! sql_store {
                 })
             }
 
+            fn dossier_status<'a>(
+                &'a self,
+                code: &'a str,
+                phone: &'a str,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<Option<$crate::store::DossierView>>,
+            > {
+                Box::pin(async move {
+                    // One row per event (every dossier has its first one, written with it); the receipt
+                    // repeats on each, which costs less than a second query.
+                    type Row = (
+                        String,
+                        String,
+                        Option<String>,
+                        Option<::chrono::DateTime<::chrono::Utc>>,
+                        Option<String>,
+                    );
+                    let rows: Vec<Row> = sqlx::query_as(
+                        "SELECT d.state, d.receipt_json, e.to_state, e.at, e.note \
+                         FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id \
+                         WHERE d.code = $1 AND d.applicant_phone = $2 ORDER BY e.id",
+                    )
+                    .bind(code)
+                    .bind(phone)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut rows = rows.into_iter();
+                    let Some((state, receipt_json, to_state, at, note)) = rows.next() else {
+                        return Ok(None);
+                    };
+                    let timeline = std::iter::once((to_state, at, note))
+                        .chain(rows.map(|(_, _, to_state, at, note)| (to_state, at, note)))
+                        .filter_map(|(to_state, at, note)| Some((to_state?, at?, note)))
+                        .collect();
+                    Ok(Some($crate::store::DossierView {
+                        state,
+                        receipt_json,
+                        timeline,
+                    }))
+                })
+            }
+
             fn count_dossiers(&self) -> ::futures::future::BoxFuture<'_, ::anyhow::Result<i64>> {
                 Box::pin(async move {
                     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM dossiers")

@@ -11,8 +11,8 @@ use axum::{
 };
 use futures::future::BoxFuture;
 use server::{
-    AppState, Backend, Config, HkdRecord, NewDossier, NewStaff, PageTemplate, Store, StoredDossier,
-    SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
+    AppState, Backend, Config, DossierView, HkdRecord, NewDossier, NewStaff, PageTemplate, Store,
+    StoredDossier, SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
 };
 use tower::ServiceExt as _;
 
@@ -162,6 +162,13 @@ impl Store for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Option<StoredDossier>>> {
         down()
     }
+    fn dossier_status<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<DossierView>>> {
+        down()
+    }
     fn count_dossiers(&self) -> BoxFuture<'_, anyhow::Result<i64>> {
         down()
     }
@@ -240,7 +247,7 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
         template: Arc::new(PageTemplate::parse(&html).expect("template")),
         storage: server::Storage::local(&t.dir.path().join("files")).expect("storage"),
         limits: server::Limits::default(),
-        public_url: "http://127.0.0.1".to_owned(),
+        public_url: "http://127.0.0.1".into(),
         metrics: server::metrics::Metrics::default(),
         lookup_limiter: server::rate_limit::RateLimiter::new(30, false),
     };
