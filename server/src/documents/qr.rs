@@ -63,15 +63,17 @@ pub fn qr_svg(text: &str) -> String {
         }
     };
     let n = side(&matrix);
-    let mut path = String::with_capacity(matrix.runs.len() * 14);
+    // One stroke of width 1 along the middle of each run: `M x y.5 h len` for a row's first run, then
+    // `m gap 0 h len` from where the previous run ended (about half the bytes of a filled box per run).
+    let mut path = String::with_capacity(matrix.runs.len() * 8);
+    let mut at: Option<(usize, usize)> = None;
     for &(row, col, len) in &matrix.runs {
         // Writing to a String cannot fail.
-        let _ = write!(
-            path,
-            "M{} {}h{len}v1h-{len}z",
-            col + QUIET_ZONE,
-            row + QUIET_ZONE
-        );
+        let _ = match at {
+            Some((r, end)) if r == row => write!(path, "m{} 0h{len}", col - end),
+            _ => write!(path, "M{} {}.5h{len}", col + QUIET_ZONE, row + QUIET_ZONE),
+        };
+        at = Some((row, col + len));
     }
     format!(
         concat!(
@@ -79,7 +81,7 @@ pub fn qr_svg(text: &str) -> String {
             r#"shape-rendering="crispEdges" role="img" aria-label="{title}">"#,
             r#"<title>{title}</title>"#,
             r##"<rect width="{n}" height="{n}" fill="#fff"/>"##,
-            r##"<path fill="#000" d="{path}"/></svg>"##
+            r##"<path stroke="#000" d="{path}"/></svg>"##
         ),
         n = n,
         title = title,
@@ -104,33 +106,49 @@ pub(super) mod tests {
         content
     }
 
-    /// Rasterises the SVG's path (`M x y h n v1 h-n z` runs, the only shape `qr_svg` draws), 4 px a module.
-    fn decode_svg(svg: &str) -> String {
-        let view_box = svg
+    /// The dark modules of the SVG's path (the `M x y.5 h len` / `m dx 0 h len` strokes `qr_svg` draws),
+    /// row by row, with the quiet zone: (side, dark).
+    pub(crate) fn svg_modules(svg: &str) -> (usize, Vec<bool>) {
+        let side: usize = svg
             .split("viewBox=\"0 0 ")
             .nth(1)
             .and_then(|rest| rest.split(' ').next())
-            .expect("viewBox");
-        let n: usize = view_box.parse().expect("side");
-        let d = svg
+            .and_then(|n| n.parse().ok())
+            .expect("a square viewBox");
+        let path = svg
             .split(" d=\"")
             .nth(1)
             .and_then(|rest| rest.split('"').next())
-            .expect("path");
-        let mut dark = vec![false; n * n];
-        for run in d.split('M').filter(|r| !r.is_empty()) {
-            let (xy, rest) = run.split_once('h').expect("h");
-            let (x, y) = xy.split_once(' ').expect("x y");
-            let len = rest.split_once('v').expect("v").0;
-            let (x, y, len): (usize, usize, usize) = (
-                x.parse().expect("x"),
-                y.parse().expect("y"),
-                len.parse().expect("len"),
-            );
-            for col in x..x + len {
-                dark[y * n + col] = true;
+            .expect("a path");
+        let mut dark = vec![false; side * side];
+        let (mut x, mut y) = (0.0_f64, 0.0_f64);
+        let mut rest = path;
+        while let Some(command) = rest.chars().next() {
+            rest = &rest[1..];
+            let end = rest.find(['M', 'm', 'h']).unwrap_or(rest.len());
+            let numbers: Vec<f64> = rest[..end]
+                .split(' ')
+                .map(|n| n.parse().expect("a number"))
+                .collect();
+            rest = &rest[end..];
+            match (command, &numbers[..]) {
+                ('M', &[nx, ny]) => (x, y) = (nx, ny),
+                ('m', &[dx, dy]) => (x, y) = (x + dx, y + dy),
+                ('h', &[len]) => {
+                    for col in x as usize..(x + len) as usize {
+                        dark[y as usize * side + col] = true;
+                    }
+                    x += len;
+                }
+                other => panic!("unexpected path command {other:?}"),
             }
         }
+        (side, dark)
+    }
+
+    /// Rasterises the SVG at 4 px a module and decodes it.
+    fn decode_svg(svg: &str) -> String {
+        let (n, dark) = svg_modules(svg);
         let px = 4;
         decode(n * px, n * px, |x, y| {
             if dark[(y / px) * n + x / px] { 0 } else { 255 }
@@ -152,6 +170,21 @@ pub(super) mod tests {
         assert_eq!((m.width - 17) % 4, 0, "a QR side is 17 + 4 × version");
         // Finder pattern: the first row starts with seven dark modules.
         assert_eq!(m.runs[0], (0, 0, 7));
+    }
+
+    #[test]
+    fn the_svg_draws_exactly_the_modules_the_pdf_draws() {
+        let url = "http://127.0.0.1:8080/tra-cuu/21025-261123-0001";
+        let m = matrix(url).expect("qr");
+        let (side, dark) = svg_modules(&qr_svg(url));
+        assert_eq!(side, m.width + 2 * QUIET_ZONE);
+        let mut expected = vec![false; side * side];
+        for &(row, col, len) in &m.runs {
+            for c in col..col + len {
+                expected[(row + QUIET_ZONE) * side + c + QUIET_ZONE] = true;
+            }
+        }
+        assert_eq!(dark, expected);
     }
 
     #[test]

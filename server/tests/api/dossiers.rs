@@ -303,7 +303,8 @@ async fn the_receipt_carries_the_qr_code_of_its_look_up_url(engine: Engine) {
 }
 
 /// Rasterises the SVG that `server::documents::qr_svg` draws (a `viewBox` of `n` modules and one path of
-/// `M x y h len v1 h-len z` runs) at 4 pixels a module and decodes the QR code in it: (n, the text).
+/// strokes along the middle of dark runs: `M x y.5 h len`, then `m gap 0 h len` in the same row) at 4
+/// pixels a module and decodes the QR code in it: (n, the text).
 fn decode_qr_svg(svg: &str) -> (usize, String) {
     let side: usize = svg
         .split("viewBox=\"0 0 ")
@@ -317,17 +318,26 @@ fn decode_qr_svg(svg: &str) -> (usize, String) {
         .and_then(|rest| rest.split('"').next())
         .expect("a path");
     let mut dark = vec![false; side * side];
-    for run in path.split('M').filter(|r| !r.is_empty()) {
-        let numbers: Vec<usize> = run
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|n| !n.is_empty())
+    let (mut x, mut y) = (0.0_f64, 0.0_f64);
+    let mut rest = path;
+    while let Some(command) = rest.chars().next() {
+        rest = &rest[1..];
+        let end = rest.find(['M', 'm', 'h']).unwrap_or(rest.len());
+        let numbers: Vec<f64> = rest[..end]
+            .split(' ')
             .map(|n| n.parse().expect("a number"))
             .collect();
-        let [x, y, len, ..] = numbers[..] else {
-            panic!("a run is x y h len …: {run}")
-        };
-        for col in x..x + len {
-            dark[y * side + col] = true;
+        rest = &rest[end..];
+        match (command, &numbers[..]) {
+            ('M', &[nx, ny]) => (x, y) = (nx, ny),
+            ('m', &[dx, dy]) => (x, y) = (x + dx, y + dy),
+            ('h', &[len]) => {
+                for col in x as usize..(x + len) as usize {
+                    dark[y as usize * side + col] = true;
+                }
+                x += len;
+            }
+            other => panic!("unexpected path command {other:?}"),
         }
     }
     let px = 4;
