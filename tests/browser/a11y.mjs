@@ -1,7 +1,8 @@
 // Accessibility and small-screen layout of the public pages, in Debian's Chromium against the real server:
 // axe-core (from node_modules, no CDN) finds no violation of serious or critical impact on the home page,
-// a procedure's page and the look-up page (empty and with a result); at 360 px wide no page scrolls
-// sideways, and with text at 200 % nothing overflows the screen's width.
+// a procedure's page, the look-up page (empty and with a result), the steps of a registration (errors
+// shown, the member table, the line picker, attachments, the check page) and "Hồ sơ của tôi"; at 360 px
+// wide no page scrolls sideways, and with text at 200 % nothing overflows the screen's width.
 // Usage: MOTCUA_URL=http://127.0.0.1:PORT SCREENSHOT_DIR=target/browser node tests/browser/a11y.mjs
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -54,11 +55,8 @@ try {
     ['lookup', '/tra-cuu'],
     ['lookup-result', `/tra-cuu?code=${encodeURIComponent(code)}&phone=0912345678`],
   ];
-  for (const [name, path] of pages) {
-    await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 })
-      .catch(() => { throw new Error(`${path}: the WASM app did not start within 30 s; ${problems.join('; ')}`); });
-
+  // Checks the page as it stands: axe-core, then the width at 360 px with text at 100 % and 200 %.
+  async function audit(name, path) {
     // axe-core, evaluated through the DevTools protocol (the page's CSP allows no injected script).
     await page.evaluate(axeSource);
     const violations = await page.evaluate(async () => {
@@ -100,8 +98,51 @@ try {
       failures.push(`${path} with text at 200 % overflows (${at200.scroll} > ${at200.width} px): ${at200.wide.join('; ')}`);
     }
     await page.screenshot({ path: join(shots, `a11y-${name}-text200.png`), fullPage: true });
+    await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
     console.log(`${path}: ${violations.length} axe finding(s); widths ${at360.scroll}/${at360.width} px, at 200 % text ${at200.scroll}/${at200.width} px`);
   }
+
+  async function open(path) {
+    await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 })
+      .catch(() => { throw new Error(`${path}: the WASM app did not start within 30 s; ${problems.join('; ')}`); });
+  }
+
+  for (const [name, path] of pages) {
+    await open(path);
+    await audit(name, path);
+  }
+
+  // The citizen's form pages, read from the phone once the app runs: steps with their errors shown, the
+  // member table with a row, the business-line picker with results, attachments, the check page, the list.
+  await open('/nop/dang-ky-ho-kinh-doanh');
+  await page.waitForURL(/\/soan\/[0-9a-f-]{36}\/noi-nop$/, { timeout: 15000 });
+  const draft = page.url().split('/')[4];
+  const steps = [
+    ['form-owner-errors', 'chu-ho', async () => page.click('button[type=submit]:has-text("Tiếp tục")')],
+    ['form-lines', 'nganh-nghe', async () => {
+      await page.fill('#f-business_lines-search', 'ban le');
+      await page.locator('#f-business_lines-search-results .picker-item').first().click();
+    }],
+    ['form-members', 'chu-the', async () => {
+      await page.check('#f-founder-1');
+      await page.click('button:has-text("Thêm thành viên")');
+    }],
+    ['form-attachments', 'giay-to', async () => {}],
+    ['form-check', 'kiem-tra', async () => page.click('button[type=submit]:has-text("Nộp hồ sơ")')],
+  ];
+  for (const [name, step, act] of steps) {
+    const path = `/soan/${draft}/${step}`;
+    await open(path);
+    await page.waitForSelector('form h1', { timeout: 15000 });
+    await act();
+    await page.waitForTimeout(300);
+    await audit(name, path);
+  }
+  await open('/ho-so');
+  await page.waitForSelector('.dossier-list', { timeout: 15000 });
+  await audit('my-dossiers', '/ho-so');
+
   check(problems.length === 0, problems.join('\n'));
   check(failures.length === 0, `accessibility or layout failures:\n${failures.join('\n')}`);
   console.log('accessibility test passed');

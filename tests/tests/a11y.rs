@@ -17,7 +17,7 @@ fn root() -> PathBuf {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn public_pages_pass_axe_and_fit_a_360_px_screen_with_text_at_200_percent() {
+async fn public_and_form_pages_pass_axe_and_fit_a_360_px_screen_with_text_at_200_percent() {
     // Arrange
     let root = root();
     let dist = root.join("dist");
