@@ -10,6 +10,7 @@ pub mod api;
 pub mod attachments;
 pub mod calendar;
 pub mod data;
+pub mod documents;
 pub mod dossier_code;
 pub mod fees;
 mod fields;
