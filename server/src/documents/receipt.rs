@@ -4,7 +4,7 @@
 //! notice) the one-stop shop's general **Mẫu số 01** of TT 03/2025/TT-VPCP Phụ lục I (LEGAL-FACTS §3.7,
 //! §6.2). The wording of each line is here; [`super::layout`] sets it on the page.
 
-use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, Timelike as _};
+use chrono::{DateTime, FixedOffset, NaiveDate, Timelike as _};
 use domain::{
     Lang, Procedure, ProcessingTime, SoDienThoai, Vnd, api::FeeQuote, calendar::VIETNAM_OFFSET,
     text,
@@ -12,12 +12,10 @@ use domain::{
 use serde::{Deserialize, Serialize};
 
 use super::{
+    common::{self, dmy},
     layout::{self, Block},
     qr,
 };
-
-/// Where receipts are issued ("Quảng Ngãi, ngày … tháng … năm …").
-const PLACE: &str = "Quảng Ngãi";
 
 /// Everything a receipt shows. Free texts (names, documents) are set in Unicode NFC with single spaces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,10 +129,6 @@ pub fn receipt_pdf(doc: &ReceiptDocument) -> anyhow::Result<Vec<u8>> {
 fn blocks(doc: &ReceiptDocument, qr: qr::QrMatrix) -> Vec<Block> {
     let form = doc.form();
     let agency = text::canonical(&doc.agency);
-    let field = |label: &str, value: String| Block::Field {
-        label: label.to_owned(),
-        value,
-    };
     let subject_label = match doc.procedure {
         Procedure::PromotionNotice => "Tên chương trình khuyến mại",
         Procedure::HkdRegistration | Procedure::HkdChange | Procedure::HkdTermination => {
@@ -158,8 +152,11 @@ fn blocks(doc: &ReceiptDocument, qr: qr::QrMatrix) -> Vec<Block> {
     let mut out = vec![
         Block::FormMark(form.reference().to_owned()),
         Block::Header {
+            parent: None,
             agency: agency.clone(),
-            place_date: place_date(doc.received_at),
+            number: None,
+            summary: None,
+            place_date: Some(place_date(doc.received_at)),
         },
     ];
     match form {
@@ -175,23 +172,23 @@ fn blocks(doc: &ReceiptDocument, qr: qr::QrMatrix) -> Vec<Block> {
                     "{agency} đã tiếp nhận hồ sơ đăng ký hộ kinh doanh qua mạng thông tin điện tử \
                      như sau:"
                 )),
-                field("Tên thủ tục", doc.procedure.name(Lang::Vi).to_owned()),
+                Block::field("Tên thủ tục", doc.procedure.name(Lang::Vi).to_owned()),
             ]);
             if let Some(subject) = &doc.subject {
-                out.push(field(subject_label, text::canonical(subject)));
+                out.push(Block::field(subject_label, text::canonical(subject)));
             }
             out.extend([
-                field("Người nộp hồ sơ", text::canonical(&doc.applicant_name)),
-                field("Số điện thoại", doc.applicant_phone.to_string()),
-                field("Hình thức nộp", doc.channel.describe().to_owned()),
-                field("Thời điểm tiếp nhận", received),
-                field("Thành phần hồ sơ", String::new()),
+                Block::field("Người nộp hồ sơ", text::canonical(&doc.applicant_name)),
+                Block::field("Số điện thoại", doc.applicant_phone.to_string()),
+                Block::field("Hình thức nộp", doc.channel.describe().to_owned()),
+                Block::field("Thời điểm tiếp nhận", received),
+                Block::field("Thành phần hồ sơ", String::new()),
             ]);
             out.extend(documents);
             out.extend([
-                field("Lệ phí", fee(doc.fee)),
-                field("Thời hạn giải quyết", processing),
-                field("Ngày hẹn trả kết quả", due),
+                Block::field("Lệ phí", fee(doc.fee)),
+                Block::field("Thời hạn giải quyết", processing),
+                Block::field("Ngày hẹn trả kết quả", due),
             ]);
         }
         ReceiptForm::Tt03Mau01 => {
@@ -207,26 +204,26 @@ fn blocks(doc: &ReceiptDocument, qr: qr::QrMatrix) -> Vec<Block> {
                 Block::Title(vec!["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ".to_owned()]),
                 Block::Centered(format!("Mã hồ sơ: {}", doc.code)),
                 Block::Gap(0.4),
-                field("Cơ quan tiếp nhận", agency.clone()),
-                field("Tiếp nhận hồ sơ của", text::canonical(&doc.applicant_name)),
-                field("Số điện thoại", doc.applicant_phone.to_string()),
-                field("Nội dung yêu cầu giải quyết", request),
-                field("1. Thành phần hồ sơ nộp gồm", String::new()),
+                Block::field("Cơ quan tiếp nhận", agency.clone()),
+                Block::field("Tiếp nhận hồ sơ của", text::canonical(&doc.applicant_name)),
+                Block::field("Số điện thoại", doc.applicant_phone.to_string()),
+                Block::field("Nội dung yêu cầu giải quyết", request),
+                Block::field("1. Thành phần hồ sơ nộp gồm", String::new()),
             ]);
             out.extend(documents);
             out.extend([
-                field("2. Số lượng hồ sơ", "01 (bộ)".to_owned()),
-                field("3. Thời gian giải quyết hồ sơ theo quy định", processing),
-                field("4. Thời gian nhận hồ sơ", received),
-                field(
+                Block::field("2. Số lượng hồ sơ", "01 (bộ)".to_owned()),
+                Block::field("3. Thời gian giải quyết hồ sơ theo quy định", processing),
+                Block::field("4. Thời gian nhận hồ sơ", received),
+                Block::field(
                     "5. Thời gian trả kết quả giải quyết hồ sơ",
                     match doc.due_date {
                         Some(date) => format!("ngày {}", dmy(date)),
                         None => "Không có (thủ tục không có kết quả giải quyết)".to_owned(),
                     },
                 ),
-                field("6. Lệ phí", fee(doc.fee)),
-                field("7. Hình thức nộp", doc.channel.describe().to_owned()),
+                Block::field("6. Lệ phí", fee(doc.fee)),
+                Block::field("7. Hình thức nộp", doc.channel.describe().to_owned()),
             ]);
         }
     }
@@ -271,11 +268,6 @@ fn blocks(doc: &ReceiptDocument, qr: qr::QrMatrix) -> Vec<Block> {
     out
 }
 
-/// `dd/mm/yyyy`.
-fn dmy(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
-}
-
 /// "14 giờ 05 phút, ngày 23/11/2026", in Vietnam time.
 fn received_at(at: DateTime<FixedOffset>) -> String {
     let local = at.with_timezone(&VIETNAM_OFFSET);
@@ -287,20 +279,9 @@ fn received_at(at: DateTime<FixedOffset>) -> String {
     )
 }
 
-/// "Quảng Ngãi, ngày 23 tháng 11 năm 2026": days under 10 and months under 3 with a leading zero
-/// (NĐ 30/2020/NĐ-CP Phụ lục I).
+/// "Quảng Ngãi, ngày 23 tháng 11 năm 2026", in Vietnam time.
 fn place_date(at: DateTime<FixedOffset>) -> String {
-    let date = at.with_timezone(&VIETNAM_OFFSET).date_naive();
-    let month = if date.month() < 3 {
-        format!("{:02}", date.month())
-    } else {
-        date.month().to_string()
-    };
-    format!(
-        "{PLACE}, ngày {:02} tháng {month} năm {}",
-        date.day(),
-        date.year()
-    )
+    common::place_date(at.with_timezone(&VIETNAM_OFFSET).date_naive())
 }
 
 fn processing_time(procedure: Procedure) -> String {
@@ -338,9 +319,12 @@ fn fee(fee: FeeQuote) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone as _;
-    use lopdf::{Document, Object};
+    use lopdf::Object;
 
-    use super::*;
+    use super::{
+        super::testing::{decode_qr, fonts, keep, parse},
+        *,
+    };
 
     const NO_FEE: FeeQuote = FeeQuote {
         amount: Vnd::ZERO,
@@ -393,118 +377,10 @@ mod tests {
         }
     }
 
-    /// The PDF parsed, with its one page's text (white space collapsed).
-    fn parse(pdf: &[u8]) -> (Document, String) {
-        assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
-        let doc = Document::load_mem(pdf).expect("the PDF parses");
-        assert_eq!(doc.get_pages().len(), 1, "one page");
-        let text = doc.extract_text(&[1]).expect("text extracts");
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        (doc, text)
-    }
-
-    fn dict<'a>(doc: &'a Document, object: &'a Object) -> &'a lopdf::Dictionary {
-        match object {
-            Object::Reference(id) => doc.get_dictionary(*id).expect("dictionary"),
-            Object::Dictionary(d) => d,
-            other => panic!("not a dictionary: {other:?}"),
-        }
-    }
-
-    /// The page's fonts: (base font name, embedded font file length).
-    fn fonts(doc: &Document) -> Vec<(String, usize)> {
-        let page = *doc.get_pages().get(&1).expect("page 1");
-        let fonts = doc.get_page_fonts(page).expect("fonts");
-        fonts
-            .values()
-            .map(|font| {
-                assert_eq!(
-                    font.get(b"Subtype").expect("subtype"),
-                    &Object::Name(b"Type0".to_vec())
-                );
-                assert!(font.has(b"ToUnicode"), "a ToUnicode map");
-                let descendants = font.get(b"DescendantFonts").expect("descendants");
-                let cid = match descendants {
-                    Object::Array(items) => dict(doc, &items[0]),
-                    other => dict(doc, other),
-                };
-                let descriptor = dict(doc, cid.get(b"FontDescriptor").expect("descriptor"));
-                let file = descriptor
-                    .get(b"FontFile2")
-                    .and_then(Object::as_reference)
-                    .expect("an embedded TrueType font");
-                let stream = doc
-                    .get_object(file)
-                    .and_then(Object::as_stream)
-                    .expect("font stream");
-                let data = stream.decompressed_content().expect("font data");
-                ttf_parser::Face::parse(&data, 0).expect("the embedded font parses");
-                let name = font
-                    .get(b"BaseFont")
-                    .and_then(Object::as_name)
-                    .map(|n| String::from_utf8_lossy(n).into_owned())
-                    .expect("name");
-                (name, data.len())
-            })
-            .collect()
-    }
-
-    /// Rasterises the filled rectangles of the page (the QR code is the only thing drawn with them), 4 px
-    /// a point, and decodes the QR code in the picture.
-    fn decode_page_qr(doc: &Document) -> String {
-        let page = *doc.get_pages().get(&1).expect("page 1");
-        let content =
-            lopdf::content::Content::decode(&doc.get_page_content(page)).expect("content decodes");
-        let number = |o: &Object| o.as_float().expect("number");
-        let rects: Vec<[f32; 4]> = content
-            .operations
-            .iter()
-            .filter(|op| op.operator == "re")
-            .map(|op| {
-                [
-                    number(&op.operands[0]),
-                    number(&op.operands[1]),
-                    number(&op.operands[2]),
-                    number(&op.operands[3]),
-                ]
-            })
-            .collect();
-        assert!(
-            rects.len() > 50,
-            "the QR code is drawn ({} rectangles)",
-            rects.len()
-        );
-        let min_x = rects.iter().map(|r| r[0]).fold(f32::MAX, f32::min) - 12.0;
-        let max_y = rects.iter().map(|r| r[1] + r[3]).fold(f32::MIN, f32::max) + 12.0;
-        let max_x = rects.iter().map(|r| r[0] + r[2]).fold(f32::MIN, f32::max) + 12.0;
-        let min_y = rects.iter().map(|r| r[1]).fold(f32::MAX, f32::min) - 12.0;
-        let px = 4.0;
-        let (w, h) = (
-            ((max_x - min_x) * px) as usize,
-            ((max_y - min_y) * px) as usize,
-        );
-        let mut dark = vec![false; w * h];
-        for [x, y, rw, rh] in rects {
-            let (x0, x1) = (
-                ((x - min_x) * px).round() as usize,
-                ((x + rw - min_x) * px).round() as usize,
-            );
-            let (y0, y1) = (
-                ((max_y - y - rh) * px).round() as usize,
-                ((max_y - y) * px).round() as usize,
-            );
-            for row in y0..y1.min(h) {
-                for col in x0..x1.min(w) {
-                    dark[row * w + col] = true;
-                }
-            }
-        }
-        qr::tests::decode(w, h, |x, y| if dark[y * w + x] { 0 } else { 255 })
-    }
-
     #[test]
     fn hkd_receipt_is_one_a4_page_with_embedded_fonts_and_vietnamese_text() {
         let pdf = receipt_pdf(&hkd_receipt()).expect("pdf");
+        keep("0-giay-tiep-nhan", &pdf);
         let (doc, text) = parse(&pdf);
 
         let page = *doc.get_pages().get(&1).expect("page 1");
@@ -563,7 +439,7 @@ mod tests {
     fn the_qr_code_on_the_page_decodes_to_the_lookup_url() {
         let pdf = receipt_pdf(&hkd_receipt()).expect("pdf");
         let (doc, text) = parse(&pdf);
-        assert_eq!(decode_page_qr(&doc), URL);
+        assert_eq!(decode_qr(&doc, 1), URL);
         assert!(
             text.contains(URL) || text.replace(' ', "").contains(URL),
             "{text}"
@@ -596,7 +472,7 @@ mod tests {
             "not the HKD form"
         );
         assert_eq!(
-            decode_page_qr(&doc),
+            decode_qr(&doc, 1),
             "https://motcua.quangngai.gov.vn/tra-cuu/000.00.15.H55-261123-0012"
         );
     }
