@@ -1,1 +1,140 @@
-//! End-to-end tests live in `tests/`; this library is empty on purpose.
+//! The harness of the browser tests in `tests/`: the real server (as a library, on SQLite in a temporary
+//! directory) serving the real release build, and one `tests/browser/*.mjs` script driving Debian's
+//! Chromium against it through playwright-core. A missing piece fails the test with what to do
+//! (`cargo xtask test` builds `dist/` and installs Chromium and the npm packages first).
+
+use std::{
+    path::{Path, PathBuf},
+    process::Output,
+};
+
+use server::Config;
+use tokio::{process::Command, sync::oneshot};
+
+/// The workspace's root.
+#[must_use]
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// Debian's Chromium, or `CHROMIUM`.
+///
+/// # Panics
+/// When it is not there.
+#[must_use]
+pub fn chromium() -> PathBuf {
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
+    assert!(
+        chromium.is_file(),
+        "Chromium is missing at {}: install Debian's chromium (`cargo xtask test` does) or set CHROMIUM",
+        chromium.display()
+    );
+    chromium
+}
+
+/// The release build, checked to be complete.
+///
+/// # Panics
+/// When `dist/` is not built or playwright-core is not installed.
+#[must_use]
+pub fn release_build() -> PathBuf {
+    let root = root();
+    let dist = root.join("dist");
+    assert!(
+        dist.join("index.html").is_file() && dist.join("sw.js").is_file(),
+        "{} is incomplete: build the release app first (`cargo xtask build`, which `cargo xtask test` runs)",
+        dist.display()
+    );
+    assert!(
+        root.join("tests/browser/node_modules/playwright-core")
+            .is_dir(),
+        "playwright-core is not installed: run `npm ci` in tests/browser (`cargo xtask test` does)"
+    );
+    dist
+}
+
+/// What one script run left behind.
+pub struct ScriptRun {
+    /// The script's exit status and output.
+    pub output: Output,
+    /// The server's data directory (its SQLite file is `motcua.sqlite`), kept until this is dropped.
+    pub data: tempfile::TempDir,
+}
+
+impl ScriptRun {
+    /// What the script printed.
+    #[must_use]
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Asserts the script succeeded and printed `marker`.
+    ///
+    /// # Panics
+    /// With everything the script printed, when it failed.
+    pub fn assert_passed(&self, marker: &str) {
+        let stdout = self.stdout();
+        let stderr = String::from_utf8_lossy(&self.output.stderr);
+        assert!(
+            self.output.status.success() && stdout.contains(marker),
+            "the browser script failed ({}):\n{stdout}\n{stderr}",
+            self.output.status
+        );
+    }
+
+    /// The SQLite URL of the server's database.
+    #[must_use]
+    pub fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}",
+            self.data.path().join("motcua.sqlite").display()
+        )
+    }
+}
+
+/// Starts the server on `dist` and a fresh SQLite database, runs `tests/browser/{script}` with
+/// `MOTCUA_URL`, `CHROMIUM`, `SCREENSHOT_DIR` (`target/browser`) and `env`, then stops the server.
+///
+/// # Panics
+/// When the server does not start or stop cleanly, or node cannot run.
+pub async fn run_script(script: &str, dist: &Path, env: &[(&str, &Path)]) -> ScriptRun {
+    let root = root();
+    let chromium = chromium();
+    let data = tempfile::tempdir().expect("temporary directory");
+    let config = Config {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        data_dir: data.path().to_path_buf(),
+        dist_dir: dist.to_path_buf(),
+        ..Config::default()
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let running = server::spawn(config, async {
+        let _ = stopped.await;
+    })
+    .await
+    .expect("the server starts on the release build");
+    let mut command = Command::new("node");
+    command
+        .arg(root.join("tests/browser").join(script))
+        .env("MOTCUA_URL", format!("http://{}", running.addr))
+        .env("CHROMIUM", &chromium)
+        .env("SCREENSHOT_DIR", root.join("target/browser"));
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command
+        .output()
+        .await
+        .expect("node runs (Node.js is needed for the browser tests)");
+    let _ = stop.send(());
+    running
+        .task
+        .await
+        .expect("server task")
+        .expect("server stops cleanly");
+    ScriptRun { output, data }
+}

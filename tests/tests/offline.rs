@@ -5,28 +5,9 @@
 //! takes over on "Cập nhật"; Chromium finds the app installable. `cargo xtask test` builds `dist/` and
 //! installs Chromium and the npm packages first; run alone, the test fails and says what is missing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use server::Config;
-use tokio::{process::Command, sync::oneshot};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate sits in the workspace")
-        .to_path_buf()
-}
-
-fn chromium() -> PathBuf {
-    let chromium =
-        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
-    assert!(
-        chromium.is_file(),
-        "Chromium is missing at {}: install Debian's chromium (`cargo xtask test` does) or set CHROMIUM",
-        chromium.display()
-    );
-    chromium
-}
+use motcua_tests::{release_build, root, run_script};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create the copy of dist/");
@@ -44,62 +25,18 @@ fn copy_dir(from: &Path, to: &Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_opens_offline_keeps_no_personal_data_and_offers_a_new_version() {
     // Arrange
-    let root = root();
-    let built = root.join("dist");
-    assert!(
-        built.join("index.html").is_file() && built.join("sw.js").is_file(),
-        "{} is incomplete: build the release app first (`cargo xtask build`, which `cargo xtask test` runs)",
-        built.display()
-    );
-    assert!(
-        root.join("tests/browser/node_modules/playwright-core")
-            .is_dir(),
-        "playwright-core is not installed: run `npm ci` in tests/browser (`cargo xtask test` does)"
-    );
-    let chromium = chromium();
+    let built = release_build();
     // The script publishes a new sw.js into the directory the server serves: a copy, not dist/ itself.
     let served = tempfile::tempdir().expect("temporary directory");
     let dist = served.path().join("dist");
     copy_dir(&built, &dist);
-    let data = tempfile::tempdir().expect("temporary directory");
-    let config = Config {
-        bind: "127.0.0.1:0".parse().expect("address"),
-        data_dir: data.path().to_path_buf(),
-        dist_dir: dist.clone(),
-        ..Config::default()
-    };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let running = server::spawn(config, async {
-        let _ = stopped.await;
-    })
-    .await
-    .expect("the server starts on the release build");
 
     // Act
-    let output = Command::new("node")
-        .arg(root.join("tests/browser/offline.mjs"))
-        .env("MOTCUA_URL", format!("http://{}", running.addr))
-        .env("MOTCUA_DIST", &dist)
-        .env("CHROMIUM", &chromium)
-        .env("SCREENSHOT_DIR", root.join("target/browser"))
-        .output()
-        .await
-        .expect("node runs (Node.js is needed for the browser tests)");
-    let _ = stop.send(());
-    running
-        .task
-        .await
-        .expect("server task")
-        .expect("server stops cleanly");
+    let run = run_script("offline.mjs", &dist, &[("MOTCUA_DIST", &dist)]).await;
 
     // Assert
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("offline test passed"),
-        "the offline browser test failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    run.assert_passed("offline test passed");
+    let root = root();
     for shot in [
         "offline-home.png",
         "offline-procedure.png",
