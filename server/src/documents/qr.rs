@@ -122,7 +122,10 @@ fn penalty(dark: &[bool], width: usize) -> u32 {
         }
     }
     for row in 0..width.saturating_sub(1) {
-        let (top, bottom) = (&dark[row * width..][..width], &dark[(row + 1) * width..][..width]);
+        let (top, bottom) = (
+            &dark[row * width..][..width],
+            &dark[(row + 1) * width..][..width],
+        );
         for col in 0..width - 1 {
             let c = top[col];
             if top[col + 1] == c && bottom[col] == c && bottom[col + 1] == c {
