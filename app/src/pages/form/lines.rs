@@ -5,31 +5,10 @@ use domain::{FieldError, MaNganh, VsicLevel};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use super::widgets::{FormCtx, data_text, is_level_four, vsic_name};
+use super::widgets::{FormCtx, data_text, error_list, is_level_four, vsic_name};
 use crate::forms::{Field, path, tr};
 
 const RESULTS: usize = 8;
-
-fn error_list(id: String, errors: Vec<FieldError>, lang: domain::Lang) -> impl IntoView {
-    (!errors.is_empty()).then(|| {
-        view! {
-            <div class="field-error" id=id>
-                {errors
-                    .into_iter()
-                    .map(|e| {
-                        view! {
-                            <p>
-                                <span class="visually-hidden">{lang.pick("Lỗi: ", "Error: ")}</span>
-                                {e.message(lang)}
-                                {e.citation.map(|c| view! { <span class="citation-inline">{format!(" ({c})")}</span> })}
-                            </p>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-        }
-    })
-}
 
 /// A search box over the catalogue; `pick` gets the chosen code.
 fn vsic_search<F: Fn(MaNganh) + Copy + Send + Sync + 'static>(

@@ -107,7 +107,7 @@ fn full(base: &str, rel: &str) -> String {
 }
 
 /// The messages under a field, each with its legal basis on demand.
-fn error_list(id: String, errors: Vec<FieldError>, lang: Lang) -> impl IntoView {
+pub(super) fn error_list(id: String, errors: Vec<FieldError>, lang: Lang) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         view! {
             <div class="field-error" id=id>
