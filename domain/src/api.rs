@@ -136,3 +136,353 @@ pub struct ApiError {
     #[serde(default)]
     pub fields: Vec<ApiFieldError>,
 }
+
+// ── Accounts, the staff workspace, the supplement loop and notifications (issue 7) ──────────────────
+//
+// The shapes below are the contract between the phone, the tablet and the server. Routes:
+// - `POST /api/v1/auth/otp` [`OtpRequest`] → 202; `POST /api/v1/auth/otp/verify` [`OtpVerify`] →
+//   [`SessionInfo`] and the session cookie; `POST /api/v1/auth/staff` [`StaffLogin`] → [`SessionInfo`];
+//   `GET /api/v1/session` → [`SessionInfo`]; `DELETE /api/v1/session` → 204.
+// - A signed-in client sends `X-CSRF-Token: <SessionInfo::csrf_token>` on every POST/PUT/PATCH/DELETE.
+// - Staff: `GET /api/v1/staff/dossiers` (query: [`QueueQuery`]) → `Vec<`[`QueueItem`]`>`;
+//   `GET /api/v1/staff/dossiers/{code}` → [`StaffDossier`]; `POST /api/v1/staff/dossiers/{code}/actions`
+//   [`StaffAction`] → [`StaffDossier`].
+// - Citizen: `GET /api/v1/dossiers/{code}/supplement?phone=…` → [`SupplementRequest`];
+//   `POST /api/v1/dossiers/{code}/resubmissions` (header `Idempotency-Key`) [`Resubmission`] →
+//   [`DossierStatus`]; `GET /api/v1/me/dossiers` → `Vec<`[`DossierStatus`]`>`; `GET /api/v1/me/inbox` →
+//   `Vec<`[`InboxItem`]`>`; `POST /api/v1/me/push-subscriptions` [`PushSubscription`] → 204.
+
+/// A staff member's role (the database's `staff_accounts.role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Creates staff accounts and assigns jurisdictions; sees no dossier by that role alone.
+    Administrator,
+    /// Processes household-business dossiers of one or more communes.
+    CommuneOfficer,
+    /// Processes promotion notices (Sở Công Thương).
+    TradeOfficer,
+    /// Reads every dossier of a jurisdiction and its audit log; takes no action.
+    Supervisor,
+}
+
+impl Role {
+    /// The stored and wire name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Administrator => "administrator",
+            Self::CommuneOfficer => "commune_officer",
+            Self::TradeOfficer => "trade_officer",
+            Self::Supervisor => "supervisor",
+        }
+    }
+
+    /// The role by its stored name.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::Administrator,
+            Self::CommuneOfficer,
+            Self::TradeOfficer,
+            Self::Supervisor,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == name)
+    }
+
+    /// The role as staff read it.
+    #[must_use]
+    pub const fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Administrator => lang.pick("Quản trị viên", "Administrator"),
+            Self::CommuneOfficer => lang.pick("Cán bộ cấp xã", "Commune officer"),
+            Self::TradeOfficer => lang.pick(
+                "Cán bộ Sở Công Thương",
+                "Department of Industry and Trade officer",
+            ),
+            Self::Supervisor => lang.pick("Lãnh đạo, giám sát", "Supervisor"),
+        }
+    }
+}
+
+/// `POST /api/v1/auth/otp`: send a one-time code to this phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpRequest {
+    /// The phone number, as typed.
+    pub phone: String,
+}
+
+/// `POST /api/v1/auth/otp/verify`: the code that arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpVerify {
+    /// The same phone number.
+    pub phone: String,
+    /// The code from the SMS.
+    pub code: String,
+}
+
+/// `POST /api/v1/auth/staff`: a staff member signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffLogin {
+    /// Login name (case ignored).
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Principal {
+    /// Nobody.
+    Anonymous,
+    /// A citizen, by the phone number they proved.
+    Citizen {
+        /// The normalised phone number.
+        phone: String,
+    },
+    /// A staff member.
+    Staff {
+        /// Login name.
+        username: String,
+        /// Name shown.
+        display_name: String,
+        /// Role.
+        role: Role,
+        /// The commune codes (or `SCT`) whose dossiers the role reaches.
+        jurisdictions: Vec<String>,
+        /// The password must be changed before anything else.
+        must_change_password: bool,
+    },
+}
+
+/// `GET /api/v1/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// Who.
+    pub principal: Principal,
+    /// The token to send as `X-CSRF-Token` on state-changing requests; none when anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+    /// When the session ends (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// Query of `GET /api/v1/staff/dossiers`; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueQuery {
+    /// Only this state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// Only this procedure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<Procedure>,
+    /// Code, applicant name or phone (accents ignored for names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+}
+
+/// One row of an officer's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueItem {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure.
+    pub procedure: Procedure,
+    /// Commune code or `SCT`.
+    pub jurisdiction: String,
+    /// Applicant's name.
+    pub applicant_name: String,
+    /// Applicant's phone.
+    pub applicant_phone: String,
+    /// Current state.
+    pub state: State,
+    /// When it arrived (RFC 3339, Vietnam time).
+    pub received_at: String,
+    /// Due date, if the procedure has one.
+    pub due_date: Option<NaiveDate>,
+    /// Late today.
+    pub overdue: bool,
+    /// Due within two working days.
+    pub due_soon: bool,
+}
+
+/// One attachment as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttachmentView {
+    /// The attachment kind (the draft's key).
+    pub kind: String,
+    /// `image/jpeg`, `image/png` or `application/pdf`.
+    pub media_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// The name it had on the phone.
+    pub original_name: String,
+    /// Where to fetch it (staff session required).
+    pub url: String,
+}
+
+/// A document the office issued on a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedDocument {
+    /// What it is (`gcn`, `termination_notice`, `supplement_request`, `refusal`, `apology`,
+    /// `acknowledgement`).
+    pub kind: String,
+    /// Its title as printed.
+    pub title: String,
+    /// When (RFC 3339, Vietnam time).
+    pub issued_at: String,
+    /// The PDF (for the owner and staff).
+    pub url: String,
+    /// The public verification page, for documents that carry a QR code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_url: Option<String>,
+}
+
+/// `GET /api/v1/staff/dossiers/{code}`: everything an officer needs to decide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffDossier {
+    /// The queue row.
+    pub summary: QueueItem,
+    /// The validated form as filed (or as last resubmitted).
+    pub form: Value,
+    /// `online` or `assisted`.
+    pub channel: String,
+    /// The files.
+    pub attachments: Vec<AttachmentView>,
+    /// Every step, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Documents issued so far.
+    pub documents: Vec<IssuedDocument>,
+    /// The open request for amendments, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement: Option<SupplementRequest>,
+    /// The actions the lifecycle allows now.
+    pub allowed_actions: Vec<crate::lifecycle::Action>,
+}
+
+/// `POST /api/v1/staff/dossiers/{code}/actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAction {
+    /// What to do.
+    pub action: crate::lifecycle::Action,
+    /// The reason: required to refuse at intake, to reject and to extend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For a request for amendments: one note per field or attachment (at least one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<SupplementItem>,
+    /// For an extension: the new due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_due_date: Option<NaiveDate>,
+}
+
+/// One thing the office asks to amend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplementItem {
+    /// A field's path in the draft (`owner.so_dinh_danh`) or `attachment:<kind>`.
+    pub target: String,
+    /// What is wrong and what to send.
+    pub note: String,
+}
+
+/// The open request for amendments of a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplementRequest {
+    /// When it was made (RFC 3339, Vietnam time).
+    pub requested_at: String,
+    /// The last day to resubmit (HKD: 60 days, NĐ 168/2025 art. 95.4); none for promotions.
+    pub deadline: Option<NaiveDate>,
+    /// What the officer wrote overall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The items.
+    pub items: Vec<SupplementItem>,
+    /// The letter (TT 68 Mẫu 10 / TT 03 Mẫu 02) as a PDF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_url: Option<String>,
+}
+
+/// `POST /api/v1/dossiers/{code}/resubmissions`: the amended dossier (same rules as a submission).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Resubmission {
+    /// The applicant's phone number as on the dossier (the second factor when not signed in).
+    pub phone: String,
+    /// The form version.
+    pub form_version: FormVersion,
+    /// The amended form, validated again.
+    pub form: Value,
+}
+
+/// The payload of a `notification_outbox` row of kind `dossier_state`: a state change the applicant
+/// should hear about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StateNotice {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure.
+    pub procedure: Procedure,
+    /// The new state.
+    pub state: State,
+    /// When (RFC 3339, Vietnam time).
+    pub at: String,
+    /// What the office wrote, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One message of the in-app inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxItem {
+    /// Stable id.
+    pub id: i64,
+    /// The dossier.
+    pub code: String,
+    /// Title, in the reader's language.
+    pub title: String,
+    /// Body, in the reader's language.
+    pub body: String,
+    /// When (RFC 3339, Vietnam time).
+    pub at: String,
+    /// Read already.
+    pub read: bool,
+}
+
+/// `POST /api/v1/me/push-subscriptions`: the browser's `PushSubscription.toJSON()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushSubscription {
+    /// The push service URL.
+    pub endpoint: String,
+    /// The keys.
+    pub keys: PushKeys,
+}
+
+/// The keys of a push subscription (base64url).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushKeys {
+    /// The client's public key.
+    pub p256dh: String,
+    /// The auth secret.
+    pub auth: String,
+}
