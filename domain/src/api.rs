@@ -486,3 +486,11 @@ pub struct PushKeys {
     /// The auth secret.
     pub auth: String,
 }
+
+/// `GET /api/v1/push/public-key`: the server's VAPID public key, for `PushManager.subscribe`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushPublicKey {
+    /// The uncompressed P-256 point, base64url without padding (`applicationServerKey`).
+    pub public_key: String,
+}

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 pub mod files;
 pub mod metrics;
+pub mod notify;
 pub mod openapi;
 mod pages;
 pub mod rate_limit;
@@ -90,6 +91,16 @@ pub struct Running {
 /// When the data directory cannot be created, the database cannot be reached or migrated, or the built
 /// app is missing.
 pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstAdmin>)> {
+    let (state, first_admin) = build_state(config).await?;
+    Ok((build_router(state, config), first_admin))
+}
+
+/// What [`build_app`] does before it makes the router: the shared state, and the administrator made on
+/// this start.
+///
+/// # Errors
+/// As [`build_app`].
+pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Option<FirstAdmin>)> {
     let storage = match &config.files_url {
         Some(url) => Storage::from_url(url)?,
         None => Storage::local(&config.files_dir())?,
@@ -110,7 +121,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
             config.limits.trust_forwarded,
         ),
     };
-    Ok((build_router(state, config), first_admin))
+    Ok((state, first_admin))
 }
 
 /// The routes and the layers around them.
@@ -119,6 +130,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::uploads::router(config.limits.max_file_bytes))
         .merge(routes::dossiers::router(state.lookup_limiter.clone()))
         .merge(routes::hkd::router(state.lookup_limiter.clone()))
+        .merge(routes::notify::router(state.lookup_limiter.clone()))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(openapi::endpoint),
@@ -171,21 +183,41 @@ pub async fn spawn(
         bind: addr,
         ..config
     };
-    let (router, first_admin) = build_app(&config).await?;
+    let (state, first_admin) = build_state(&config).await?;
+    let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+    let worker = start_notifier(&state, &config).await?.spawn(worker_stop);
+    let router = build_router(state, &config);
     let task = tokio::spawn(async move {
-        axum::serve(
+        let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
-        .context("server stopped with an error")
+        .await;
+        // The worker finishes the batch in hand, then stops.
+        stop_worker.send_replace(true);
+        if let Err(e) = worker.await {
+            tracing::warn!(error = %e, "the notification worker ended abnormally");
+        }
+        served.context("server stopped with an error")
     });
     Ok(Running {
         addr,
         first_admin,
         task,
     })
+}
+
+/// The notification worker of this server: the database's outbox, SMS through the gateway, Web Push
+/// signed with the database's VAPID key.
+async fn start_notifier(state: &AppState, config: &Config) -> anyhow::Result<notify::Notifier> {
+    let keys = notify::VapidKeys::load_or_create(state.store.as_ref()).await?;
+    let push = notify::PushSender::new(keys, &config.public_url())?;
+    Ok(notify::Notifier::new(
+        state.store.clone(),
+        Arc::new(notify::LogSms),
+        Some(push),
+    ))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -25,6 +25,9 @@ use crate::routes;
         routes::dossiers::receipt_pdf,
         routes::hkd::check_name,
         routes::hkd::find,
+        routes::notify::public_key,
+        routes::notify::subscribe,
+        routes::notify::unsubscribe,
     )
 )]
 struct ApiDoc;

@@ -3,5 +3,6 @@
 pub(crate) mod dossiers;
 pub(crate) mod health;
 pub(crate) mod hkd;
+pub(crate) mod notify;
 pub(crate) mod procedures;
 pub(crate) mod uploads;

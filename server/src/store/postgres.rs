@@ -71,3 +71,4 @@ impl PgStore {
 }
 
 super::sql::sql_store!(PgStore);
+super::notify::notify_store!(PgStore, "FOR UPDATE SKIP LOCKED");

@@ -266,3 +266,100 @@ async fn stored_hash(t: &TestDb, username: &str) -> String {
         )
         .await
 }
+
+impl server::store::notify::NotifyStore for Unreachable {
+    fn claim_notifications(
+        &self,
+        _: chrono::DateTime<chrono::Utc>,
+        _: chrono::DateTime<chrono::Utc>,
+        _: i64,
+    ) -> BoxFuture<'_, anyhow::Result<Vec<server::store::notify::ClaimedNotification>>> {
+        down()
+    }
+    fn notification_deliveries(
+        &self,
+        _: i64,
+    ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>> {
+        down()
+    }
+    fn record_delivery<'a>(
+        &'a self,
+        _: i64,
+        _: &'a str,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn complete_notification(
+        &self,
+        _: i64,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, anyhow::Result<()>> {
+        down()
+    }
+    fn reschedule_notification<'a>(
+        &'a self,
+        _: i64,
+        _: chrono::DateTime<chrono::Utc>,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn fail_notification<'a>(&'a self, _: i64, _: &'a str) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn insert_inbox_item<'a>(
+        &'a self,
+        _: &'a server::store::notify::NewInboxItem,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn inbox_items<'a>(
+        &'a self,
+        _: &'a str,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::notify::InboxRow>>> {
+        down()
+    }
+    fn mark_inbox_read<'a>(
+        &'a self,
+        _: &'a str,
+        _: Option<i64>,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<u64>> {
+        down()
+    }
+    fn push_subscriptions<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::notify::PushTarget>>> {
+        down()
+    }
+    fn save_push_subscription<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a server::store::notify::PushTarget,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn delete_push_subscription<'a>(
+        &'a self,
+        _: &'a str,
+        _: Option<&'a str>,
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn vapid_keys(&self) -> BoxFuture<'_, anyhow::Result<Option<(String, String)>>> {
+        down()
+    }
+    fn insert_vapid_keys<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+}
