@@ -313,7 +313,8 @@ impl Notifier {
             .await?
             .into_iter()
             .collect();
-        let is_done = |channel: &str, target: &str| done.contains(&(channel.to_owned(), target.to_owned()));
+        let is_done =
+            |channel: &str, target: &str| done.contains(&(channel.to_owned(), target.to_owned()));
         let mut errors = Vec::new();
 
         if !is_done("inbox", phone) {
@@ -328,12 +329,18 @@ impl Notifier {
                     at: notice.at,
                 })
                 .await?;
-            self.store.record_delivery(job.id, "inbox", phone, now).await?;
+            self.store
+                .record_delivery(job.id, "inbox", phone, now)
+                .await?;
         }
 
         if !is_done("sms", phone) {
             match self.sms.send(phone, &notice.sms()).await {
-                Ok(()) => self.store.record_delivery(job.id, "sms", phone, now).await?,
+                Ok(()) => {
+                    self.store
+                        .record_delivery(job.id, "sms", phone, now)
+                        .await?
+                }
                 Err(e) => errors.push(ChannelError::retry("sms", format!("{e:#}"))),
             }
         }

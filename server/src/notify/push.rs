@@ -133,7 +133,8 @@ impl PushSender {
     /// [`PushError::Gone`] when the push service no longer knows the subscription, else
     /// [`PushError::Failed`].
     pub async fn send(&self, target: &PushTarget, payload: &[u8]) -> Result<(), PushError> {
-        let failed = |what: &str, e: &dyn std::fmt::Display| PushError::Failed(format!("{what}: {e}"));
+        let failed =
+            |what: &str, e: &dyn std::fmt::Display| PushError::Failed(format!("{what}: {e}"));
         let info = SubscriptionInfo::new(
             target.endpoint.as_str(),
             target.p256dh.as_str(),
@@ -142,6 +143,13 @@ impl PushSender {
         let mut signature = VapidSignatureBuilder::from_base64(&self.keys.private_key, &info)
             .map_err(|e| failed("VAPID key", &e))?;
         signature.add_claim("sub", self.subject.as_str());
+        // The audience is the push service's origin with its port (RFC 8292 §2); the crate's default
+        // drops a non-default port.
+        let origin = reqwest::Url::parse(&target.endpoint)
+            .map_err(|e| failed("the endpoint is not a URL", &e))?
+            .origin()
+            .ascii_serialization();
+        signature.add_claim("aud", origin.as_str());
         let signature = signature
             .build()
             .map_err(|e| failed("VAPID signature", &e))?;

@@ -11,6 +11,7 @@ mod crash;
 mod database;
 mod dossiers;
 mod hkd;
+mod notify;
 mod pages_and_assets;
 mod shutdown;
 mod uploads;
