@@ -495,7 +495,7 @@ async fn a_gone_subscription_is_forgotten(engine: Engine) {
         "a gone subscription is no failure: {report:?}"
     );
     let left = t.db.push_subscriptions(PHONE).await.expect("subscriptions");
-    assert_eq!(left, [live.target.clone()]);
+    assert_eq!(left, std::slice::from_ref(&live.target));
     assert_eq!(push_service.received().len(), 2);
     t.teardown().await;
 }
@@ -652,7 +652,7 @@ async fn push_key_and_subscriptions_through_the_api(engine: Engine) {
     assert_eq!(res.status(), 204, "{}", body_text(res).await);
     assert_eq!(
         t.db.push_subscriptions(PHONE).await.expect("subscriptions"),
-        [browser.target.clone()]
+        std::slice::from_ref(&browser.target)
     );
     // Unsubscribe.
     let res = send(
