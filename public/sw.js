@@ -140,3 +140,46 @@ async function builtFile(request) {
   const cache = await caches.open(CACHE);
   return (await cache.match(request, { ignoreVary: true })) || fetch(request);
 }
+
+// Notifications (Web Push). The server encrypts for this browser a JSON message — title, body, the
+// dossier's code as tag, the page to open — whenever a dossier of the phone changes state
+// (server/src/notify). One notification per dossier: a newer one replaces the older (same tag).
+self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { body: event.data ? event.data.text() : '' };
+  }
+  const title = message.title || 'Một cửa Quảng Ngãi';
+  event.waitUntil(self.registration.showNotification(title, {
+    body: message.body || 'Hồ sơ của bạn có thông báo mới.',
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    tag: message.tag || message.code || 'motcua',
+    renotify: true,
+    lang: 'vi',
+    data: { url: safePath(message.url) },
+  }));
+});
+
+// A tap opens the dossier's page: an open tab of the app is focused and sent there, else a new one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(safePath(event.notification.data?.url), self.location.origin).href;
+  event.waitUntil((async () => {
+    const tabs = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const tab of tabs) {
+      if (new URL(tab.url).origin !== self.location.origin) continue;
+      await tab.focus();
+      if (tab.url !== target && 'navigate' in tab) await tab.navigate(target);
+      return;
+    }
+    await self.clients.openWindow(target);
+  })());
+});
+
+// Only a path of this site is ever opened (the dossier pages), whatever a message says.
+function safePath(url) {
+  return typeof url === 'string' && url.startsWith('/ho-so/') && !url.startsWith('//') ? url : '/ho-so';
+}

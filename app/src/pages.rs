@@ -5,6 +5,7 @@ pub mod form;
 pub mod home;
 pub mod lookup;
 pub mod not_found;
+pub mod notifications;
 pub mod procedure;
 
 pub use dossiers::{DossierPage, MyDossiers};

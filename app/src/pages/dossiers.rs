@@ -1,5 +1,5 @@
 //! "Hồ sơ của tôi" (`/ho-so`): the drafts on this phone, what waits to be sent, and what was sent with
-//! its status; and one dossier (`/ho-so/{id}`): its place in the outbox, its receipt (kept offline) and
+//! its status; and one dossier (`/ho-so/{id}`, or `/ho-so/{code}` from a notification): its place in the outbox, its receipt (kept offline) and
 //! its timeline (fetched when online, the last copy shown when not).
 
 use domain::{Lang, api::DossierStatus};
@@ -227,7 +227,16 @@ pub fn DossierPage() -> impl IntoView {
         let id = id.get();
         spawn_local(async move {
             let lang = crate::i18n::current_lang();
-            entry.try_set(Some(outbox::get(&id).await.map_err(|e| e.message(lang))));
+            // A notification opens `/ho-so/{code}`: the entry whose receipt has that code.
+            let found = match outbox::get(&id).await {
+                Ok(None) => outbox::list().await.map(|entries| {
+                    entries.into_iter().find(
+                        |e| matches!(&e.state, OutboxState::Sent { receipt } if receipt.code == id),
+                    )
+                }),
+                other => other,
+            };
+            entry.try_set(Some(found.map_err(|e| e.message(lang))));
         });
     });
     move || {
@@ -383,6 +392,7 @@ fn SentView(receipt: domain::api::Receipt, phone: String) -> impl IntoView {
                 </figure>
             }
         })}
+        <super::notifications::NotifyButton code=receipt.code.clone() phone=phone.clone() />
         {move || note.get().map(|n| view! { <p class="hint" role="status">{n}</p> })}
         {move || {
             let phone = phone.clone();

@@ -11,6 +11,7 @@
 pub mod files;
 pub mod net;
 pub mod outbox;
+pub mod push;
 pub mod store;
 
 #[cfg(feature = "hydrate")]

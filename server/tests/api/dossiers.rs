@@ -584,6 +584,9 @@ async fn the_openapi_document_describes_every_api_route() {
         "GET /api/v1/dossiers/{code}/receipt.pdf",
         "GET /api/v1/hkd/names/check",
         "GET /api/v1/hkd/{code}",
+        "GET /api/v1/push/public-key",
+        "POST /api/v1/me/push-subscriptions",
+        "DELETE /api/v1/me/push-subscriptions",
     ];
     served.sort_unstable();
     assert_eq!(described, served);
