@@ -34,6 +34,7 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale();
+    pages::notifications::provide_unread();
     #[cfg(feature = "hydrate")]
     page_data::provide_from_document();
     // Sends what waits in the outbox now, when the network returns, and with backoff (idempotent).
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                 </a>
                 <nav class="site-nav" aria-label=move || lang.get().pick("Chính", "Main")>
                     <a href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
+                    <pages::notifications::InboxLink />
                 </nav>
                 <LangSwitch />
             </header>
@@ -72,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/soan/:id/:step") view=EditPage />
                     <Route path=path!("/ho-so") view=MyDossiers />
                     <Route path=path!("/ho-so/:id") view=DossierPage />
+                    <Route path=path!("/thong-bao") view=pages::notifications::InboxPage />
                 </Routes>
             </main>
             <footer class="site-footer">

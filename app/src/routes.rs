@@ -25,6 +25,8 @@ pub enum AppRoute {
     MyDossiers,
     /// `/ho-so/{id}` — one dossier sent from this phone: receipt and status.
     Dossier,
+    /// `/thong-bao` — the signed-in citizen's notifications.
+    Inbox,
     /// Anything else.
     NotFound,
 }
@@ -42,6 +44,7 @@ impl AppRoute {
             "" | "/" => Self::Home,
             "/tra-cuu" => Self::Lookup,
             "/ho-so" => Self::MyDossiers,
+            "/thong-bao" => Self::Inbox,
             _ if one_segment_under(path, "/ho-so/") => Self::Dossier,
             _ if path.starts_with("/soan/")
                 && path["/soan/".len()..]
@@ -75,6 +78,7 @@ impl AppRoute {
             Self::Start(p) => format!("/nop/{}", p.slug()),
             Self::Edit => "/soan".to_owned(),
             Self::MyDossiers | Self::Dossier => "/ho-so".to_owned(),
+            Self::Inbox => "/thong-bao".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
     }
@@ -98,6 +102,7 @@ impl AppRoute {
             Self::MyDossiers | Self::Dossier => {
                 format!("{} — {site}", lang.pick("Hồ sơ của tôi", "My dossiers"))
             }
+            Self::Inbox => format!("{} — {site}", lang.pick("Thông báo", "Notifications")),
             Self::NotFound => format!(
                 "{} — {site}",
                 lang.pick("Không tìm thấy trang", "Page not found")
@@ -118,7 +123,12 @@ mod tests {
 
     #[test]
     fn every_route_parses_back_from_its_path() {
-        let mut routes = vec![AppRoute::Home, AppRoute::Lookup, AppRoute::MyDossiers];
+        let mut routes = vec![
+            AppRoute::Home,
+            AppRoute::Lookup,
+            AppRoute::MyDossiers,
+            AppRoute::Inbox,
+        ];
         routes.extend(Procedure::ALL.map(AppRoute::Procedure));
         routes.extend(Procedure::ALL.map(AppRoute::Start));
         for route in routes {

@@ -9,6 +9,7 @@
 //! entry, chunk planning, photo sizes, record shapes) are plain Rust with native unit tests.
 
 pub mod files;
+pub mod inbox;
 pub mod net;
 pub mod outbox;
 pub mod push;

@@ -1,0 +1,94 @@
+//! The signed-in citizen's inbox (`GET /api/v1/me/inbox`, `POST /api/v1/me/inbox/{id}/read`,
+//! `POST /api/v1/me/inbox/read`). A state-changing request carries the session's CSRF token, read from
+//! `GET /api/v1/session` just before.
+
+use domain::{
+    Lang,
+    api::{InboxItem, SessionInfo},
+};
+
+use super::{PlatformError, net};
+
+/// How many messages are unread.
+#[must_use]
+pub fn unread(items: &[InboxItem]) -> usize {
+    items.iter().filter(|i| !i.read).count()
+}
+
+/// Whether an error means "nobody is signed in" (the inbox is a signed-in citizen's).
+#[must_use]
+pub const fn is_signed_out(error: &PlatformError) -> bool {
+    matches!(
+        error,
+        PlatformError::Http {
+            status: 401 | 403,
+            ..
+        }
+    )
+}
+
+/// The messages, newest first.
+///
+/// # Errors
+/// As [`net::get_json`]; 401 when nobody is signed in.
+pub async fn list(lang: Lang) -> Result<Vec<InboxItem>, PlatformError> {
+    net::get_json(&format!("{}/me/inbox", net::API), lang).await
+}
+
+/// Marks one message (or, with `None`, every message) read.
+///
+/// # Errors
+/// As [`list`].
+pub async fn mark_read(id: Option<i64>, lang: Lang) -> Result<(), PlatformError> {
+    let url = id.map_or_else(
+        || format!("{}/me/inbox/read", net::API),
+        |id| format!("{}/me/inbox/{id}/read", net::API),
+    );
+    #[cfg(feature = "hydrate")]
+    {
+        let session: SessionInfo = net::get_json(&format!("{}/session", net::API), lang).await?;
+        let token = session.csrf_token.unwrap_or_default();
+        let answer = net::send(
+            "POST",
+            &url,
+            &[("X-CSRF-Token", token.as_str())],
+            net::Body::Empty,
+            lang,
+            net::JSON_TIMEOUT_MS,
+        )
+        .await?;
+        if (200..300).contains(&answer.status) {
+            Ok(())
+        } else {
+            Err(net::http_error(answer.status, &answer.body))
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (url, lang, std::marker::PhantomData::<SessionInfo>);
+        Err(PlatformError::Unavailable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unread_counts_the_messages_not_read() {
+        let item = |id, read| InboxItem {
+            id,
+            code: "X".to_owned(),
+            title: "t".to_owned(),
+            body: "b".to_owned(),
+            at: "2026-11-23T09:00:00+07:00".to_owned(),
+            read,
+        };
+        assert_eq!(unread(&[item(1, false), item(2, true), item(3, false)]), 2);
+        assert!(is_signed_out(&PlatformError::Http {
+            status: 401,
+            body: None
+        }));
+        assert!(!is_signed_out(&PlatformError::Network("x".to_owned())));
+    }
+}
