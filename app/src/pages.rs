@@ -7,6 +7,7 @@ pub mod lookup;
 pub mod not_found;
 pub mod notifications;
 pub mod procedure;
+pub mod supplement;
 
 pub use dossiers::{DossierPage, MyDossiers};
 pub use form::{EditPage, StartPage};

@@ -392,6 +392,21 @@ fn SentView(receipt: domain::api::Receipt, phone: String) -> impl IntoView {
                 </figure>
             }
         })}
+        {
+            let phone = phone.clone();
+            move || {
+                status
+                    .get()
+                    .filter(|(s, _)| s.state == domain::lifecycle::State::SupplementRequested)
+                    .map(|(s, _)| view! {
+                        <super::supplement::SupplementView
+                            code=s.receipt.code.clone()
+                            phone=phone.clone()
+                            procedure=s.receipt.procedure
+                        />
+                    })
+            }
+        }
         <super::notifications::NotifyButton code=receipt.code.clone() phone=phone.clone() />
         {move || note.get().map(|n| view! { <p class="hint" role="status">{n}</p> })}
         {move || {
