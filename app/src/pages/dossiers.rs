@@ -264,6 +264,7 @@ fn EntryView(entry: OutboxEntry) -> impl IntoView {
     let procedure = entry.body.procedure;
     let phone = entry.body.applicant.phone.clone();
     let draft_id = entry.draft_id.clone();
+    let resubmitted = entry.resubmits.is_some();
     let body = match entry.state.clone() {
         OutboxState::Waiting { last_error } => view! {
             <div class="notice notice-info" role="status">
@@ -310,7 +311,7 @@ fn EntryView(entry: OutboxEntry) -> impl IntoView {
             }
             .into_any()
         }
-        OutboxState::Sent { receipt } => view! { <SentView receipt phone=phone.clone() /> }.into_any(),
+        OutboxState::Sent { receipt } => view! { <SentView receipt phone=phone.clone() resubmitted /> }.into_any(),
     };
     view! {
         <p class="form-procedure">{move || procedure.name(lang.get())}</p>
@@ -322,7 +323,12 @@ fn EntryView(entry: OutboxEntry) -> impl IntoView {
 }
 
 #[component]
-fn SentView(receipt: domain::api::Receipt, phone: String) -> impl IntoView {
+fn SentView(
+    receipt: domain::api::Receipt,
+    phone: String,
+    /// A corrected copy sent back to its dossier.
+    resubmitted: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let status: RwSignal<Option<(DossierStatus, Option<String>)>> = RwSignal::new(None);
     let note: RwSignal<Option<String>> = RwSignal::new(None);
@@ -360,7 +366,11 @@ fn SentView(receipt: domain::api::Receipt, phone: String) -> impl IntoView {
     let fallback = receipt.clone();
     view! {
         <div class="notice notice-ok" role="status">
-            <h2>{move || lang.get().pick("Đã nộp hồ sơ", "Dossier submitted")}</h2>
+            <h2>{move || if resubmitted {
+                lang.get().pick("Đã gửi bổ sung", "Amendments sent")
+            } else {
+                lang.get().pick("Đã nộp hồ sơ", "Dossier submitted")
+            }}</h2>
             <p>
                 {move || lang.get().pick("Mã hồ sơ: ", "Dossier code: ")}
                 <strong class="dossier-code">{receipt.code.clone()}</strong>

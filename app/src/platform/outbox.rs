@@ -57,6 +57,10 @@ pub struct OutboxEntry {
     /// Earliest next automatic attempt (ms since the epoch), while waiting after a failure.
     #[serde(default)]
     pub next_try_at: Option<f64>,
+    /// The dossier code this entry amends, for a resubmission after a request for amendments
+    /// (`POST /api/v1/dossiers/{code}/resubmissions`); none for a first submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resubmits: Option<String>,
 }
 
 /// Where an outbox entry stands.
@@ -105,6 +109,34 @@ impl OutboxEntry {
             state: OutboxState::Waiting { last_error: None },
             attempts: 0,
             next_try_at: None,
+            resubmits: None,
+        }
+    }
+
+    /// Where the entry is posted and the JSON it posts: `POST /api/v1/dossiers` with the submission,
+    /// or, for a resubmission, `POST /api/v1/dossiers/{code}/resubmissions` with the amended form
+    /// (both with [`Self::key`] as `Idempotency-Key`).
+    ///
+    /// # Errors
+    /// When the body cannot be written as JSON.
+    pub fn request(&self) -> Result<(String, String), serde_json::Error> {
+        match &self.resubmits {
+            None => Ok((
+                format!("{}/dossiers", super::net::API),
+                serde_json::to_string(&self.body)?,
+            )),
+            Some(code) => Ok((
+                format!(
+                    "{}/dossiers/{}/resubmissions",
+                    super::net::API,
+                    super::net::encode_component(code)
+                ),
+                serde_json::to_string(&domain::api::Resubmission {
+                    phone: self.body.applicant.phone.clone(),
+                    form_version: self.body.form_version,
+                    form: self.body.form.clone(),
+                })?,
+            )),
         }
     }
 
@@ -238,7 +270,12 @@ pub fn on_response(
     jitter: f64,
 ) -> OutboxEntry {
     match status {
-        200 | 201 => match serde_json::from_str::<Receipt>(body) {
+        // A submission answers the receipt; a resubmission the dossier's status, which holds it.
+        200 | 201 => match serde_json::from_str::<Receipt>(body).or_else(|e| {
+            serde_json::from_str::<domain::api::DossierStatus>(body)
+                .map(|s| s.receipt)
+                .map_err(|_| e)
+        }) {
             Ok(receipt) => {
                 let mut entry = entry;
                 entry.state = OutboxState::Sent { receipt };
@@ -742,5 +779,42 @@ mod tests {
         let before = changes().get_untracked();
         bump_local();
         assert_eq!(changes().get_untracked(), before + 1);
+    }
+
+    #[test]
+    fn a_resubmission_posts_the_amended_form_to_its_dossier_and_reads_the_status() {
+        let first = entry();
+        let (url, text) = first.request().expect("json");
+        assert_eq!(url, "/api/v1/dossiers");
+        assert_eq!(
+            serde_json::from_str::<SubmitDossier>(&text).expect("a submission"),
+            body()
+        );
+
+        let mut again = entry();
+        again.resubmits = Some("000.00.51.H55-261123-0001".to_owned());
+        let (url, text) = again.request().expect("json");
+        assert_eq!(
+            url,
+            "/api/v1/dossiers/000.00.51.H55-261123-0001/resubmissions"
+        );
+        let sent: domain::api::Resubmission = serde_json::from_str(&text).expect("a resubmission");
+        assert_eq!(sent.phone, "0905123456");
+        assert_eq!(sent.form, body().form);
+        // The answer is the dossier's status; its receipt marks the entry sent.
+        let receipt: Receipt = serde_json::from_str(&receipt_json()).expect("receipt");
+        let status = serde_json::json!({
+            "receipt": receipt,
+            "state": "processing",
+            "timeline": [],
+        })
+        .to_string();
+        let next = on_response(again.clone(), 200, &status, None, 0.0, 0.5);
+        assert_eq!(next.state, OutboxState::Sent { receipt });
+        // An entry kept before the field existed reads as a first submission.
+        let mut old = serde_json::to_value(entry()).expect("ser");
+        old.as_object_mut().expect("object").remove("resubmits");
+        let old: OutboxEntry = serde_json::from_value(old).expect("de");
+        assert_eq!(old.resubmits, None);
     }
 }

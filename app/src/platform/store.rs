@@ -52,6 +52,21 @@ pub struct SavedDraft {
     /// Being edited, waiting in the outbox, or submitted.
     #[serde(default)]
     pub status: DraftStatus,
+    /// The request for amendments this draft answers: it is a copy of a submitted dossier being
+    /// corrected, resubmitted to that dossier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amends: Option<Box<Amendment>>,
+}
+
+/// The dossier a corrected copy goes back to, and what the office asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    /// The dossier code.
+    pub code: String,
+    /// The applicant's phone on it (the resubmission's second factor).
+    pub phone: String,
+    /// The office's request, kept for offline reading.
+    pub request: domain::api::SupplementRequest,
 }
 
 /// Where a draft stands.
@@ -77,6 +92,7 @@ impl SavedDraft {
         Self {
             draft,
             status: DraftStatus::Editing,
+            amends: None,
         }
     }
 

@@ -186,6 +186,9 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
             out
         })
     });
+    // A corrected copy goes back to its dossier: the same applicant phone (the second factor).
+    let amends = handle.saved.get_value().amends;
+    let resubmission = amends.is_some();
     let tried = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
@@ -216,9 +219,14 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
                 name: path::text(&data_now, &format!("{APPLICANT_KEY}.name"))
                     .trim()
                     .to_owned(),
-                phone: path::text(&data_now, &format!("{APPLICANT_KEY}.phone"))
-                    .trim()
-                    .to_owned(),
+                phone: amends.as_ref().map_or_else(
+                    || {
+                        path::text(&data_now, &format!("{APPLICANT_KEY}.phone"))
+                            .trim()
+                            .to_owned()
+                    },
+                    |a| a.phone.clone(),
+                ),
             },
         };
         let navigate = navigate.clone();
@@ -343,6 +351,8 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
                 <button type="submit" class="button" disabled=move || sending.get()>
                     {move || if sending.get() {
                         lang.get().pick("Đang nộp…", "Submitting…")
+                    } else if resubmission {
+                        lang.get().pick("Gửi lại hồ sơ", "Resubmit the dossier")
                     } else {
                         lang.get().pick("Nộp hồ sơ", "Submit the dossier")
                     }}

@@ -581,6 +581,7 @@ fn step_view(
             ></progress>
             <h1>{move || tr(step.title, lang.get())}</h1>
             {move || step.intro.map(|t| view! { <p class="lead">{tr(t, lang.get())}</p> })}
+            {crate::pages::supplement::step_notes(ctx.procedure, step.slug, handle.saved.get_value().amends, lang)}
             {move || {
                 let errs = step_errors.get();
                 (ctx.show_errors.get() && !errs.is_empty()).then(|| error_summary(spec, &errs, lang.get(), None))

@@ -314,11 +314,11 @@ async fn send_entry(entry: OutboxEntry) {
     if !save_state(&entry.draft_id, OutboxState::Sending).await {
         return;
     }
-    let answer = match serde_json::to_string(&entry.body) {
-        Ok(text) => {
+    let answer = match entry.request() {
+        Ok((url, text)) => {
             net::send(
                 "POST",
-                &format!("{API}/dossiers"),
+                &url,
                 &[("Idempotency-Key", entry.key())],
                 Body::Json(text),
                 lang,
@@ -487,15 +487,24 @@ pub(super) async fn enqueue(draft_id: &str, body: SubmitDossier) -> Result<(), P
         store::new_id,
     ) {
         EnqueueDecision::Keep => commit(tx).await?,
-        EnqueueDecision::Write(entry) => {
+        EnqueueDecision::Write(mut entry) => {
+            let drafts = tx.store(DRAFTS).map_err(|e| idb_error(&e))?;
+            let draft = drafts
+                .get(key.clone())
+                .await
+                .map_err(|e| idb_error(&e))?
+                .filter(|v| !v.is_undefined())
+                .and_then(|v| js::to_rust::<SavedDraft>(&v).ok());
+            // A corrected copy goes back to its dossier as a resubmission.
+            entry.resubmits = draft
+                .as_ref()
+                .and_then(|d| d.amends.as_ref())
+                .map(|a| a.code.clone());
             outbox
                 .put(&js::from_json(&entry)?, Some(&key))
                 .await
                 .map_err(|e| idb_error(&e))?;
-            let drafts = tx.store(DRAFTS).map_err(|e| idb_error(&e))?;
-            if let Some(draft) = drafts.get(key.clone()).await.map_err(|e| idb_error(&e))?
-                && let Ok(mut draft) = js::to_rust::<SavedDraft>(&draft)
-            {
+            if let Some(mut draft) = draft {
                 draft.status = DraftStatus::Queued;
                 drafts
                     .put(&js::from_json(&draft)?, Some(&key))
