@@ -37,6 +37,7 @@ both_backends!(
     two_workers_on_one_database_never_send_one_job_twice,
     a_claim_holds_a_job_until_its_lease_ends,
     push_key_and_subscriptions_through_the_api,
+    the_inbox_is_each_phones_own_and_marks_read,
 );
 
 const PHONE: &str = "0905123456";
@@ -670,5 +671,54 @@ async fn push_key_and_subscriptions_through_the_api(engine: Engine) {
             .expect("subscriptions")
             .is_empty()
     );
+    t.teardown().await;
+}
+
+async fn the_inbox_is_each_phones_own_and_marks_read(engine: Engine) {
+    // Arrange: two notices for one phone, one for another.
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let mine = dossier(&t, PHONE).await;
+    state_notice(&t, &mine, "received", "").await;
+    dossier(&t, "0905999999").await;
+    let sms = Arc::new(FakeSms::default());
+    notifier(&t, &sms).await.run_due(soon()).await.expect("run");
+    let items = t.db.inbox_items(PHONE, 50).await.expect("inbox");
+    assert_eq!(items.len(), 2);
+    let other = t.db.inbox_items("0905999999", 50).await.expect("inbox");
+    assert_eq!(other.len(), 1);
+
+    // Act: another phone cannot mark mine; then mine one by one, then all.
+    let by_other =
+        t.db.mark_inbox_read("0905999999", Some(items[0].id), Utc::now())
+            .await
+            .expect("mark");
+    let one =
+        t.db.mark_inbox_read(PHONE, Some(items[0].id), Utc::now())
+            .await
+            .expect("mark one");
+    let again =
+        t.db.mark_inbox_read(PHONE, Some(items[0].id), Utc::now())
+            .await
+            .expect("mark again");
+    let after_one = t.db.inbox_items(PHONE, 50).await.expect("inbox");
+    let rest =
+        t.db.mark_inbox_read(PHONE, None, Utc::now())
+            .await
+            .expect("mark all");
+
+    // Assert
+    assert_eq!((by_other, one, again, rest), (0, 1, 0, 1));
+    assert!(after_one[0].read && !after_one[1].read);
+    assert!(
+        t.db.inbox_items(PHONE, 50)
+            .await
+            .expect("inbox")
+            .iter()
+            .all(|i| i.read)
+    );
+    assert!(!t.db.inbox_items("0905999999", 50).await.expect("inbox")[0].read);
+    // The note of a notice without one is none, not an empty text.
+    assert_eq!(items[0].note, None);
     t.teardown().await;
 }
