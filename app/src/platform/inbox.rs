@@ -27,6 +27,15 @@ pub const fn is_signed_out(error: &PlatformError) -> bool {
     )
 }
 
+/// The session's anti-forgery token, to send as `X-CSRF-Token` on a state-changing request; `None`
+/// when nobody is signed in (or the session cannot be read: the request then goes without it).
+pub async fn csrf_token(lang: Lang) -> Option<String> {
+    net::get_json::<SessionInfo>(&format!("{}/session", net::API), lang)
+        .await
+        .ok()
+        .and_then(|s| s.csrf_token)
+}
+
 /// The messages, newest first.
 ///
 /// # Errors
@@ -46,8 +55,7 @@ pub async fn mark_read(id: Option<i64>, lang: Lang) -> Result<(), PlatformError>
     );
     #[cfg(feature = "hydrate")]
     {
-        let session: SessionInfo = net::get_json(&format!("{}/session", net::API), lang).await?;
-        let token = session.csrf_token.unwrap_or_default();
+        let token = csrf_token(lang).await.unwrap_or_default();
         let answer = net::send(
             "POST",
             &url,
@@ -65,7 +73,7 @@ pub async fn mark_read(id: Option<i64>, lang: Lang) -> Result<(), PlatformError>
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (url, lang, std::marker::PhantomData::<SessionInfo>);
+        let _ = (url, lang);
         Err(PlatformError::Unavailable)
     }
 }
