@@ -5,6 +5,7 @@
 //! [`build_app`] or [`spawn`].
 
 mod assets;
+pub mod auth;
 mod config;
 pub mod documents;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod rate_limit;
 mod routes;
 pub mod rules;
 mod security;
+pub mod sms;
 mod staff;
 pub mod store;
 
@@ -31,7 +33,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-pub use config::{Config, DEFAULT_BIND, Limits};
+pub use config::{AuthSettings, Config, DEFAULT_BIND, Limits};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use staff::{FirstAdmin, ensure_first_admin};
@@ -71,6 +73,10 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// The per-address limit shared by every kind of look-up (API and page).
     pub lookup_limiter: rate_limit::RateLimiter,
+    /// Text messages to phones.
+    pub sms: Arc<dyn sms::SmsGateway>,
+    /// Sign-in and session settings, with the server's secret.
+    pub auth: Arc<auth::AuthConfig>,
 }
 
 /// A running server, as started by [`spawn`].
@@ -109,6 +115,8 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, Option<FirstA
             config.limits.lookups_per_minute,
             config.limits.trust_forwarded,
         ),
+        sms: config.sms.gateway(&config.data_dir)?,
+        auth: Arc::new(auth::AuthConfig::from_config(config).await?),
     };
     Ok((build_router(state, config), first_admin))
 }
@@ -124,6 +132,11 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             axum::routing::get(openapi::endpoint),
         )
         .merge(routes::procedures::router())
+        .merge(routes::auth::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::sessions,
+        ))
         .layer(axum::middleware::from_fn(error::render));
     let metrics = state.metrics.clone();
     Router::new()

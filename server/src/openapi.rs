@@ -25,6 +25,13 @@ use crate::routes;
         routes::dossiers::receipt_pdf,
         routes::hkd::check_name,
         routes::hkd::find,
+        routes::auth::request_otp,
+        routes::auth::verify_otp,
+        routes::auth::staff_login,
+        routes::auth::change_password,
+        routes::auth::session,
+        routes::auth::sign_out,
+        routes::auth::my_dossiers,
     )
 )]
 struct ApiDoc;

@@ -71,3 +71,4 @@ impl PgStore {
 }
 
 super::sql::sql_store!(PgStore);
+super::auth::auth_store!(PgStore);

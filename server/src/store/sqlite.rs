@@ -89,3 +89,4 @@ impl SqliteStore {
 }
 
 super::sql::sql_store!(SqliteStore);
+super::auth::auth_store!(SqliteStore);
