@@ -215,6 +215,16 @@ pub struct OtpRequest {
     pub phone: String,
 }
 
+/// The answer to [`OtpRequest`] (202): when a new code may be asked for and how long this one works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpSent {
+    /// Seconds before another code can be sent to the same phone.
+    pub resend_after_seconds: u32,
+    /// Seconds the code works.
+    pub expires_in_seconds: u32,
+}
+
 /// `POST /api/v1/auth/otp/verify`: the code that arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -234,6 +244,19 @@ pub struct StaffLogin {
     /// Password.
     pub password: String,
 }
+
+/// `POST /api/v1/auth/staff/password`: a staff member changes their password (204).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    /// The password now.
+    pub current_password: String,
+    /// The new one (at least [`MIN_PASSWORD_CHARS`] characters, not the login name).
+    pub new_password: String,
+}
+
+/// The shortest staff password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,6 +21,74 @@ pub struct Config {
     /// The address citizens reach the server at (for links in receipts and QR codes); default
     /// `http://<bind>`.
     pub public_url: Option<String>,
+    /// Sign-in codes, sessions and staff passwords.
+    pub auth: AuthSettings,
+    /// The SMS gateway; without a URL messages go to `<data-dir>/sms.log`.
+    pub sms: crate::sms::SmsConfig,
+}
+
+/// Sign-in and session settings (configurable; the defaults are the issue's).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthSettings {
+    /// The server's secret for hashing sign-in codes (any text, at least 32 characters); `None`: a
+    /// random one kept in `<data-dir>/secret.key`. Several servers on one database must share it.
+    pub secret: Option<String>,
+    /// A sign-in code works this many seconds (default 300).
+    pub otp_ttl_secs: u32,
+    /// A new code for the same phone only after this many seconds (default 60).
+    pub otp_resend_secs: u32,
+    /// Codes sent to one phone an hour (default 5).
+    pub otp_per_phone_per_hour: u32,
+    /// Codes asked for from one client address an hour (default 20).
+    pub otp_per_ip_per_hour: u32,
+    /// Wrong tries before a code stops working (default 5).
+    pub otp_max_attempts: u32,
+    /// Wrong passwords in a row before a staff account is locked (default 5).
+    pub staff_max_failures: u32,
+    /// How long that lock lasts, minutes (default 15).
+    pub staff_lock_minutes: u32,
+    /// A staff session ends after this many minutes without a request (default 8 h).
+    pub staff_idle_minutes: u32,
+    /// and at the latest this many minutes after sign-in (default 12 h).
+    pub staff_max_minutes: u32,
+    /// A citizen session lasts this many days (default 30).
+    pub citizen_days: u32,
+}
+
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("otp_ttl_secs", &self.otp_ttl_secs)
+            .field("otp_resend_secs", &self.otp_resend_secs)
+            .field("otp_per_phone_per_hour", &self.otp_per_phone_per_hour)
+            .field("otp_per_ip_per_hour", &self.otp_per_ip_per_hour)
+            .field("otp_max_attempts", &self.otp_max_attempts)
+            .field("staff_max_failures", &self.staff_max_failures)
+            .field("staff_lock_minutes", &self.staff_lock_minutes)
+            .field("staff_idle_minutes", &self.staff_idle_minutes)
+            .field("staff_max_minutes", &self.staff_max_minutes)
+            .field("citizen_days", &self.citizen_days)
+            .finish()
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            otp_ttl_secs: 300,
+            otp_resend_secs: 60,
+            otp_per_phone_per_hour: 5,
+            otp_per_ip_per_hour: 20,
+            otp_max_attempts: 5,
+            staff_max_failures: 5,
+            staff_lock_minutes: 15,
+            staff_idle_minutes: 8 * 60,
+            staff_max_minutes: 12 * 60,
+            citizen_days: 30,
+        }
+    }
 }
 
 /// Upload limits (configurable; the defaults are the issue's).
@@ -57,6 +125,8 @@ impl Default for Config {
             dist_dir: PathBuf::from("dist"),
             limits: Limits::default(),
             public_url: None,
+            auth: AuthSettings::default(),
+            sms: crate::sms::SmsConfig::default(),
         }
     }
 }

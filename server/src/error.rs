@@ -66,6 +66,40 @@ pub enum AppError {
     /// Too many requests from this address.
     #[error("rate limited")]
     RateLimited,
+    /// Too many requests of one kind (sign-in codes, passwords), with what to do and when to retry.
+    #[error("too many: {en}")]
+    TooMany {
+        /// Vietnamese message.
+        vi: String,
+        /// English message.
+        en: String,
+        /// Seconds until it may be tried again (`Retry-After`).
+        retry_after: u64,
+    },
+    /// Not signed in (or the sign-in failed).
+    #[error("unauthorized: {en}")]
+    Unauthorized {
+        /// Vietnamese message.
+        vi: String,
+        /// English message.
+        en: String,
+    },
+    /// Signed in, but not allowed (role, jurisdiction, CSRF token, password to change first).
+    #[error("forbidden: {en}")]
+    Forbidden {
+        /// Vietnamese message.
+        vi: String,
+        /// English message.
+        en: String,
+    },
+    /// A service the server depends on (the SMS gateway) failed; the details are logged.
+    #[error("unavailable: {en}")]
+    Unavailable {
+        /// Vietnamese message.
+        vi: String,
+        /// English message.
+        en: String,
+    },
     /// A fault of the server; the details are logged, never sent.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -88,6 +122,31 @@ impl AppError {
         }
     }
 
+    /// Not signed in, with a message in both languages (401).
+    pub(crate) fn unauthorized(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Unauthorized {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    /// Not allowed, with a message in both languages (403).
+    pub(crate) fn forbidden(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Forbidden {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    /// Too many tries, with a message in both languages and the seconds to wait (429).
+    pub(crate) fn too_many(vi: impl Into<String>, en: impl Into<String>, retry_after: u64) -> Self {
+        Self::TooMany {
+            vi: vi.into(),
+            en: en.into(),
+            retry_after,
+        }
+    }
+
     /// A conflict with a message in both languages.
     pub(crate) fn conflict(vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::Conflict {
@@ -106,7 +165,10 @@ impl AppError {
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Media(MediaError::UnsupportedType) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Media(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited | Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,7 +184,10 @@ impl AppError {
             Self::Media(MediaError::UnsupportedType) => "unsupported_media_type",
             Self::Media(MediaError::TooManyPixels { .. }) => "image_too_large",
             Self::Media(MediaError::Damaged(_)) => "damaged_file",
-            Self::RateLimited => "rate_limited",
+            Self::RateLimited | Self::TooMany { .. } => "rate_limited",
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Forbidden { .. } => "forbidden",
+            Self::Unavailable { .. } => "unavailable",
             Self::Unexpected(_) => "internal",
         }
     }
@@ -141,13 +206,21 @@ impl AppError {
             (
                 Self::BadRequest { vi, .. }
                 | Self::Conflict { vi, .. }
-                | Self::Unprocessable { vi, .. },
+                | Self::Unprocessable { vi, .. }
+                | Self::TooMany { vi, .. }
+                | Self::Unauthorized { vi, .. }
+                | Self::Forbidden { vi, .. }
+                | Self::Unavailable { vi, .. },
                 Lang::Vi,
             ) => vi.clone(),
             (
                 Self::BadRequest { en, .. }
                 | Self::Conflict { en, .. }
-                | Self::Unprocessable { en, .. },
+                | Self::Unprocessable { en, .. }
+                | Self::TooMany { en, .. }
+                | Self::Unauthorized { en, .. }
+                | Self::Forbidden { en, .. }
+                | Self::Unavailable { en, .. },
                 Lang::En,
             ) => en.clone(),
             (Self::TooLarge { limit }, Lang::Vi) => format!(
@@ -198,6 +271,11 @@ struct Parked(Arc<AppError>);
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut res = self.status().into_response();
+        if let Self::TooMany { retry_after, .. } = &self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         res.extensions_mut().insert(Parked(Arc::new(self)));
         res
     }
@@ -293,6 +371,9 @@ mod tests {
             AppError::TooLarge { limit: 10_000_000 },
             AppError::Media(MediaError::UnsupportedType),
             AppError::RateLimited,
+            AppError::too_many("a", "b", 30),
+            AppError::unauthorized("a", "b"),
+            AppError::forbidden("a", "b"),
             AppError::Unexpected(anyhow::anyhow!("disk full")),
         ];
         for e in &errors {

@@ -5,6 +5,7 @@
 //! [`build_app`] or [`spawn`].
 
 mod assets;
+pub mod auth;
 mod config;
 pub mod documents;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod rate_limit;
 mod routes;
 pub mod rules;
 mod security;
+pub mod sms;
 mod staff;
 pub mod store;
 
@@ -32,7 +34,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-pub use config::{Config, DEFAULT_BIND, Limits};
+pub use config::{AuthSettings, Config, DEFAULT_BIND, Limits};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use staff::{FirstAdmin, ensure_first_admin};
@@ -72,6 +74,10 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// The per-address limit shared by every kind of look-up (API and page).
     pub lookup_limiter: rate_limit::RateLimiter,
+    /// Text messages to phones.
+    pub sms: Arc<dyn sms::SmsGateway>,
+    /// Sign-in and session settings, with the server's secret.
+    pub auth: Arc<auth::AuthConfig>,
 }
 
 /// A running server, as started by [`spawn`].
@@ -120,6 +126,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Option<Fi
             config.limits.lookups_per_minute,
             config.limits.trust_forwarded,
         ),
+        sms: config.sms.gateway(&config.data_dir)?,
+        auth: Arc::new(auth::AuthConfig::from_config(config).await?),
     };
     Ok((state, first_admin))
 }
@@ -136,6 +144,11 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             axum::routing::get(openapi::endpoint),
         )
         .merge(routes::procedures::router())
+        .merge(routes::auth::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::sessions,
+        ))
         .layer(axum::middleware::from_fn(error::render));
     let metrics = state.metrics.clone();
     Router::new()
@@ -208,14 +221,14 @@ pub async fn spawn(
     })
 }
 
-/// The notification worker of this server: the database's outbox, SMS through the gateway, Web Push
-/// signed with the database's VAPID key.
+/// The notification worker of this server: the database's outbox, SMS through the configured gateway
+/// (`AppState::sms`), Web Push signed with the database's VAPID key.
 async fn start_notifier(state: &AppState, config: &Config) -> anyhow::Result<notify::Notifier> {
     let keys = notify::VapidKeys::load_or_create(state.store.as_ref()).await?;
     let push = notify::PushSender::new(keys, &config.public_url())?;
     Ok(notify::Notifier::new(
         state.store.clone(),
-        Arc::new(notify::LogSms),
+        state.sms.clone(),
         Some(push),
     ))
 }

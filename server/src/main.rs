@@ -7,7 +7,7 @@ use std::{
 };
 
 use clap::{Args, Parser, Subcommand};
-use server::{Config, DEFAULT_BIND, Limits, shutdown_signal};
+use server::{AuthSettings, Config, DEFAULT_BIND, Limits, shutdown_signal};
 use tracing_subscriber::EnvFilter;
 
 /// motcua — Quảng Ngãi's online one-stop service: the API, the public pages and the phone app.
@@ -22,7 +22,7 @@ struct Cli {
 enum Command {
     /// Apply migrations, create the first administrator if there is none (its password is printed
     /// once), and serve the API, the pages and the built app until Ctrl-C or SIGTERM.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the database migrations and exit.
     Migrate(DbArgs),
     /// Print the due date (YYYY-MM-DD) of a dossier received at a moment, counting working days in
@@ -100,7 +100,74 @@ struct ServeArgs {
     #[arg(long, env = "MOTCUA_PUBLIC_URL")]
     public_url: Option<String>,
     #[command(flatten)]
+    auth: AuthArgs,
+    #[command(flatten)]
+    sms: SmsArgs,
+    #[command(flatten)]
     db: DbArgs,
+}
+
+/// Sign-in codes, sessions and staff passwords.
+#[derive(Debug, Args)]
+struct AuthArgs {
+    /// The server's secret for hashing sign-in codes (at least 32 characters). Default: a random one
+    /// kept in <data-dir>/secret.key. Several servers on one database must share it.
+    #[arg(long, env = "MOTCUA_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Seconds a sign-in code works.
+    #[arg(long, env = "MOTCUA_OTP_TTL_SECS", default_value_t = AuthSettings::default().otp_ttl_secs)]
+    otp_ttl_secs: u32,
+    /// Seconds before another code can be sent to the same phone.
+    #[arg(long, env = "MOTCUA_OTP_RESEND_SECS", default_value_t = AuthSettings::default().otp_resend_secs)]
+    otp_resend_secs: u32,
+    /// Codes one phone number may receive an hour.
+    #[arg(long, env = "MOTCUA_OTP_PER_PHONE_PER_HOUR", default_value_t = AuthSettings::default().otp_per_phone_per_hour)]
+    otp_per_phone_per_hour: u32,
+    /// Codes one client address may ask for an hour.
+    #[arg(long, env = "MOTCUA_OTP_PER_IP_PER_HOUR", default_value_t = AuthSettings::default().otp_per_ip_per_hour)]
+    otp_per_ip_per_hour: u32,
+    /// Wrong tries before a code stops working.
+    #[arg(long, env = "MOTCUA_OTP_MAX_ATTEMPTS", default_value_t = AuthSettings::default().otp_max_attempts)]
+    otp_max_attempts: u32,
+    /// Wrong passwords in a row before a staff account is locked.
+    #[arg(long, env = "MOTCUA_STAFF_MAX_FAILURES", default_value_t = AuthSettings::default().staff_max_failures)]
+    staff_max_failures: u32,
+    /// Minutes a locked staff account stays locked.
+    #[arg(long, env = "MOTCUA_STAFF_LOCK_MINUTES", default_value_t = AuthSettings::default().staff_lock_minutes)]
+    staff_lock_minutes: u32,
+    /// A staff session ends after this many minutes without a request.
+    #[arg(long, env = "MOTCUA_STAFF_IDLE_MINUTES", default_value_t = AuthSettings::default().staff_idle_minutes)]
+    staff_idle_minutes: u32,
+    /// A staff session ends at the latest this many minutes after sign-in.
+    #[arg(long, env = "MOTCUA_STAFF_MAX_MINUTES", default_value_t = AuthSettings::default().staff_max_minutes)]
+    staff_max_minutes: u32,
+    /// Days a citizen stays signed in.
+    #[arg(long, env = "MOTCUA_CITIZEN_SESSION_DAYS", default_value_t = AuthSettings::default().citizen_days)]
+    citizen_session_days: u32,
+}
+
+/// The SMS gateway (sign-in codes, notifications).
+#[derive(Debug, Args)]
+struct SmsArgs {
+    /// The HTTP SMS gateway's URL (one JSON POST per message). Without it, messages are only written to
+    /// the log and to <data-dir>/sms.log (development).
+    #[arg(long, env = "MOTCUA_SMS_URL")]
+    sms_url: Option<String>,
+    /// Bearer token for the gateway.
+    #[arg(long, env = "MOTCUA_SMS_TOKEN", hide_env_values = true)]
+    sms_token: Option<String>,
+    /// Basic-auth user for the gateway.
+    #[arg(long, env = "MOTCUA_SMS_USERNAME")]
+    sms_username: Option<String>,
+    /// Basic-auth password for the gateway.
+    #[arg(long, env = "MOTCUA_SMS_PASSWORD", hide_env_values = true)]
+    sms_password: Option<String>,
+    /// The JSON body of each message; {to} (84…), {to_national} (0…), {text} and {sender} are replaced.
+    #[arg(long, env = "MOTCUA_SMS_BODY_TEMPLATE", default_value = server::sms::DEFAULT_BODY_TEMPLATE)]
+    sms_body_template: String,
+    /// The brand name messages are sent under.
+    #[arg(long, env = "MOTCUA_SMS_SENDER", default_value = server::sms::DEFAULT_SENDER)]
+    sms_sender: String,
 }
 
 #[tokio::main]
@@ -114,7 +181,7 @@ async fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     match Cli::parse().command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::DueDate {
             received,
             working_days,
@@ -177,6 +244,27 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             max_dossier_bytes: args.max_dossier_bytes,
             lookups_per_minute: args.lookups_per_minute,
             trust_forwarded: args.trust_forwarded,
+        },
+        auth: AuthSettings {
+            secret: args.auth.secret,
+            otp_ttl_secs: args.auth.otp_ttl_secs,
+            otp_resend_secs: args.auth.otp_resend_secs,
+            otp_per_phone_per_hour: args.auth.otp_per_phone_per_hour,
+            otp_per_ip_per_hour: args.auth.otp_per_ip_per_hour,
+            otp_max_attempts: args.auth.otp_max_attempts,
+            staff_max_failures: args.auth.staff_max_failures,
+            staff_lock_minutes: args.auth.staff_lock_minutes,
+            staff_idle_minutes: args.auth.staff_idle_minutes,
+            staff_max_minutes: args.auth.staff_max_minutes,
+            citizen_days: args.auth.citizen_session_days,
+        },
+        sms: server::sms::SmsConfig {
+            url: args.sms.sms_url,
+            token: args.sms.sms_token,
+            username: args.sms.sms_username,
+            password: args.sms.sms_password,
+            body_template: args.sms.sms_body_template,
+            sender: args.sms.sms_sender,
         },
     };
     let running = server::spawn(config, shutdown_signal()).await?;

@@ -28,6 +28,16 @@ use crate::routes;
         routes::notify::public_key,
         routes::notify::subscribe,
         routes::notify::unsubscribe,
+        routes::notify::inbox,
+        routes::notify::read_one,
+        routes::notify::read_all,
+        routes::auth::request_otp,
+        routes::auth::verify_otp,
+        routes::auth::staff_login,
+        routes::auth::change_password,
+        routes::auth::session,
+        routes::auth::sign_out,
+        routes::auth::my_dossiers,
     )
 )]
 struct ApiDoc;

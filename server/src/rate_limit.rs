@@ -46,16 +46,7 @@ impl RateLimiter {
 
     /// The client's address: the connection's, or the first `X-Forwarded-For` entry when trusted.
     pub(crate) fn client(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
-        if self.trust_forwarded
-            && let Some(ip) = headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse().ok())
-        {
-            return Some(ip);
-        }
-        peer.map(|addr| addr.ip())
+        client_addr(headers, peer, self.trust_forwarded)
     }
 
     /// Counts a request; `Err(seconds to wait)` when over the limit.
@@ -81,6 +72,26 @@ impl RateLimiter {
         *count += 1;
         Ok(())
     }
+}
+
+/// The client's address: the connection's (`peer`), or the first `X-Forwarded-For` entry when
+/// `trust_forwarded` (only behind a proxy that sets it).
+#[must_use]
+pub fn client_addr(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded: bool,
+) -> Option<IpAddr> {
+    if trust_forwarded
+        && let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(ip);
+    }
+    peer.map(|addr| addr.ip())
 }
 
 /// The middleware: 429 with `Retry-After` once an address is over the limit.

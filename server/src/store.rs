@@ -8,6 +8,7 @@
 //! `NaiveDate`). What differs stays in each backend's module: connecting, the migrations
 //! (`migrations/<backend>/`), how a staff id is bound, and SQLite's in-process queue of writers.
 
+pub mod auth;
 pub mod notify;
 mod postgres;
 mod sql;
@@ -35,7 +36,7 @@ pub type ReceiptFn<'a> = &'a (dyn Fn(&str) -> String + Send + Sync);
 
 /// Everything the server asks of its database. Each method is one unit of work: a write is committed
 /// (durably) before its future completes.
-pub trait Store: notify::NotifyStore + Send + Sync + 'static {
+pub trait Store: auth::AuthStore + notify::NotifyStore + Send + Sync + 'static {
     /// Which engine this is.
     fn backend(&self) -> Backend;
 

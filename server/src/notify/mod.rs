@@ -21,33 +21,14 @@ use domain::{
     api::{Receipt, StateNotice},
     lifecycle::State,
 };
-use futures::future::BoxFuture;
 use tokio::sync::watch;
 
+pub use crate::sms::SmsGateway;
 use crate::store::{
     Store,
     notify::{ClaimedNotification, NewInboxItem},
 };
 pub use push::{PushError, PushSender, VapidKeys};
-
-/// Sends a text message (the gateway behind a trait: HTTP in production, a log in development).
-pub trait SmsGateway: Send + Sync {
-    /// Sends `text` to the phone number `to`.
-    fn send<'a>(&'a self, to: &'a str, text: &'a str) -> BoxFuture<'a, anyhow::Result<()>>;
-}
-
-/// The development gateway: writes each message to the log.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LogSms;
-
-impl SmsGateway for LogSms {
-    fn send<'a>(&'a self, to: &'a str, text: &'a str) -> BoxFuture<'a, anyhow::Result<()>> {
-        Box::pin(async move {
-            tracing::info!(to, text, "SMS (development sink)");
-            Ok(())
-        })
-    }
-}
 
 /// When to try a failed job again, and when to give up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

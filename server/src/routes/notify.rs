@@ -2,32 +2,35 @@
 //! (`POST`/`DELETE /api/v1/me/push-subscriptions`) and the in-app inbox (`/api/v1/me/inbox`).
 //!
 //! A subscription belongs to a phone number. A browser proves the number either by a citizen's session
-//! or, before anyone signs in, the way the look-up does: a dossier's code and the phone number on it
+//! or, without one, the way the look-up does: a dossier's code and the phone number on it
 //! (`?code=…&phone=…`, rate-limited per address like every look-up). Whoever holds a subscription's
 //! endpoint (an unguessable URL the push service made for that browser) may delete it.
 
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{Query, State},
-    http::{StatusCode, header},
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
 use base64::Engine as _;
 use chrono::Utc;
 use domain::{
-    SoDienThoai,
-    api::{ApiError, PushPublicKey, PushSubscription},
+    Lang, Procedure, SoDienThoai,
+    api::{ApiError, InboxItem, PushPublicKey, PushSubscription},
+    calendar::VIETNAM_OFFSET,
+    lifecycle::State as DossierState,
 };
 use serde::Deserialize;
 
 use crate::{
     AppState,
+    auth::{CitizenUser, Viewer},
     error::AppError,
     notify::VapidKeys,
     rate_limit::{self, RateLimiter},
-    store::notify::PushTarget,
+    store::notify::{InboxRow, PushTarget},
 };
 
 pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
@@ -37,6 +40,9 @@ pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
             "/api/v1/me/push-subscriptions",
             post(subscribe).delete(unsubscribe),
         )
+        .route("/api/v1/me/inbox", get(inbox))
+        .route("/api/v1/me/inbox/read", post(read_all))
+        .route("/api/v1/me/inbox/{id}/read", post(read_one))
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::limit,
@@ -58,6 +64,91 @@ pub(crate) async fn public_key(State(state): State<AppState>) -> Result<Response
         }),
     )
         .into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/inbox",
+    tag = "notifications",
+    responses(
+        (status = 200, description = "The signed-in citizen's notices, newest first (at most 100), in the reader's language", body = Vec<InboxItem>),
+        (status = 401, description = "No citizen is signed in", body = ApiError),
+    )
+)]
+pub(crate) async fn inbox(
+    State(state): State<AppState>,
+    user: CitizenUser,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let lang = crate::error::request_lang(&headers);
+    let rows = state.store.inbox_items(&user.phone, 100).await?;
+    let items = rows
+        .into_iter()
+        .map(|row| inbox_item(row, lang))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(items)).into_response())
+}
+
+/// A stored message as the reader reads it.
+fn inbox_item(row: InboxRow, lang: Lang) -> Result<InboxItem, AppError> {
+    let parse = |what: &str, value: &str| {
+        anyhow::anyhow!("unknown {what} {value:?} in the inbox of the database")
+    };
+    let procedure: Procedure =
+        serde_json::from_value(serde_json::Value::String(row.procedure.clone()))
+            .map_err(|_| parse("procedure", &row.procedure))?;
+    let state: DossierState = serde_json::from_value(serde_json::Value::String(row.state.clone()))
+        .map_err(|_| parse("state", &row.state))?;
+    Ok(InboxItem {
+        id: row.id,
+        title: format!("{} {}", lang.pick("Hồ sơ", "Dossier"), row.code),
+        body: crate::notify::body(procedure, state, row.note.as_deref(), lang),
+        code: row.code,
+        at: row.at.with_timezone(&VIETNAM_OFFSET).to_rfc3339(),
+        read: row.read,
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/inbox/{id}/read",
+    tag = "notifications",
+    params(("id" = i64, Path, description = "The message")),
+    responses(
+        (status = 204, description = "Read (also when it was read already or is not the citizen's)"),
+        (status = 401, description = "No citizen is signed in", body = ApiError),
+    )
+)]
+pub(crate) async fn read_one(
+    State(state): State<AppState>,
+    user: CitizenUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    state
+        .store
+        .mark_inbox_read(&user.phone, Some(id), Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/inbox/read",
+    tag = "notifications",
+    responses(
+        (status = 204, description = "Every message of the citizen read"),
+        (status = 401, description = "No citizen is signed in", body = ApiError),
+    )
+)]
+pub(crate) async fn read_all(
+    State(state): State<AppState>,
+    user: CitizenUser,
+) -> Result<StatusCode, AppError> {
+    state
+        .store
+        .mark_inbox_read(&user.phone, None, Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Which phone a subscription is for, when nobody is signed in.
@@ -87,11 +178,15 @@ pub(crate) struct ProofQuery {
 )]
 pub(crate) async fn subscribe(
     State(state): State<AppState>,
+    viewer: Viewer,
     Query(proof): Query<ProofQuery>,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
     let target = target_of(&body)?;
-    let phone = proven_phone(&state, proof).await?;
+    let phone = match viewer {
+        Viewer::Citizen(user) => user.phone,
+        _ => proven_phone(&state, proof).await?,
+    };
     state
         .store
         .save_push_subscription(&phone, &target, Utc::now())

@@ -71,4 +71,5 @@ impl PgStore {
 }
 
 super::sql::sql_store!(PgStore);
+super::auth::auth_store!(PgStore);
 super::notify::notify_store!(PgStore, "FOR UPDATE SKIP LOCKED");

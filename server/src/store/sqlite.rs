@@ -89,4 +89,5 @@ impl SqliteStore {
 }
 
 super::sql::sql_store!(SqliteStore);
+super::auth::auth_store!(SqliteStore);
 super::notify::notify_store!(SqliteStore, "");

@@ -196,6 +196,152 @@ impl Store for Unreachable {
     }
 }
 
+impl server::store::auth::AuthStore for Unreachable {
+    fn staff_by_username<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::StaffRecord>>> {
+        down()
+    }
+    fn staff_by_id(
+        &self,
+        _: uuid::Uuid,
+    ) -> BoxFuture<'_, anyhow::Result<Option<server::store::auth::StaffRecord>>> {
+        down()
+    }
+    fn list_staff(&self) -> BoxFuture<'_, anyhow::Result<Vec<server::store::auth::StaffRecord>>> {
+        down()
+    }
+    fn create_staff<'a>(
+        &'a self,
+        _: &'a NewStaff,
+        _: &'a [String],
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn set_staff_jurisdictions<'a>(
+        &'a self,
+        _: uuid::Uuid,
+        _: &'a [String],
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn set_staff_disabled(
+        &self,
+        _: uuid::Uuid,
+        _: bool,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, anyhow::Result<bool>> {
+        down()
+    }
+    fn record_login_failure(
+        &self,
+        _: uuid::Uuid,
+        _: i32,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, anyhow::Result<i32>> {
+        down()
+    }
+    fn record_login_success(&self, _: uuid::Uuid) -> BoxFuture<'_, anyhow::Result<()>> {
+        down()
+    }
+    fn set_staff_password<'a>(
+        &'a self,
+        _: uuid::Uuid,
+        _: &'a str,
+        _: bool,
+        _: Option<&'a str>,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn upsert_citizen<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<uuid::Uuid>> {
+        down()
+    }
+    fn otp_count_for_phone<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<i64>> {
+        down()
+    }
+    fn otp_count_for_client<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<i64>> {
+        down()
+    }
+    fn last_otp_at<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<chrono::DateTime<chrono::Utc>>>> {
+        down()
+    }
+    fn insert_otp<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: Option<&'a str>,
+        _: chrono::DateTime<chrono::Utc>,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn current_otp<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OtpRow>>> {
+        down()
+    }
+    fn otp_failed_attempt(&self, _: i64) -> BoxFuture<'_, anyhow::Result<i32>> {
+        down()
+    }
+    fn consume_otp(
+        &self,
+        _: i64,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, anyhow::Result<bool>> {
+        down()
+    }
+    fn insert_session<'a>(
+        &'a self,
+        _: &'a server::store::auth::NewSession,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn find_session<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::SessionRow>>> {
+        down()
+    }
+    fn touch_session<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn revoke_session<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn dossier_codes_of_phone<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+        down()
+    }
+}
+
 #[tokio::test]
 async fn with_a_store_that_does_not_answer_readyz_is_503_metrics_say_so_and_look_ups_fail_cleanly()
 {
@@ -250,6 +396,13 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
         public_url: "http://127.0.0.1".into(),
         metrics: server::metrics::Metrics::default(),
         lookup_limiter: server::rate_limit::RateLimiter::new(30, false),
+        sms: Arc::new(server::sms::DevSmsSink::new(t.dir.path().join("sms.log"))),
+        auth: Arc::new(server::auth::AuthConfig::new(
+            server::AuthSettings::default(),
+            &[7; 32],
+            false,
+            false,
+        )),
     };
     build_router(state, &config)
 }

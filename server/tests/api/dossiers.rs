@@ -587,6 +587,17 @@ async fn the_openapi_document_describes_every_api_route() {
         "GET /api/v1/push/public-key",
         "POST /api/v1/me/push-subscriptions",
         "DELETE /api/v1/me/push-subscriptions",
+        "GET /api/v1/me/inbox",
+        "POST /api/v1/me/inbox/read",
+        "POST /api/v1/me/inbox/{id}/read",
+        // Sign-in (branch auth).
+        "POST /api/v1/auth/otp",
+        "POST /api/v1/auth/otp/verify",
+        "POST /api/v1/auth/staff",
+        "POST /api/v1/auth/staff/password",
+        "GET /api/v1/session",
+        "DELETE /api/v1/session",
+        "GET /api/v1/me/dossiers",
     ];
     served.sort_unstable();
     assert_eq!(described, served);

@@ -38,6 +38,7 @@ both_backends!(
     a_claim_holds_a_job_until_its_lease_ends,
     push_key_and_subscriptions_through_the_api,
     the_inbox_is_each_phones_own_and_marks_read,
+    the_inbox_api_shows_the_citizens_notices_and_marks_them_read,
 );
 
 const PHONE: &str = "0905123456";
@@ -720,5 +721,225 @@ async fn the_inbox_is_each_phones_own_and_marks_read(engine: Engine) {
     assert!(!t.db.inbox_items("0905999999", 50).await.expect("inbox")[0].read);
     // The note of a notice without one is none, not an empty text.
     assert_eq!(items[0].note, None);
+    t.teardown().await;
+}
+
+/// Signs a citizen in through the real flow (code by the development SMS sink); (cookie, CSRF token).
+async fn sign_in(t: &TestDb, app: &TestServer, phone: &str) -> (String, String) {
+    let json = [("content-type", "application/json")];
+    let res = send(
+        app,
+        "POST",
+        "/api/v1/auth/otp",
+        &json,
+        serde_json::json!({ "phone": phone })
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    assert!(res.status().is_success(), "{}", body_text(res).await);
+    let log = std::fs::read_to_string(t.dir.path().join("data").join("sms.log")).expect("sms.log");
+    let line = log
+        .lines()
+        .rev()
+        .find(|l| l.split('\t').nth(1) == Some(phone) && l.contains("ma dang nhap"))
+        .expect("the code's SMS");
+    let code: String = line
+        .split("ma dang nhap cua ban la ")
+        .nth(1)
+        .expect("code")
+        .chars()
+        .take(6)
+        .collect();
+    let res = send(
+        app,
+        "POST",
+        "/api/v1/auth/otp/verify",
+        &json,
+        serde_json::json!({ "phone": phone, "code": code })
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let session = body_json(res).await;
+    let csrf = session["csrf_token"].as_str().expect("csrf").to_owned();
+    (cookie, csrf)
+}
+
+async fn the_inbox_api_shows_the_citizens_notices_and_marks_them_read(engine: Engine) {
+    // Arrange: a dossier of the phone, its notice delivered; the server; the citizen signed in.
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let code = dossier(&t, PHONE).await;
+    state_notice(
+        &t,
+        &code,
+        "supplement_requested",
+        "Bổ sung bản sao giấy ủy quyền",
+    )
+    .await;
+    let sms = Arc::new(FakeSms::default());
+    notifier(&t, &sms).await.run_due(soon()).await.expect("run");
+    let app = TestServer::start(&t).await;
+    let (cookie, csrf) = sign_in(&t, &app, PHONE).await;
+    let (other_cookie, _) = sign_in(&t, &app, "0905999999").await;
+
+    // Act + Assert: nobody signed in → 401 with a message.
+    let res = send(&app, "GET", "/api/v1/me/inbox", &[], Vec::new()).await;
+    assert_eq!(res.status(), 401);
+    assert!(body_text(res).await.contains("đăng nhập"));
+    // The citizen: both notices, newest first, in Vietnamese; in English on request.
+    let res = send(
+        &app,
+        "GET",
+        "/api/v1/me/inbox",
+        &[("cookie", &cookie)],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let items = body_json(res).await;
+    let items = items.as_array().expect("a list");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["title"], format!("Hồ sơ {code}"));
+    let body = items[0]["body"].as_str().expect("body");
+    assert!(
+        body.contains("Cần sửa đổi, bổ sung") && body.contains("giấy ủy quyền"),
+        "{body}"
+    );
+    assert!(
+        items[1]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("Đã nộp, chờ tiếp nhận"))
+    );
+    assert!(
+        items
+            .iter()
+            .all(|i| i["read"] == false && i["code"] == code.as_str())
+    );
+    assert!(
+        items[0]["at"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("+07:00"))
+    );
+    let english = body_json(
+        send(
+            &app,
+            "GET",
+            "/api/v1/me/inbox",
+            &[("cookie", &cookie), ("accept-language", "en")],
+            Vec::new(),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        english[0]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("Amendments requested"))
+    );
+    // Another citizen sees none of it and cannot mark it.
+    let theirs = body_json(
+        send(
+            &app,
+            "GET",
+            "/api/v1/me/inbox",
+            &[("cookie", &other_cookie)],
+            Vec::new(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(theirs.as_array().map(Vec::len), Some(0));
+    // Marking read needs the session's CSRF token.
+    let id = items[0]["id"].as_i64().expect("id");
+    let path = format!("/api/v1/me/inbox/{id}/read");
+    let res = send(&app, "POST", &path, &[("cookie", &cookie)], Vec::new()).await;
+    assert_eq!(res.status(), 403);
+    let res = send(
+        &app,
+        "POST",
+        &path,
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    let after = body_json(
+        send(
+            &app,
+            "GET",
+            "/api/v1/me/inbox",
+            &[("cookie", &cookie)],
+            Vec::new(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (after[0]["read"].clone(), after[1]["read"].clone()),
+        (true.into(), false.into())
+    );
+    let res = send(
+        &app,
+        "POST",
+        "/api/v1/me/inbox/read",
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    let after = body_json(
+        send(
+            &app,
+            "GET",
+            "/api/v1/me/inbox",
+            &[("cookie", &cookie)],
+            Vec::new(),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        after
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|i| i["read"] == true)
+    );
+    // A signed-in citizen subscribes without a dossier code: the session proves the phone.
+    let browser = Browser::new("https://push.example/send/signed-in".to_owned());
+    let subscription = serde_json::json!({
+        "endpoint": browser.target.endpoint,
+        "keys": {"p256dh": browser.target.p256dh, "auth": browser.target.auth},
+    })
+    .to_string()
+    .into_bytes();
+    let res = send(
+        &app,
+        "POST",
+        "/api/v1/me/push-subscriptions",
+        &[
+            ("cookie", &cookie),
+            ("x-csrf-token", &csrf),
+            ("content-type", "application/json"),
+        ],
+        subscription,
+    )
+    .await;
+    assert_eq!(res.status(), 204, "{}", body_text(res).await);
+    assert_eq!(
+        t.db.push_subscriptions(PHONE).await.expect("subs"),
+        std::slice::from_ref(&browser.target)
+    );
     t.teardown().await;
 }
