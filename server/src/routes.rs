@@ -5,4 +5,5 @@ pub(crate) mod dossiers;
 pub(crate) mod health;
 pub(crate) mod hkd;
 pub(crate) mod procedures;
+pub(crate) mod staff_admin;
 pub(crate) mod uploads;

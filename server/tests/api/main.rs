@@ -7,10 +7,12 @@
 
 mod helpers;
 
+mod authz;
 mod crash;
 mod database;
 mod dossiers;
 mod hkd;
 mod pages_and_assets;
 mod shutdown;
+mod signin;
 mod uploads;
