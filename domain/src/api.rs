@@ -151,6 +151,12 @@ pub struct ApiError {
 //   `POST /api/v1/dossiers/{code}/resubmissions` (header `Idempotency-Key`) [`Resubmission`] →
 //   [`DossierStatus`]; `GET /api/v1/me/dossiers` → `Vec<`[`DossierStatus`]`>`; `GET /api/v1/me/inbox` →
 //   `Vec<`[`InboxItem`]`>`; `POST /api/v1/me/push-subscriptions` [`PushSubscription`] → 204.
+// - Sign-in details: `POST /api/v1/auth/otp` answers [`OtpSent`]; `POST /api/v1/auth/staff/password`
+//   [`PasswordChange`] → 204 (the only staff route open while `must_change_password`).
+// - Administrator: `GET /api/v1/admin/staff` → `Vec<`[`StaffAccount`]`>`; `POST /api/v1/admin/staff`
+//   [`NewStaffAccount`] → 201 [`CreatedStaffAccount`]; `PATCH /api/v1/admin/staff/{id}`
+//   [`StaffAccountUpdate`] → [`StaffAccount`]; `POST /api/v1/admin/staff/{id}/password` → 200
+//   [`CreatedStaffAccount`] (a new temporary password).
 
 /// A staff member's role (the database's `staff_accounts.role`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -257,6 +263,65 @@ pub struct PasswordChange {
 
 /// The shortest staff password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A staff account as the administrator sees it (`GET /api/v1/admin/staff` → `Vec<StaffAccount>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAccount {
+    /// Account id (UUID).
+    pub id: String,
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Commune codes (or `SCT`).
+    pub jurisdictions: Vec<String>,
+    /// Cannot sign in.
+    pub disabled: bool,
+    /// Still has a temporary password.
+    pub must_change_password: bool,
+    /// When it was made (RFC 3339, Vietnam time).
+    pub created_at: String,
+}
+
+/// `POST /api/v1/admin/staff`: a new account (the server makes a temporary password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaffAccount {
+    /// Login name (`crate::accounts::parse_username`).
+    pub username: String,
+    /// Full name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Commune codes (or `SCT`), as the role needs (`crate::accounts::parse_jurisdictions`).
+    #[serde(default)]
+    pub jurisdictions: Vec<String>,
+}
+
+/// The answer to [`NewStaffAccount`] (201), and to a password reset: the temporary password, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedStaffAccount {
+    /// The account.
+    pub account: StaffAccount,
+    /// The temporary password (to be changed at the first sign-in).
+    pub password: String,
+}
+
+/// `PATCH /api/v1/admin/staff/{id}`: what to change; parts left out stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAccountUpdate {
+    /// Disable (sessions end at once) or enable again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// The new jurisdictions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdictions: Option<Vec<String>>,
+}
 
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! and natively, so the phone and the server run the very same code.
 #![warn(missing_docs)]
 
+pub mod accounts;
 pub mod api;
 pub mod attachments;
 pub mod calendar;

@@ -37,7 +37,7 @@ use tower_http::{
 pub use config::{AuthSettings, Config, DEFAULT_BIND, Limits};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
-pub use staff::{FirstAdmin, ensure_first_admin};
+pub use staff::{AddStaffError, FirstAdmin, add_staff, ensure_first_admin};
 pub use store::{
     Backend, DossierView, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore,
     Store, StoredDossier, SubmitOutcome, UploadRow,
@@ -145,6 +145,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         )
         .merge(routes::procedures::router())
         .merge(routes::auth::router())
+        .merge(routes::staff_admin::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::sessions,

@@ -25,6 +25,9 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Apply the database migrations and exit.
     Migrate(DbArgs),
+    /// Staff accounts.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Print the due date (YYYY-MM-DD) of a dossier received at a moment, counting working days in
     /// Vietnam (weekends, public holidays, compensatory and swapped days; 15:00 cut-off).
     DueDate {
@@ -57,6 +60,36 @@ enum Command {
         #[arg(long, default_value = "vi")]
         lang: domain::Lang,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Add a staff account; its temporary password is printed once and must be changed at the first
+    /// sign-in.
+    Add {
+        /// Login name: 3–32 of a-z, 0-9, dot, underscore, hyphen.
+        #[arg(long)]
+        username: String,
+        /// Full name, as shown.
+        #[arg(long)]
+        name: String,
+        /// administrator, commune_officer, trade_officer or supervisor.
+        #[arg(long, value_parser = parse_role)]
+        role: domain::api::Role,
+        /// A commune code (5 digits) or SCT the account covers; repeat for several.
+        #[arg(long = "jurisdiction")]
+        jurisdictions: Vec<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<domain::api::Role, String> {
+    domain::api::Role::parse(raw.trim()).ok_or_else(|| {
+        format!(
+            "unknown role {raw:?}: use administrator, commune_officer, trade_officer or supervisor"
+        )
+    })
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +249,13 @@ async fn main() -> anyhow::Result<()> {
             };
             std::process::exit(code)
         }
+        Command::Staff(StaffCommand::Add {
+            username,
+            name,
+            role,
+            jurisdictions,
+            db,
+        }) => staff_add(username, name, role, jurisdictions, db).await,
         Command::Migrate(args) => {
             let config = Config {
                 data_dir: args.data_dir,
@@ -229,6 +269,65 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn staff_add(
+    username: String,
+    display_name: String,
+    role: domain::api::Role,
+    jurisdictions: Vec<String>,
+    db: DbArgs,
+) -> anyhow::Result<()> {
+    let config = Config {
+        data_dir: db.data_dir,
+        database_url: db.database_url,
+        ..Config::default()
+    };
+    let store = server::store::connect(&config.database_url()).await?;
+    store.migrate().await?;
+    let new = domain::api::NewStaffAccount {
+        username,
+        display_name,
+        role,
+        jurisdictions,
+    };
+    let outcome = server::add_staff(store.as_ref(), &new).await;
+    store.close().await;
+    let (record, password) = match outcome {
+        Ok(done) => done,
+        Err(server::AddStaffError::Invalid(e)) => {
+            writeln!(
+                std::io::stderr(),
+                "motcua staff add: {}\n  ({})",
+                e.message(domain::Lang::Vi),
+                e.message(domain::Lang::En)
+            )?;
+            std::process::exit(2)
+        }
+        Err(server::AddStaffError::Taken(name)) => {
+            writeln!(
+                std::io::stderr(),
+                "motcua staff add: tên đăng nhập «{name}» đã có / the login name {name} is taken"
+            )?;
+            std::process::exit(1)
+        }
+        Err(server::AddStaffError::Unexpected(e)) => return Err(e),
+    };
+    writeln!(
+        std::io::stdout(),
+        "Đã tạo tài khoản / account created: {} ({}, {})\n  vai trò / role:           {}\n  địa bàn / jurisdictions:  {}\n  mật khẩu tạm / temporary password (chỉ hiện một lần / shown only once, đổi khi đăng nhập lần đầu / to change at first sign-in):\n  {}",
+        record.username,
+        record.display_name,
+        record.id,
+        record.role,
+        if record.jurisdictions.is_empty() {
+            "—".to_owned()
+        } else {
+            record.jurisdictions.join(", ")
+        },
+        password
+    )?;
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {

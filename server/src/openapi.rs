@@ -38,6 +38,10 @@ use crate::routes;
         routes::auth::session,
         routes::auth::sign_out,
         routes::auth::my_dossiers,
+        routes::staff_admin::list,
+        routes::staff_admin::create,
+        routes::staff_admin::update,
+        routes::staff_admin::reset_password,
     )
 )]
 struct ApiDoc;

@@ -1,4 +1,5 @@
-//! Staff accounts. For now: the first administrator, created on the first start.
+//! Staff accounts: the first administrator, created on the first start; accounts an administrator adds
+//! (the admin page and `motcua staff add`), each with a generated temporary password.
 
 use anyhow::Context as _;
 use argon2::{
@@ -32,7 +33,7 @@ const FIRST_ADMIN_USERNAME: &str = "admin";
 const PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const PASSWORD_LEN: usize = 20;
 
-fn generate_password() -> String {
+pub(crate) fn generate_password() -> String {
     let mut rng = rand::rng();
     (0..PASSWORD_LEN)
         .map(|_| char::from(PASSWORD_ALPHABET[rng.random_range(0..PASSWORD_ALPHABET.len())]))
@@ -49,6 +50,67 @@ pub(crate) fn hash_password(password: &str) -> anyhow::Result<String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| anyhow::anyhow!("argon2 failed: {e}"))
+}
+
+/// Why an account could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum AddStaffError {
+    /// The data breaks a rule.
+    #[error("{}", .0.message(domain::Lang::En))]
+    Invalid(domain::accounts::AccountError),
+    /// The login name is taken (case ignored).
+    #[error("the login name {0} is taken")]
+    Taken(String),
+    /// The database failed.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Adds a staff account with a generated temporary password (to be changed at the first sign-in);
+/// the account and the password, to show once.
+///
+/// # Errors
+/// When the data breaks a rule of `domain::accounts`, the name is taken or the database fails.
+pub async fn add_staff(
+    store: &dyn Store,
+    new: &domain::api::NewStaffAccount,
+) -> Result<(crate::store::auth::StaffRecord, String), AddStaffError> {
+    use domain::accounts::{parse_display_name, parse_jurisdictions, parse_username};
+    let username = parse_username(&new.username).map_err(AddStaffError::Invalid)?;
+    let display_name = parse_display_name(&new.display_name).map_err(AddStaffError::Invalid)?;
+    let jurisdictions =
+        parse_jurisdictions(new.role, &new.jurisdictions).map_err(AddStaffError::Invalid)?;
+    let password = generate_password();
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(anyhow::Error::from)??
+    };
+    let id = uuid::Uuid::new_v4();
+    let created = store
+        .create_staff(
+            &NewStaff {
+                id,
+                username: username.clone(),
+                display_name,
+                password_hash: hash,
+                role: new.role.as_str().to_owned(),
+                must_change_password: true,
+                created_at: chrono::Utc::now(),
+            },
+            &jurisdictions,
+        )
+        .await?;
+    if !created {
+        return Err(AddStaffError::Taken(username));
+    }
+    let record = store
+        .staff_by_id(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the new account {id} is not there"))?;
+    tracing::info!(staff.username = %record.username, staff.role = %record.role, "staff account added");
+    Ok((record, password))
 }
 
 /// Creates the administrator `admin` with a random password when the database has no administrator.

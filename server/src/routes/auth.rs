@@ -47,8 +47,8 @@ pub(crate) fn router() -> Router<AppState> {
 /// The SMS with the code.
 fn otp_text(code: &str, minutes: u32) -> String {
     format!(
-        "Mot cua Quang Ngai: ma dang nhap cua ban la {code}, co hieu luc {minutes} phut. \
-         Khong chia se ma nay cho bat ky ai."
+        "Một cửa Quảng Ngãi: mã đăng nhập của bạn là {code}, có hiệu lực {minutes} phút. \
+         Không đưa mã này cho bất kỳ ai, kể cả cán bộ."
     )
 }
 

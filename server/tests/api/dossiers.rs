@@ -33,6 +33,14 @@ fn termination(hkd_name: &str) -> Value {
     })
 }
 
+/// A valid termination notice filed with this phone (for other tests).
+pub(crate) fn termination_of(phone: &str) -> Value {
+    let mut body = termination("Hộ kinh doanh Bánh mì Cô Ba");
+    body["form"]["filer_phone"] = json!(phone);
+    body["applicant"]["phone"] = json!(phone);
+    body
+}
+
 /// Submits a valid termination notice under a new key; returns the receipt.
 async fn submit_new(app: &TestServer) -> Value {
     let (status, receipt) = post(
@@ -598,6 +606,10 @@ async fn the_openapi_document_describes_every_api_route() {
         "GET /api/v1/session",
         "DELETE /api/v1/session",
         "GET /api/v1/me/dossiers",
+        "GET /api/v1/admin/staff",
+        "POST /api/v1/admin/staff",
+        "PATCH /api/v1/admin/staff/{id}",
+        "POST /api/v1/admin/staff/{id}/password",
     ];
     served.sort_unstable();
     assert_eq!(described, served);

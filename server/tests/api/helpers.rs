@@ -201,15 +201,24 @@ impl TestServer {
 
     /// Starts the server with these limits.
     pub(crate) async fn start_with(t: &TestDb, limits: server::Limits) -> Self {
-        Self::spawn(t, limits, "info,sqlx=warn").await
+        Self::spawn(t, limits, "info,sqlx=warn", &[]).await
+    }
+
+    /// Starts the server like [`TestServer::start`], with these more command-line arguments.
+    pub(crate) async fn start_args(t: &TestDb, args: &[&str]) -> Self {
+        let limits = server::Limits {
+            lookups_per_minute: 1_000_000,
+            ..server::Limits::default()
+        };
+        Self::spawn(t, limits, "info,sqlx=warn", args).await
     }
 
     /// Starts the server with the default limits and this log filter (`RUST_LOG`).
     pub(crate) async fn start_logging(t: &TestDb, filter: &str) -> Self {
-        Self::spawn(t, server::Limits::default(), filter).await
+        Self::spawn(t, server::Limits::default(), filter, &[]).await
     }
 
-    async fn spawn(t: &TestDb, limits: server::Limits, filter: &str) -> Self {
+    async fn spawn(t: &TestDb, limits: server::Limits, filter: &str, args: &[&str]) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_motcua"));
         cmd.arg("serve")
             .args(["--bind", "127.0.0.1:0"])
@@ -228,6 +237,7 @@ impl TestServer {
         if limits.trust_forwarded {
             cmd.arg("--trust-forwarded");
         }
+        cmd.args(args);
         // Only what the command line says: nothing from the environment the tests run in.
         cmd.env_clear()
             .env("RUST_LOG", filter)

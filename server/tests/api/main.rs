@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod authz;
 mod crash;
 mod database;
 mod dossiers;
@@ -14,4 +15,5 @@ mod hkd;
 mod notify;
 mod pages_and_assets;
 mod shutdown;
+mod signin;
 mod uploads;

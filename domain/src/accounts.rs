@@ -1,0 +1,208 @@
+//! Rules of staff accounts (issue 7): login names, names shown, and which jurisdictions each role takes.
+//! The administrator's page and `motcua staff add` check the same way, on the tablet and on the server.
+
+use crate::{Lang, MaXa, api::Role};
+
+/// The jurisdiction of the Sở Công Thương (promotion notices).
+pub const TRADE_DEPARTMENT: &str = "SCT";
+
+/// Why a staff account's data is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountError {
+    /// The login name is not 3–32 of `a-z 0-9 . _ -`.
+    Username,
+    /// No name, or longer than 100 characters.
+    DisplayName,
+    /// This text is not a commune code of the province (nor `SCT` where allowed).
+    UnknownJurisdiction(String),
+    /// A commune officer or supervisor with no jurisdiction.
+    NoJurisdiction,
+    /// A trade officer is of the Sở Công Thương only.
+    TradeOfficerIsSct,
+    /// A commune officer processes commune dossiers, not those of the Sở Công Thương.
+    CommuneOfficerNotSct,
+    /// An administrator has no jurisdiction.
+    AdministratorHasNone,
+}
+
+impl AccountError {
+    /// The field it concerns (`username`, `display_name`, `jurisdictions`).
+    #[must_use]
+    pub const fn field(&self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::DisplayName => "display_name",
+            _ => "jurisdictions",
+        }
+    }
+
+    /// What is wrong and how to fix it.
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Username => lang
+                .pick(
+                    "Tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu (a–z), chữ số, dấu chấm, gạch dưới hoặc gạch ngang.",
+                    "A login name has 3–32 characters: lower-case letters without accents (a–z), digits, dot, underscore or hyphen.",
+                )
+                .to_owned(),
+            Self::DisplayName => lang
+                .pick(
+                    "Nhập họ và tên cán bộ (tối đa 100 ký tự).",
+                    "Enter the staff member's full name (at most 100 characters).",
+                )
+                .to_owned(),
+            Self::UnknownJurisdiction(code) => match lang {
+                Lang::Vi => format!(
+                    "«{code}» không phải mã xã, phường, đặc khu của tỉnh Quảng Ngãi (5 chữ số) hay SCT (Sở Công Thương)."
+                ),
+                Lang::En => format!(
+                    "“{code}” is not the code of a commune, ward or special zone of Quảng Ngãi (5 digits) nor SCT (Department of Industry and Trade)."
+                ),
+            },
+            Self::NoJurisdiction => lang
+                .pick(
+                    "Chọn ít nhất một xã, phường, đặc khu (hoặc SCT) mà cán bộ này phụ trách.",
+                    "Choose at least one commune, ward or special zone (or SCT) this staff member covers.",
+                )
+                .to_owned(),
+            Self::TradeOfficerIsSct => lang
+                .pick(
+                    "Cán bộ Sở Công Thương chỉ phụ trách SCT (thông báo khuyến mại).",
+                    "A Department of Industry and Trade officer covers SCT only (promotion notices).",
+                )
+                .to_owned(),
+            Self::CommuneOfficerNotSct => lang
+                .pick(
+                    "Cán bộ cấp xã chỉ phụ trách xã, phường, đặc khu; hồ sơ của Sở Công Thương (SCT) dành cho cán bộ Sở.",
+                    "A commune officer covers communes, wards and special zones only; SCT dossiers are for the department's officers.",
+                )
+                .to_owned(),
+            Self::AdministratorHasNone => lang
+                .pick(
+                    "Quản trị viên không phụ trách địa bàn nào; hãy bỏ chọn các xã.",
+                    "An administrator covers no jurisdiction; clear the communes.",
+                )
+                .to_owned(),
+        }
+    }
+}
+
+/// A login name, lower-cased.
+///
+/// # Errors
+/// [`AccountError::Username`] unless 3–32 of `a-z 0-9 . _ -`.
+pub fn parse_username(raw: &str) -> Result<String, AccountError> {
+    let name = raw.trim().to_ascii_lowercase();
+    let ok = (3..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(name)
+    } else {
+        Err(AccountError::Username)
+    }
+}
+
+/// A name shown, trimmed.
+///
+/// # Errors
+/// [`AccountError::DisplayName`] when empty or longer than 100 characters.
+pub fn parse_display_name(raw: &str) -> Result<String, AccountError> {
+    let name = crate::text::canonical(raw);
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AccountError::DisplayName);
+    }
+    Ok(name)
+}
+
+/// The jurisdictions of a role: commune codes of the province and/or `SCT`, checked against the role,
+/// sorted and without repeats.
+///
+/// # Errors
+/// The first thing wrong.
+pub fn parse_jurisdictions(role: Role, raw: &[String]) -> Result<Vec<String>, AccountError> {
+    let mut out = Vec::new();
+    for code in raw {
+        let code = code.trim();
+        if code.eq_ignore_ascii_case(TRADE_DEPARTMENT) {
+            out.push(TRADE_DEPARTMENT.to_owned());
+        } else if MaXa::parse(code).is_ok() {
+            out.push(code.to_owned());
+        } else {
+            return Err(AccountError::UnknownJurisdiction(code.to_owned()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    match role {
+        Role::Administrator if !out.is_empty() => Err(AccountError::AdministratorHasNone),
+        Role::Administrator => Ok(out),
+        _ if out.is_empty() => Err(AccountError::NoJurisdiction),
+        Role::TradeOfficer if out != [TRADE_DEPARTMENT] => Err(AccountError::TradeOfficerIsSct),
+        Role::CommuneOfficer if out.iter().any(|j| j == TRADE_DEPARTMENT) => {
+            Err(AccountError::CommuneOfficerNotSct)
+        }
+        _ => Ok(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn login_names_are_plain_and_lower_case() {
+        assert_eq!(parse_username(" CanBo.Xa_1 "), Ok("canbo.xa_1".to_owned()));
+        assert_eq!(parse_username("ab"), Err(AccountError::Username));
+        assert_eq!(parse_username("cán-bộ"), Err(AccountError::Username));
+        assert_eq!(parse_username("a b c"), Err(AccountError::Username));
+    }
+
+    #[test]
+    fn roles_take_the_jurisdictions_they_work_on() {
+        let commune = crate::data::communes().next().expect("a commune");
+        let code = format!("{:05}", commune.code.code());
+        assert_eq!(
+            parse_jurisdictions(Role::CommuneOfficer, &v(&[&code, &code])),
+            Ok(vec![code.clone()])
+        );
+        assert_eq!(
+            parse_jurisdictions(Role::CommuneOfficer, &v(&["SCT"])),
+            Err(AccountError::CommuneOfficerNotSct)
+        );
+        assert_eq!(
+            parse_jurisdictions(Role::CommuneOfficer, &[]),
+            Err(AccountError::NoJurisdiction)
+        );
+        assert_eq!(
+            parse_jurisdictions(Role::CommuneOfficer, &v(&["99999"])),
+            Err(AccountError::UnknownJurisdiction("99999".into()))
+        );
+        assert_eq!(
+            parse_jurisdictions(Role::TradeOfficer, &v(&["sct"])),
+            Ok(v(&["SCT"]))
+        );
+        assert_eq!(
+            parse_jurisdictions(Role::TradeOfficer, &v(&[&code])),
+            Err(AccountError::TradeOfficerIsSct)
+        );
+        assert_eq!(
+            parse_jurisdictions(Role::Supervisor, &v(&["SCT", &code])),
+            Ok(v(&[&code, "SCT"]))
+        );
+        assert_eq!(parse_jurisdictions(Role::Administrator, &[]), Ok(vec![]));
+        assert_eq!(
+            parse_jurisdictions(Role::Administrator, &v(&[&code])),
+            Err(AccountError::AdministratorHasNone)
+        );
+        for e in [AccountError::Username, AccountError::NoJurisdiction] {
+            assert!(!e.message(Lang::Vi).is_empty() && !e.message(Lang::En).is_empty());
+        }
+    }
+}

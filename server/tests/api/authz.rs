@@ -1,0 +1,421 @@
+//! The authorization matrix (issue 7): every API route × every kind of caller → allowed or denied, in
+//! one table. The routes come from the OpenAPI document, so a route missing from [`MATRIX`] fails the
+//! test. To add a route: one [`Row`] (its route as `METHOD /path`, who may call it, the concrete path
+//! and body); the placeholders `{code}` (the owner's dossier), `{phone}` (its phone), `{pdf}` (an
+//! uploaded file's hash) and `{staff_id}` (a spare staff account) are filled in.
+//!
+//! Allowed: the answer is not 401/403 (nor 404 when the row says a denial looks like "not found").
+//! Denied: 401, 403 or (for such rows) 404. Every request carries the caller's cookie and CSRF token.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+
+use crate::{
+    helpers::{Engine, TestDb, TestServer, body_json, both_backends, send},
+    signin::{Session, add_staff, admin_session, citizen_session, staff_session},
+};
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Who {
+    Anonymous,
+    CitizenOwner,
+    OtherCitizen,
+    CommuneOfficer,
+    OtherCommuneOfficer,
+    TradeOfficer,
+    Supervisor,
+    Administrator,
+}
+use Who::*;
+
+const EVERYONE: &[Who] = &[
+    Anonymous,
+    CitizenOwner,
+    OtherCitizen,
+    CommuneOfficer,
+    OtherCommuneOfficer,
+    TradeOfficer,
+    Supervisor,
+    Administrator,
+];
+const CITIZENS: &[Who] = &[CitizenOwner, OtherCitizen];
+const STAFF: &[Who] = &[
+    CommuneOfficer,
+    OtherCommuneOfficer,
+    TradeOfficer,
+    Supervisor,
+    Administrator,
+];
+const ADMIN: &[Who] = &[Administrator];
+
+/// What a request sends.
+#[derive(Clone, Copy)]
+pub(crate) enum Body {
+    None,
+    Json(fn(&Fixture, Who) -> Value),
+    Pdf,
+}
+
+/// One route of the matrix.
+pub(crate) struct Row {
+    /// `METHOD /path` as in the OpenAPI document.
+    pub(crate) route: &'static str,
+    /// Who may call it.
+    pub(crate) allow: &'static [Who],
+    /// The concrete path, with placeholders.
+    pub(crate) path: &'static str,
+    /// The body.
+    pub(crate) body: Body,
+    /// A denial answers 404 (nothing tells the resource exists).
+    pub(crate) deny_as_404: bool,
+}
+
+const fn row(route: &'static str, allow: &'static [Who], path: &'static str, body: Body) -> Row {
+    Row {
+        route,
+        allow,
+        path,
+        body,
+        deny_as_404: false,
+    }
+}
+
+/// The matrix. Rows run in this order; `DELETE /api/v1/session` ends the sessions, so it stays last.
+pub(crate) const MATRIX: &[Row] = &[
+    row(
+        "GET /api/v1/procedures",
+        EVERYONE,
+        "/api/v1/procedures",
+        Body::None,
+    ),
+    row(
+        "POST /api/v1/validate/{procedure}",
+        EVERYONE,
+        "/api/v1/validate/cham-dut-ho-kinh-doanh",
+        Body::Json(|_, _| json!({"form": {}})),
+    ),
+    row(
+        "PUT /api/v1/uploads/{sha256}",
+        EVERYONE,
+        "/api/v1/uploads/{pdf}",
+        Body::Pdf,
+    ),
+    row(
+        "GET /api/v1/uploads/{sha256}",
+        EVERYONE,
+        "/api/v1/uploads/{pdf}",
+        Body::None,
+    ),
+    row(
+        "POST /api/v1/dossiers",
+        EVERYONE,
+        "/api/v1/dossiers",
+        Body::Json(|f, _| crate::dossiers::termination_of(&f.owner_phone)),
+    ),
+    row(
+        "GET /api/v1/dossiers/{code}",
+        EVERYONE,
+        "/api/v1/dossiers/{code}?phone={phone}",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/dossiers/{code}/receipt.pdf",
+        EVERYONE,
+        "/api/v1/dossiers/{code}/receipt.pdf?phone={phone}",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/hkd/names/check",
+        EVERYONE,
+        "/api/v1/hkd/names/check?commune=21025&name=H%E1%BB%99%20kinh%20doanh%20A",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/hkd/{code}",
+        EVERYONE,
+        "/api/v1/hkd/051085012345",
+        Body::None,
+    ),
+    row(
+        "POST /api/v1/auth/otp",
+        EVERYONE,
+        "/api/v1/auth/otp",
+        Body::Json(|_, _| json!({"phone": "0900000009"})),
+    ),
+    row(
+        "POST /api/v1/auth/otp/verify",
+        EVERYONE,
+        "/api/v1/auth/otp/verify",
+        Body::Json(|_, _| json!({"phone": "0900000009", "code": "12345"})),
+    ),
+    row(
+        "POST /api/v1/auth/staff",
+        EVERYONE,
+        "/api/v1/auth/staff",
+        Body::Json(|f, _| json!({"username": "spare", "password": f.spare_password})),
+    ),
+    row(
+        "POST /api/v1/auth/staff/password",
+        STAFF,
+        "/api/v1/auth/staff/password",
+        // The caller's own password, a new one too short: 422 for staff, 401 for others.
+        Body::Json(|f, who| json!({"current_password": f.password(who), "new_password": "ngắn"})),
+    ),
+    row(
+        "GET /api/v1/session",
+        EVERYONE,
+        "/api/v1/session",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/me/dossiers",
+        CITIZENS,
+        "/api/v1/me/dossiers",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/admin/staff",
+        ADMIN,
+        "/api/v1/admin/staff",
+        Body::None,
+    ),
+    row(
+        "POST /api/v1/admin/staff",
+        ADMIN,
+        "/api/v1/admin/staff",
+        // Invalid on purpose: 422 for the administrator, nothing created.
+        Body::Json(|_, _| json!({"username": "x", "display_name": "", "role": "supervisor"})),
+    ),
+    row(
+        "PATCH /api/v1/admin/staff/{id}",
+        ADMIN,
+        "/api/v1/admin/staff/{staff_id}",
+        Body::Json(|_, _| json!({})),
+    ),
+    row(
+        "POST /api/v1/admin/staff/{id}/password",
+        ADMIN,
+        "/api/v1/admin/staff/{staff_id}/password",
+        Body::None,
+    ),
+    row(
+        "DELETE /api/v1/session",
+        EVERYONE,
+        "/api/v1/session",
+        Body::None,
+    ),
+];
+
+/// The callers and what the rows refer to.
+pub(crate) struct Fixture {
+    sessions: Vec<(Who, Session, String)>,
+    /// The owner's dossier code.
+    pub(crate) code: String,
+    /// The owner's phone.
+    pub(crate) owner_phone: String,
+    /// A PDF uploaded before.
+    pub(crate) pdf: Vec<u8>,
+    /// The spare staff account's id and password.
+    pub(crate) spare_id: String,
+    pub(crate) spare_password: String,
+}
+
+impl Fixture {
+    fn session(&self, who: Who) -> Option<&Session> {
+        self.sessions
+            .iter()
+            .find(|(w, _, _)| *w == who)
+            .map(|(_, s, _)| s)
+    }
+
+    /// The staff caller's password (empty for others).
+    pub(crate) fn password(&self, who: Who) -> String {
+        self.sessions
+            .iter()
+            .find(|(w, _, _)| *w == who)
+            .map(|(_, _, p)| p.clone())
+            .unwrap_or_default()
+    }
+
+    fn path(&self, template: &str) -> String {
+        template
+            .replace("{code}", &self.code)
+            .replace("{phone}", &self.owner_phone)
+            .replace("{pdf}", &hex::encode(Sha256::digest(&self.pdf)))
+            .replace("{staff_id}", &self.spare_id)
+    }
+}
+
+/// The dossier's commune (the termination notice's office) and another one.
+const DOSSIER_COMMUNE: &str = "21025";
+
+async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
+    let owner_phone = "0912345678".to_owned();
+    let res = send(
+        app,
+        "POST",
+        "/api/v1/dossiers",
+        &[
+            ("content-type", "application/json"),
+            ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
+        ],
+        serde_json::to_vec(&crate::dossiers::termination_of(&owner_phone)).expect("JSON"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let receipt = body_json(res).await;
+    let code = receipt["code"].as_str().expect("code").to_owned();
+    assert_eq!(
+        receipt["jurisdiction"]["code"]
+            .as_str()
+            .unwrap_or(DOSSIER_COMMUNE),
+        DOSSIER_COMMUNE,
+        "{receipt}"
+    );
+    let other_commune = domain::data::communes()
+        .map(|c| c.code.to_string())
+        .find(|c| c != DOSSIER_COMMUNE)
+        .expect("another commune");
+
+    let mut sessions = Vec::new();
+    sessions.push((
+        CitizenOwner,
+        citizen_session(app, t, &owner_phone).await,
+        String::new(),
+    ));
+    sessions.push((
+        OtherCitizen,
+        citizen_session(app, t, "0987654321").await,
+        String::new(),
+    ));
+    for (who, name, role, jurisdiction) in [
+        (
+            CommuneOfficer,
+            "canbo.xa",
+            "commune_officer",
+            DOSSIER_COMMUNE,
+        ),
+        (
+            OtherCommuneOfficer,
+            "canbo.xakhac",
+            "commune_officer",
+            other_commune.as_str(),
+        ),
+        (TradeOfficer, "canbo.so", "trade_officer", "SCT"),
+        (Supervisor, "giamsat", "supervisor", DOSSIER_COMMUNE),
+    ] {
+        let password = add_staff(t, name, role, &[jurisdiction]).await;
+        sessions.push((who, staff_session(app, name, &password).await, password));
+    }
+    sessions.push((
+        Administrator,
+        admin_session(app).await,
+        "quản trị viên 2026".to_owned(),
+    ));
+    let spare_password = add_staff(t, "spare", "supervisor", &[DOSSIER_COMMUNE]).await;
+    let spare_id = t
+        .raw
+        .text(
+            "SELECT CAST(id AS TEXT) FROM staff_accounts WHERE username = $1",
+            "spare",
+        )
+        .await;
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend_from_slice(&[b'0'; 2000]);
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    let res = send(
+        app,
+        "PUT",
+        &format!("/api/v1/uploads/{}", hex::encode(Sha256::digest(&pdf))),
+        &[],
+        pdf.clone(),
+    )
+    .await;
+    assert!(res.status().is_success());
+    Fixture {
+        sessions,
+        code,
+        owner_phone,
+        pdf,
+        spare_id,
+        spare_password,
+    }
+}
+
+both_backends!(every_api_route_allows_exactly_the_callers_of_its_row);
+
+async fn every_api_route_allows_exactly_the_callers_of_its_row(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+
+    // Every route of the OpenAPI document has a row, and every row a route.
+    let doc = body_json(send(&app, "GET", "/api/v1/openapi.json", &[], vec![]).await).await;
+    let mut documented: Vec<String> = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("operations").keys() {
+            documented.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let missing: Vec<&String> = documented
+        .iter()
+        .filter(|r| !MATRIX.iter().any(|row| row.route == *r))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorization matrix (server/tests/api/authz.rs, MATRIX): {missing:?}"
+    );
+    let stale: Vec<&str> = MATRIX
+        .iter()
+        .map(|row| row.route)
+        .filter(|r| !documented.iter().any(|d| d == r))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows of routes that do not exist: {stale:?}"
+    );
+
+    let f = fixture(&app, &t).await;
+    let mut wrong = Vec::new();
+    for row in MATRIX {
+        let (method, _) = row.route.split_once(' ').expect("METHOD /path");
+        for &who in EVERYONE {
+            let mut headers: Vec<(&str, &str)> = Vec::new();
+            if let Some(session) = f.session(who) {
+                headers.extend_from_slice(&session.headers());
+            }
+            let key = uuid::Uuid::new_v4().to_string();
+            headers.push(("idempotency-key", &key));
+            let body = match row.body {
+                Body::None => Vec::new(),
+                Body::Json(make) => {
+                    headers.push(("content-type", "application/json"));
+                    serde_json::to_vec(&make(&f, who)).expect("JSON")
+                }
+                Body::Pdf => f.pdf.clone(),
+            };
+            let res = send(&app, method, &f.path(row.path), &headers, body).await;
+            let status = res.status();
+            let denied = status == StatusCode::UNAUTHORIZED
+                || status == StatusCode::FORBIDDEN
+                || (row.deny_as_404 && status == StatusCode::NOT_FOUND);
+            let allowed = row.allow.contains(&who);
+            if allowed == denied {
+                let text = res.text().await.unwrap_or_default();
+                wrong.push(format!(
+                    "{} as {who:?}: {status} (expected {}) {}",
+                    row.route,
+                    if allowed { "allowed" } else { "denied" },
+                    text.chars().take(200).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        wrong.join("\n")
+    );
+    t.teardown().await;
+}
