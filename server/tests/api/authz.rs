@@ -201,12 +201,61 @@ pub(crate) const MATRIX: &[Row] = &[
         Body::None,
     ),
     row(
+        "GET /api/v1/push/public-key",
+        EVERYONE,
+        "/api/v1/push/public-key",
+        Body::None,
+    ),
+    row(
+        "POST /api/v1/me/push-subscriptions",
+        // A citizen's session names the phone; anyone else proves it with a dossier code and its phone.
+        EVERYONE,
+        "/api/v1/me/push-subscriptions?code={code}&phone={phone}",
+        Body::Json(|_, _| push_subscription()),
+    ),
+    row(
+        "DELETE /api/v1/me/push-subscriptions",
+        EVERYONE,
+        "/api/v1/me/push-subscriptions",
+        Body::Json(|_, _| push_subscription()),
+    ),
+    row(
+        "GET /api/v1/me/inbox",
+        CITIZENS,
+        "/api/v1/me/inbox",
+        Body::None,
+    ),
+    row(
+        "POST /api/v1/me/inbox/read",
+        CITIZENS,
+        "/api/v1/me/inbox/read",
+        Body::None,
+    ),
+    row(
+        // Another citizen's message id changes nothing (204): the inbox is the caller's own.
+        "POST /api/v1/me/inbox/{id}/read",
+        CITIZENS,
+        "/api/v1/me/inbox/1/read",
+        Body::None,
+    ),
+    row(
         "DELETE /api/v1/session",
         EVERYONE,
         "/api/v1/session",
         Body::None,
     ),
 ];
+
+/// A well-formed browser subscription (a P-256 point's shape, a 16-byte secret) to a local endpoint.
+fn push_subscription() -> Value {
+    json!({
+        "endpoint": "http://127.0.0.1:9/push/authz",
+        "keys": {
+            "p256dh": "BAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-P0A",
+            "auth": "AAECAwQFBgcICQoLDA0ODw"
+        }
+    })
+}
 
 /// The callers and what the rows refer to.
 pub(crate) struct Fixture {

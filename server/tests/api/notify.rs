@@ -742,10 +742,10 @@ async fn sign_in(t: &TestDb, app: &TestServer, phone: &str) -> (String, String) 
     let line = log
         .lines()
         .rev()
-        .find(|l| l.split('\t').nth(1) == Some(phone) && l.contains("ma dang nhap"))
+        .find(|l| l.split('\t').nth(1) == Some(phone) && l.contains("mã đăng nhập"))
         .expect("the code's SMS");
     let code: String = line
-        .split("ma dang nhap cua ban la ")
+        .split("mã đăng nhập của bạn là ")
         .nth(1)
         .expect("code")
         .chars()
