@@ -4,7 +4,7 @@
 
 use domain::{
     Lang,
-    api::{InboxItem, SessionInfo},
+    api::{InboxItem, Principal, SessionInfo},
 };
 
 use super::{PlatformError, net};
@@ -39,8 +39,16 @@ pub async fn csrf_token(lang: Lang) -> Option<String> {
 /// The messages, newest first.
 ///
 /// # Errors
-/// As [`net::get_json`]; 401 when nobody is signed in.
+/// As [`net::get_json`]; 401 when no citizen is signed in (found out from `GET /api/v1/session` first,
+/// so a signed-out page never asks for an inbox it cannot have).
 pub async fn list(lang: Lang) -> Result<Vec<InboxItem>, PlatformError> {
+    let session: SessionInfo = net::get_json(&format!("{}/session", net::API), lang).await?;
+    if !matches!(session.principal, Principal::Citizen { .. }) {
+        return Err(PlatformError::Http {
+            status: 401,
+            body: None,
+        });
+    }
     net::get_json(&format!("{}/me/inbox", net::API), lang).await
 }
 

@@ -107,9 +107,101 @@ impl Answer {
     }
 }
 
-/// Sends one request and reads the whole answer within `timeout_ms`.
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// The session's anti-forgery token as last read from `GET /api/v1/session`: `None` until read,
+    /// `Some(None)` when nobody is signed in.
+    static CSRF: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The session's anti-forgery token (read once per page, `fresh` reads it again).
+#[cfg(feature = "hydrate")]
+async fn csrf_token(lang: Lang, fresh: bool) -> Option<String> {
+    if !fresh && let Some(known) = CSRF.with(|c| c.borrow().clone()) {
+        return known;
+    }
+    let answer = send_once(
+        "GET",
+        &format!("{API}/session"),
+        &[],
+        Body::Empty,
+        lang,
+        JSON_TIMEOUT_MS,
+    )
+    .await
+    .ok()?;
+    let token = decode_answer::<domain::api::SessionInfo>(answer.status, &answer.body)
+        .ok()
+        .and_then(|s| s.csrf_token);
+    CSRF.with(|c| *c.borrow_mut() = Some(token.clone()));
+    token
+}
+
+/// Sends one request and reads the whole answer within `timeout_ms`. A state-changing request to the API
+/// carries the session's `X-CSRF-Token` when someone is signed in (the server refuses it otherwise), and
+/// is sent once more with a fresh token when the server refused the one it had (signed in or out since).
 #[cfg(feature = "hydrate")]
 pub(crate) async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Body<'_>,
+    lang: Lang,
+    timeout_ms: i32,
+) -> Result<Answer, PlatformError> {
+    let writes = !matches!(method, "GET" | "HEAD" | "OPTIONS");
+    let explicit = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("x-csrf-token"));
+    if !writes || explicit || !url.starts_with(API) {
+        return send_once(method, url, headers, body, lang, timeout_ms).await;
+    }
+    let with_token = |token: &Option<String>| {
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if let Some(token) = token {
+            all.push(("X-CSRF-Token", token.as_str()));
+        }
+        all.into_iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let token = csrf_token(lang, false).await;
+    let first = with_token(&token);
+    let refs: Vec<(&str, &str)> = first
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let answer = send_once(method, url, &refs, body.again(), lang, timeout_ms).await?;
+    if answer.status != 403 {
+        return Ok(answer);
+    }
+    let fresh = csrf_token(lang, true).await;
+    if fresh == token {
+        return Ok(answer);
+    }
+    let second = with_token(&fresh);
+    let refs: Vec<(&str, &str)> = second
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    send_once(method, url, &refs, body, lang, timeout_ms).await
+}
+
+#[cfg(feature = "hydrate")]
+impl Body<'_> {
+    /// The same body, to send again.
+    fn again(&self) -> Self {
+        match self {
+            Self::Empty => Self::Empty,
+            Self::Json(text) => Self::Json(text.clone()),
+            Self::Blob(blob) => Self::Blob(blob),
+        }
+    }
+}
+
+/// Sends one request as it is and reads the whole answer within `timeout_ms`.
+#[cfg(feature = "hydrate")]
+async fn send_once(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
