@@ -1,6 +1,6 @@
 //! The signed-in citizen's inbox (`GET /api/v1/me/inbox`, `POST /api/v1/me/inbox/{id}/read`,
-//! `POST /api/v1/me/inbox/read`). A state-changing request carries the session's CSRF token, read from
-//! `GET /api/v1/session` just before.
+//! `POST /api/v1/me/inbox/read`). A state-changing request carries the session's CSRF token
+//! (added by `net::send`).
 
 use domain::{
     Lang,
@@ -25,15 +25,6 @@ pub const fn is_signed_out(error: &PlatformError) -> bool {
             ..
         }
     )
-}
-
-/// The session's anti-forgery token, to send as `X-CSRF-Token` on a state-changing request; `None`
-/// when nobody is signed in (or the session cannot be read: the request then goes without it).
-pub async fn csrf_token(lang: Lang) -> Option<String> {
-    net::get_json::<SessionInfo>(&format!("{}/session", net::API), lang)
-        .await
-        .ok()
-        .and_then(|s| s.csrf_token)
 }
 
 /// The messages, newest first.
@@ -63,11 +54,10 @@ pub async fn mark_read(id: Option<i64>, lang: Lang) -> Result<(), PlatformError>
     );
     #[cfg(feature = "hydrate")]
     {
-        let token = csrf_token(lang).await.unwrap_or_default();
         let answer = net::send(
             "POST",
             &url,
-            &[("X-CSRF-Token", token.as_str())],
+            &[],
             net::Body::Empty,
             lang,
             net::JSON_TIMEOUT_MS,
