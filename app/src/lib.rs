@@ -34,6 +34,7 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale();
+    pages::account::provide_session();
     pages::notifications::provide_unread();
     #[cfg(feature = "hydrate")]
     page_data::provide_from_document();
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <nav class="site-nav" aria-label=move || lang.get().pick("Chính", "Main")>
                     <a href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
                     <pages::notifications::InboxLink />
+                    <pages::account::AccountLink />
                 </nav>
                 <LangSwitch />
             </header>
@@ -75,6 +77,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ho-so") view=MyDossiers />
                     <Route path=path!("/ho-so/:id") view=DossierPage />
                     <Route path=path!("/thong-bao") view=pages::notifications::InboxPage />
+                    <Route path=path!("/dang-nhap") view=pages::account::SignInPage />
+                    <Route path=path!("/can-bo/dang-nhap") view=pages::account::StaffSignInPage />
+                    <Route path=path!("/can-bo/mat-khau") view=pages::account::PasswordPage />
+                    <Route path=path!("/quan-tri/can-bo") view=pages::admin::StaffAdminPage />
                 </Routes>
             </main>
             <footer class="site-footer">

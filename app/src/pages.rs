@@ -1,5 +1,7 @@
 //! One page per file.
 
+pub mod account;
+pub mod admin;
 pub mod dossiers;
 pub mod form;
 pub mod home;

@@ -27,6 +27,14 @@ pub enum AppRoute {
     Dossier,
     /// `/thong-bao` — the signed-in citizen's notifications.
     Inbox,
+    /// `/dang-nhap` — a citizen signs in by phone and one-time code (or sees as whom, and signs out).
+    SignIn,
+    /// `/can-bo/dang-nhap` — a staff member signs in.
+    StaffSignIn,
+    /// `/can-bo/mat-khau` — a staff member changes their password.
+    StaffPassword,
+    /// `/quan-tri/can-bo` — the administrator's staff accounts.
+    StaffAdmin,
     /// Anything else.
     NotFound,
 }
@@ -45,6 +53,10 @@ impl AppRoute {
             "/tra-cuu" => Self::Lookup,
             "/ho-so" => Self::MyDossiers,
             "/thong-bao" => Self::Inbox,
+            "/dang-nhap" => Self::SignIn,
+            "/can-bo/dang-nhap" => Self::StaffSignIn,
+            "/can-bo/mat-khau" => Self::StaffPassword,
+            "/quan-tri/can-bo" => Self::StaffAdmin,
             _ if one_segment_under(path, "/ho-so/") => Self::Dossier,
             _ if path.starts_with("/soan/")
                 && path["/soan/".len()..]
@@ -79,6 +91,10 @@ impl AppRoute {
             Self::Edit => "/soan".to_owned(),
             Self::MyDossiers | Self::Dossier => "/ho-so".to_owned(),
             Self::Inbox => "/thong-bao".to_owned(),
+            Self::SignIn => "/dang-nhap".to_owned(),
+            Self::StaffSignIn => "/can-bo/dang-nhap".to_owned(),
+            Self::StaffPassword => "/can-bo/mat-khau".to_owned(),
+            Self::StaffAdmin => "/quan-tri/can-bo".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
     }
@@ -103,6 +119,18 @@ impl AppRoute {
                 format!("{} — {site}", lang.pick("Hồ sơ của tôi", "My dossiers"))
             }
             Self::Inbox => format!("{} — {site}", lang.pick("Thông báo", "Notifications")),
+            Self::SignIn => format!("{} — {site}", lang.pick("Đăng nhập", "Sign in")),
+            Self::StaffSignIn => format!(
+                "{} — {site}",
+                lang.pick("Đăng nhập cán bộ", "Staff sign-in")
+            ),
+            Self::StaffPassword => {
+                format!("{} — {site}", lang.pick("Đổi mật khẩu", "Change password"))
+            }
+            Self::StaffAdmin => format!(
+                "{} — {site}",
+                lang.pick("Quản lý tài khoản cán bộ", "Staff accounts")
+            ),
             Self::NotFound => format!(
                 "{} — {site}",
                 lang.pick("Không tìm thấy trang", "Page not found")
@@ -128,6 +156,10 @@ mod tests {
             AppRoute::Lookup,
             AppRoute::MyDossiers,
             AppRoute::Inbox,
+            AppRoute::SignIn,
+            AppRoute::StaffSignIn,
+            AppRoute::StaffPassword,
+            AppRoute::StaffAdmin,
         ];
         routes.extend(Procedure::ALL.map(AppRoute::Procedure));
         routes.extend(Procedure::ALL.map(AppRoute::Start));

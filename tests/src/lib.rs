@@ -97,7 +97,9 @@ impl ScriptRun {
 }
 
 /// Starts the server on `dist` and a fresh SQLite database, runs `tests/browser/{script}` with
-/// `MOTCUA_URL`, `CHROMIUM`, `SCREENSHOT_DIR` (`target/browser`) and `env`, then stops the server.
+/// `MOTCUA_URL`, `CHROMIUM`, `SCREENSHOT_DIR` (`target/browser`), `MOTCUA_DATA_DIR` (where the
+/// development SMS sink writes `sms.log`), `MOTCUA_ADMIN_USERNAME` / `MOTCUA_ADMIN_PASSWORD` (the first
+/// administrator the server created) and `env`, then stops the server.
 ///
 /// # Panics
 /// When the server does not start or stop cleanly, or node cannot run.
@@ -122,7 +124,13 @@ pub async fn run_script(script: &str, dist: &Path, env: &[(&str, &Path)]) -> Scr
         .arg(root.join("tests/browser").join(script))
         .env("MOTCUA_URL", format!("http://{}", running.addr))
         .env("CHROMIUM", &chromium)
-        .env("SCREENSHOT_DIR", root.join("target/browser"));
+        .env("SCREENSHOT_DIR", root.join("target/browser"))
+        .env("MOTCUA_DATA_DIR", data.path());
+    if let Some(admin) = &running.first_admin {
+        command
+            .env("MOTCUA_ADMIN_USERNAME", &admin.username)
+            .env("MOTCUA_ADMIN_PASSWORD", &admin.password);
+    }
     for (name, value) in env {
         command.env(name, value);
     }

@@ -78,19 +78,30 @@ pub fn NotifyButton(
 #[derive(Debug, Clone, Copy)]
 pub struct Unread(pub RwSignal<Option<usize>>);
 
-/// Provides [`Unread`] and, on the phone, reads the inbox once to fill it.
+/// Provides [`Unread`] and, on the phone, reads the inbox once a citizen is known to be signed in.
 pub fn provide_unread() {
     let unread = RwSignal::new(None);
     provide_context(Unread(unread));
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        spawn_local(async move {
-            let lang = crate::i18n::current_lang();
-            if let Ok(items) = crate::platform::inbox::list(lang).await {
-                unread.try_set(Some(crate::platform::inbox::unread(&items)));
+    {
+        let session = super::account::use_session();
+        Effect::new(move |_| {
+            let citizen = session.with(|s| {
+                s.as_ref()
+                    .is_some_and(|s| matches!(s.principal, domain::api::Principal::Citizen { .. }))
+            });
+            if !citizen {
+                unread.try_set(None);
+                return;
             }
+            spawn_local(async move {
+                let lang = crate::i18n::current_lang();
+                if let Ok(items) = crate::platform::inbox::mine(lang).await {
+                    unread.try_set(Some(crate::platform::inbox::unread(&items)));
+                }
+            });
         });
-    });
+    }
 }
 
 /// The header's link to the inbox, with the unread count.

@@ -40,6 +40,14 @@ pub async fn list(lang: Lang) -> Result<Vec<InboxItem>, PlatformError> {
             body: None,
         });
     }
+    mine(lang).await
+}
+
+/// The messages of the citizen known to be signed in, newest first.
+///
+/// # Errors
+/// As [`net::get_json`]; 401 when nobody is signed in after all.
+pub async fn mine(lang: Lang) -> Result<Vec<InboxItem>, PlatformError> {
     net::get_json(&format!("{}/me/inbox", net::API), lang).await
 }
 

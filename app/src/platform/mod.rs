@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod net;
 pub mod outbox;
 pub mod push;
+pub mod session;
 pub mod store;
 
 #[cfg(feature = "hydrate")]

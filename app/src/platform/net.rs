@@ -114,6 +114,15 @@ thread_local! {
     static CSRF: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Keeps the token of a session just read, started or ended, so the next write carries the right one
+/// without asking the server again.
+pub fn remember_session(info: &domain::api::SessionInfo) {
+    #[cfg(feature = "hydrate")]
+    CSRF.with(|c| *c.borrow_mut() = Some(info.csrf_token.clone()));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = info;
+}
+
 /// The session's anti-forgery token (read once per page, `fresh` reads it again).
 #[cfg(feature = "hydrate")]
 async fn csrf_token(lang: Lang, fresh: bool) -> Option<String> {

@@ -1,0 +1,656 @@
+//! Signing in and out: who is signed in (shared by the header and every page that needs it), the
+//! citizen's sign-in by phone and one-time code (`/dang-nhap`), the staff sign-in (`/can-bo/dang-nhap`)
+//! and the staff password change (`/can-bo/mat-khau`, forced while the password is temporary).
+
+use std::time::Duration;
+
+use domain::{
+    Lang,
+    api::{MIN_PASSWORD_CHARS, Principal, SessionInfo},
+};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
+
+use crate::{
+    i18n::use_lang,
+    platform::{PlatformError, session},
+};
+
+/// Who is signed in: `None` until the phone has asked the server (the server's render never knows).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionState(pub RwSignal<Option<SessionInfo>>);
+
+/// Provides [`SessionState`] and, on the phone, asks the server once.
+pub fn provide_session() {
+    let state = RwSignal::new(None);
+    provide_context(SessionState(state));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        spawn_local(async move {
+            let lang = crate::i18n::current_lang();
+            if let Ok(info) = session::current(lang).await {
+                state.try_set(Some(info));
+            }
+        });
+    });
+}
+
+/// The signal of [`SessionState`] (a fresh unknown one outside the app, e.g. in a component test).
+#[must_use]
+pub fn use_session() -> RwSignal<Option<SessionInfo>> {
+    use_context::<SessionState>().map_or_else(|| RwSignal::new(None), |s| s.0)
+}
+
+/// The principal once known.
+fn principal(state: RwSignal<Option<SessionInfo>>) -> Option<Principal> {
+    state.with(|s| s.as_ref().map(|s| s.principal.clone()))
+}
+
+/// The message of a failed sign-in request: the server's own words, or what to do without a network.
+fn failure_text(error: &PlatformError, lang: Lang) -> String {
+    match error {
+        PlatformError::Network(_) => lang
+            .pick(
+                "Không kết nối được máy chủ. Đăng nhập cần có mạng; hồ sơ nháp và hồ sơ chờ gửi vẫn được giữ trên máy. Hãy thử lại khi có sóng.",
+                "Could not reach the server. Signing in needs a connection; drafts and dossiers waiting to be sent stay on this phone. Try again when you have signal.",
+            )
+            .to_owned(),
+        other => other.message(lang),
+    }
+}
+
+/// The header's account link: "Đăng nhập", the citizen's phone or the staff member's name.
+#[component]
+pub fn AccountLink() -> impl IntoView {
+    let lang = use_lang();
+    let state = use_session();
+    let label = move || match principal(state) {
+        Some(Principal::Citizen { phone }) => session::masked_phone(&phone),
+        Some(Principal::Staff { display_name, .. }) => display_name,
+        _ => lang.get().pick("Đăng nhập", "Sign in").to_owned(),
+    };
+    let href = move || match principal(state) {
+        Some(p @ Principal::Staff { .. }) => session::staff_home(&p).to_owned(),
+        _ => "/dang-nhap".to_owned(),
+    };
+    let aria = move || match principal(state) {
+        Some(Principal::Citizen { phone }) => match lang.get() {
+            Lang::Vi => format!("Tài khoản: đã đăng nhập bằng số {phone}"),
+            Lang::En => format!("Account: signed in as {phone}"),
+        },
+        Some(Principal::Staff { display_name, .. }) => match lang.get() {
+            Lang::Vi => format!("Trang làm việc của {display_name}"),
+            Lang::En => format!("{display_name}'s workspace"),
+        },
+        _ => lang.get().pick("Đăng nhập", "Sign in").to_owned(),
+    };
+    view! { <a href=href aria-label=aria class="account-link">{label}</a> }
+}
+
+/// The "sign out" button (used on the account and staff pages).
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let lang = use_lang();
+    let state = use_session();
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let press = move |_| {
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            match session::sign_out(l).await {
+                Ok(()) => {
+                    state.try_set(Some(SessionInfo {
+                        principal: Principal::Anonymous,
+                        csrf_token: None,
+                        expires_at: None,
+                    }));
+                    failure.try_set(None);
+                    navigate("/dang-nhap", NavigateOptions::default());
+                }
+                Err(e) => {
+                    failure.try_set(Some(failure_text(&e, l)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <button type="button" class="button-secondary" on:click=press disabled=busy
+            aria-busy=move || busy.get().then_some("true")>
+            {move || lang.get().pick("Đăng xuất", "Sign out")}
+        </button>
+        {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+    }
+}
+
+/// Which step of the citizen's sign-in is on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OtpStep {
+    /// Typing the phone number.
+    Phone,
+    /// The code was sent to this number.
+    Code(String),
+}
+
+/// `/dang-nhap`: a citizen signs in with their phone number and the code sent to it by SMS; signed in,
+/// the page says as whom and offers to sign out.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let lang = use_lang();
+    let state = use_session();
+    view! {
+        <h1>{move || lang.get().pick("Đăng nhập", "Sign in")}</h1>
+        {move || match principal(state) {
+            None => view! {
+                <p class="loading" role="status">{move || lang.get().pick("Đang kiểm tra đăng nhập…", "Checking sign-in…")}</p>
+            }.into_any(),
+            Some(Principal::Anonymous) => view! { <OtpForm /> }.into_any(),
+            Some(Principal::Citizen { phone }) => view! {
+                <p class="notice notice-ok" role="status">
+                    {move || match lang.get() {
+                        Lang::Vi => format!("Bạn đang đăng nhập bằng số điện thoại {phone}."),
+                        Lang::En => format!("You are signed in with the phone number {phone}."),
+                    }}
+                </p>
+                <p>{move || lang.get().pick(
+                    "Các hồ sơ đã nộp với số điện thoại này, kể cả trước khi đăng nhập, hiện trong “Hồ sơ của tôi”; thông báo về hồ sơ hiện trong “Thông báo”.",
+                    "Dossiers filed with this phone number, including before you signed in, show in “My dossiers”; messages about them show in “Notifications”.",
+                )}</p>
+                <p class="dossier-actions">
+                    <a class="button" href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
+                    <a class="button-secondary" href="/thong-bao">{move || lang.get().pick("Thông báo", "Notifications")}</a>
+                </p>
+                <SignOutButton />
+            }.into_any(),
+            Some(p @ Principal::Staff { .. }) => {
+                let home = session::staff_home(&p);
+                let Principal::Staff { display_name, .. } = p else { unreachable!() };
+                view! {
+                    <p class="notice notice-info" role="status">
+                        {move || match lang.get() {
+                            Lang::Vi => format!("Bạn đang đăng nhập với tài khoản cán bộ {display_name}."),
+                            Lang::En => format!("You are signed in with the staff account of {display_name}."),
+                        }}
+                    </p>
+                    <p class="dossier-actions">
+                        <a class="button" href=home>{move || lang.get().pick("Vào trang làm việc", "Go to the workspace")}</a>
+                    </p>
+                    <SignOutButton />
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// The two steps of the citizen's sign-in.
+#[component]
+fn OtpForm() -> impl IntoView {
+    let lang = use_lang();
+    let state = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let step = RwSignal::new(OtpStep::Phone);
+    let phone = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let phone_error = RwSignal::new(None::<String>);
+    let code_error = RwSignal::new(None::<String>);
+    let wait = RwSignal::new(0_u32);
+    let expires_minutes = RwSignal::new(5_u32);
+
+    let count_down = move |seconds: u32| {
+        wait.set(seconds);
+        let handle = StoredValue::new(None::<IntervalHandle>);
+        let tick = move || {
+            let left = wait.try_get_untracked().unwrap_or(0).saturating_sub(1);
+            // `try_set` hands the value back when the page is gone: stop then too.
+            if (wait.try_set(left).is_some() || left == 0)
+                && let Some(h) = handle.try_get_value().flatten()
+            {
+                h.clear();
+            }
+        };
+        if let Ok(h) = set_interval_with_handle(tick, Duration::from_secs(1)) {
+            handle.set_value(Some(h));
+        }
+    };
+
+    let send_code = move || {
+        let number = phone.get_untracked();
+        if number.trim().is_empty() {
+            phone_error.set(Some(
+                lang.get_untracked()
+                    .pick(
+                        "Nhập số điện thoại di động của bạn, ví dụ 0905 123 456.",
+                        "Enter your mobile number, e.g. 0905 123 456.",
+                    )
+                    .to_owned(),
+            ));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            match session::request_code(&number, l).await {
+                Ok(sent) => {
+                    phone_error.try_set(None);
+                    code_error.try_set(None);
+                    code.try_set(String::new());
+                    expires_minutes.try_set(sent.expires_in_seconds.div_ceil(60).max(1));
+                    step.try_set(OtpStep::Code(number));
+                    count_down(sent.resend_after_seconds);
+                }
+                Err(e) => {
+                    let text = failure_text(&e, l);
+                    if matches!(step.get_untracked(), OtpStep::Code(_)) {
+                        code_error.try_set(Some(text));
+                    } else {
+                        phone_error.try_set(Some(text));
+                    }
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+
+    let verify = move || {
+        let OtpStep::Code(number) = step.get_untracked() else {
+            return;
+        };
+        let typed: String = code
+            .get_untracked()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if typed.len() != 6 || !typed.bytes().all(|b| b.is_ascii_digit()) {
+            code_error.set(Some(
+                lang.get_untracked()
+                    .pick(
+                        "Nhập đúng 6 chữ số của mã trong tin nhắn.",
+                        "Enter the 6 digits of the code in the text message.",
+                    )
+                    .to_owned(),
+            ));
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            match session::verify_code(&number, &typed, l).await {
+                Ok(info) => {
+                    let next = query.with_untracked(|q| q.get("next"));
+                    state.try_set(Some(info));
+                    navigate(
+                        &session::safe_next(next.as_deref(), "/ho-so"),
+                        NavigateOptions::default(),
+                    );
+                }
+                Err(e) => {
+                    code_error.try_set(Some(failure_text(&e, l)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+
+    let phone_step = move || {
+        view! {
+            <p class="lead">{move || lang.get().pick(
+                "Đăng nhập bằng số điện thoại để xem mọi hồ sơ đã nộp với số này và nhận thông báo khi hồ sơ có kết quả. Không cần mật khẩu: chúng tôi gửi mã xác thực qua tin nhắn.",
+                "Sign in with your phone number to see every dossier filed with it and be told when a dossier has a result. No password: we text you a code.",
+            )}</p>
+            <form class="lookup-form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
+                <div class="field" class:field-invalid=move || phone_error.with(Option::is_some)>
+                    <label for="signin-phone">{move || lang.get().pick("Số điện thoại di động", "Mobile number")}</label>
+                    <p class="hint" id="signin-phone-hint">{move || lang.get().pick(
+                        "Dùng số bạn đã khai khi nộp hồ sơ. Mã gồm 6 chữ số, có hiệu lực 5 phút.",
+                        "Use the number you gave when filing. The code has 6 digits and works for 5 minutes.",
+                    )}</p>
+                    {move || phone_error.get().map(|m| view! { <p class="field-error" id="signin-phone-err" role="alert">{m}</p> })}
+                    <input id="signin-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required
+                        aria-describedby=move || if phone_error.with(Option::is_some) { "signin-phone-hint signin-phone-err" } else { "signin-phone-hint" }
+                        aria-invalid=move || if phone_error.with(Option::is_some) { "true" } else { "false" }
+                        prop:value=move || phone.get()
+                        on:input=move |ev| phone.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="button-primary" disabled=busy aria-busy=move || busy.get().then_some("true")>
+                    {move || if busy.get() { lang.get().pick("Đang gửi mã…", "Sending the code…") } else { lang.get().pick("Gửi mã xác thực", "Send the code") }}
+                </button>
+            </form>
+        }
+    };
+
+    let code_step = move |number: String| {
+        let shown = session::masked_phone(&number);
+        let verify = verify.clone();
+        view! {
+            <p class="notice notice-info" role="status">{move || match lang.get() {
+                Lang::Vi => format!("Đã gửi mã xác thực đến số {shown}. Mã có hiệu lực {} phút.", expires_minutes.get()),
+                Lang::En => format!("A code was sent to {shown}. It works for {} minutes.", expires_minutes.get()),
+            }}</p>
+            <form class="lookup-form" novalidate on:submit=move |ev| { ev.prevent_default(); verify(); }>
+                <div class="field" class:field-invalid=move || code_error.with(Option::is_some)>
+                    <label for="signin-code">{move || lang.get().pick("Mã xác thực (6 chữ số)", "Code (6 digits)")}</label>
+                    {move || code_error.get().map(|m| view! { <p class="field-error" id="signin-code-err" role="alert">{m}</p> })}
+                    <input id="signin-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        class="input-code" maxlength="9" required autofocus
+                        aria-describedby=move || code_error.with(Option::is_some).then_some("signin-code-err")
+                        aria-invalid=move || if code_error.with(Option::is_some) { "true" } else { "false" }
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="button-primary" disabled=busy aria-busy=move || busy.get().then_some("true")>
+                    {move || if busy.get() { lang.get().pick("Đang kiểm tra…", "Checking…") } else { lang.get().pick("Đăng nhập", "Sign in") }}
+                </button>
+            </form>
+            <div class="form-nav">
+                <button type="button" class="button-secondary" disabled=move || { busy.get() || wait.get() > 0 }
+                    on:click=move |_| send_code()>
+                    {move || match (wait.get(), lang.get()) {
+                        (0, l) => l.pick("Gửi lại mã", "Resend code").to_owned(),
+                        (n, Lang::Vi) => format!("Gửi lại mã sau {n} giây"),
+                        (n, Lang::En) => format!("Resend code in {n} s"),
+                    }}
+                </button>
+                <button type="button" class="button-link" on:click=move |_| {
+                    step.set(OtpStep::Phone);
+                    code_error.set(None);
+                }>
+                    {move || lang.get().pick("Đổi số điện thoại", "Use another number")}
+                </button>
+            </div>
+        }
+    };
+
+    view! {
+        {move || match step.get() {
+            OtpStep::Phone => phone_step().into_any(),
+            OtpStep::Code(number) => code_step(number).into_any(),
+        }}
+        <p class="hint">
+            {move || lang.get().pick("Bạn là cán bộ? ", "Staff member? ")}
+            <a href="/can-bo/dang-nhap">{move || lang.get().pick("Đăng nhập tài khoản cán bộ", "Staff sign-in")}</a>
+        </p>
+    }
+}
+
+/// `/can-bo/dang-nhap`: a staff member signs in with login name and password.
+#[component]
+pub fn StaffSignInPage() -> impl IntoView {
+    let lang = use_lang();
+    let state = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+
+    let submit = move || {
+        let (name, pass) = (username.get_untracked(), password.get_untracked());
+        if name.trim().is_empty() || pass.is_empty() {
+            failure.set(Some(
+                lang.get_untracked()
+                    .pick(
+                        "Nhập tên đăng nhập và mật khẩu do quản trị viên cấp.",
+                        "Enter the login name and password your administrator gave you.",
+                    )
+                    .to_owned(),
+            ));
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            match session::staff_sign_in(&name, &pass, l).await {
+                Ok(info) => {
+                    password.try_set(String::new());
+                    let home = session::staff_home(&info.principal);
+                    let next = query.with_untracked(|q| q.get("next"));
+                    let target = if home == "/can-bo/mat-khau" {
+                        home.to_owned()
+                    } else {
+                        session::safe_next(next.as_deref(), home)
+                    };
+                    state.try_set(Some(info));
+                    navigate(&target, NavigateOptions::default());
+                }
+                Err(e) => {
+                    failure.try_set(Some(failure_text(&e, l)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+
+    view! {
+        <h1>{move || lang.get().pick("Đăng nhập cán bộ", "Staff sign-in")}</h1>
+        <p class="lead">{move || lang.get().pick(
+            "Dành cho cán bộ tiếp nhận, giải quyết hồ sơ và quản trị viên. Người dân đăng nhập bằng số điện thoại.",
+            "For staff who receive and decide dossiers, and administrators. Citizens sign in with their phone number.",
+        )}</p>
+        {move || failure.get().map(|m| view! { <p class="notice notice-error" id="staff-signin-err" role="alert">{m}</p> })}
+        <form class="lookup-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <div class="field">
+                <label for="staff-username">{move || lang.get().pick("Tên đăng nhập", "Login name")}</label>
+                <input id="staff-username" name="username" type="text" autocomplete="username" autocapitalize="none"
+                    spellcheck="false" required
+                    aria-describedby=move || failure.with(Option::is_some).then_some("staff-signin-err")
+                    prop:value=move || username.get()
+                    on:input=move |ev| username.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="staff-password">{move || lang.get().pick("Mật khẩu", "Password")}</label>
+                <input id="staff-password" name="password" type="password" autocomplete="current-password" required
+                    aria-describedby=move || failure.with(Option::is_some).then_some("staff-signin-err")
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev)) />
+            </div>
+            <button type="submit" class="button-primary" disabled=busy aria-busy=move || busy.get().then_some("true")>
+                {move || if busy.get() { lang.get().pick("Đang đăng nhập…", "Signing in…") } else { lang.get().pick("Đăng nhập", "Sign in") }}
+            </button>
+        </form>
+        <p class="hint">{move || lang.get().pick(
+            "Quên mật khẩu? Hãy nhờ quản trị viên cấp lại mật khẩu tạm thời.",
+            "Forgot your password? Ask your administrator for a new temporary one.",
+        )}</p>
+    }
+}
+
+/// What is wrong with a new password before the server is asked (the server checks the same).
+fn new_password_problem(
+    username: &str,
+    new: &str,
+    again: &str,
+    current: &str,
+    lang: Lang,
+) -> Option<String> {
+    if new.chars().count() < MIN_PASSWORD_CHARS {
+        return Some(match lang {
+            Lang::Vi => format!("Mật khẩu mới cần ít nhất {MIN_PASSWORD_CHARS} ký tự."),
+            Lang::En => format!("The new password needs at least {MIN_PASSWORD_CHARS} characters."),
+        });
+    }
+    if new.eq_ignore_ascii_case(username) {
+        return Some(
+            lang.pick(
+                "Mật khẩu mới không được trùng tên đăng nhập.",
+                "The new password must not be the login name.",
+            )
+            .to_owned(),
+        );
+    }
+    if new == current {
+        return Some(
+            lang.pick(
+                "Mật khẩu mới phải khác mật khẩu hiện tại.",
+                "The new password must differ from the current one.",
+            )
+            .to_owned(),
+        );
+    }
+    if new != again {
+        return Some(
+            lang.pick(
+                "Hai lần nhập mật khẩu mới không giống nhau. Hãy nhập lại.",
+                "The two entries of the new password differ. Type them again.",
+            )
+            .to_owned(),
+        );
+    }
+    None
+}
+
+/// `/can-bo/mat-khau`: a staff member changes their password (required before anything else while it
+/// is the temporary one the administrator gave).
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let lang = use_lang();
+    let state = use_session();
+    let navigate = use_navigate();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+
+    let submit = move || {
+        let Some(Principal::Staff { username, .. }) = principal(state) else {
+            return;
+        };
+        let (c, n, a) = (
+            current.get_untracked(),
+            new.get_untracked(),
+            again.get_untracked(),
+        );
+        if c.is_empty() {
+            failure.set(Some(
+                lang.get_untracked()
+                    .pick(
+                        "Nhập mật khẩu hiện tại (mật khẩu tạm thời nếu bạn mới được cấp tài khoản).",
+                        "Enter your current password (the temporary one if your account is new).",
+                    )
+                    .to_owned(),
+            ));
+            return;
+        }
+        if let Some(problem) = new_password_problem(&username, &n, &a, &c, lang.get_untracked()) {
+            failure.set(Some(problem));
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            match session::change_password(&c, &n, l).await {
+                Ok(()) => {
+                    for s in [current, new, again] {
+                        s.try_set(String::new());
+                    }
+                    failure.try_set(None);
+                    if let Ok(info) = session::current(l).await {
+                        let home = session::staff_home(&info.principal);
+                        state.try_set(Some(info));
+                        navigate(home, NavigateOptions::default());
+                    }
+                }
+                Err(e) => {
+                    failure.try_set(Some(failure_text(&e, l)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+
+    let field = move |id: &'static str,
+                      label: (&'static str, &'static str),
+                      complete: &'static str,
+                      value: RwSignal<String>| {
+        view! {
+            <div class="field">
+                <label for=id>{move || lang.get().pick(label.0, label.1)}</label>
+                <input id=id type="password" autocomplete=complete required
+                    aria-describedby=move || failure.with(Option::is_some).then_some("password-err")
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev)) />
+            </div>
+        }
+    };
+
+    view! {
+        <h1>{move || lang.get().pick("Đổi mật khẩu", "Change password")}</h1>
+        {move || match principal(state) {
+            None => view! {
+                <p class="loading" role="status">{move || lang.get().pick("Đang kiểm tra đăng nhập…", "Checking sign-in…")}</p>
+            }.into_any(),
+            Some(Principal::Staff { must_change_password, .. }) => {
+                let submit = submit.clone();
+                view! {
+                {must_change_password.then(|| view! {
+                    <p class="notice notice-warn" role="status">{move || lang.get().pick(
+                        "Bạn đang dùng mật khẩu tạm thời. Hãy đặt mật khẩu của riêng bạn trước khi làm việc.",
+                        "You are using a temporary password. Set your own before you start working.",
+                    )}</p>
+                })}
+                {move || failure.get().map(|m| view! { <p class="notice notice-error" id="password-err" role="alert">{m}</p> })}
+                <form class="lookup-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    {field("password-current", ("Mật khẩu hiện tại", "Current password"), "current-password", current)}
+                    <p class="hint">{move || match lang.get() {
+                        Lang::Vi => format!("Mật khẩu mới: ít nhất {MIN_PASSWORD_CHARS} ký tự, không trùng tên đăng nhập. Nên dùng một câu dễ nhớ với người khác khó đoán."),
+                        Lang::En => format!("New password: at least {MIN_PASSWORD_CHARS} characters, not the login name. A phrase easy for you and hard for others works well."),
+                    }}</p>
+                    {field("password-new", ("Mật khẩu mới", "New password"), "new-password", new)}
+                    {field("password-again", ("Nhập lại mật khẩu mới", "New password again"), "new-password", again)}
+                    <button type="submit" class="button-primary" disabled=busy aria-busy=move || busy.get().then_some("true")>
+                        {move || lang.get().pick("Đổi mật khẩu", "Change password")}
+                    </button>
+                </form>
+            }.into_any()
+            }
+            Some(_) => view! {
+                <p class="notice notice-info" role="status">
+                    {move || lang.get().pick("Trang này dành cho cán bộ đã đăng nhập. ", "This page is for signed-in staff. ")}
+                    <a href="/can-bo/dang-nhap?next=/can-bo/mat-khau">{move || lang.get().pick("Đăng nhập cán bộ", "Staff sign-in")}</a>
+                </p>
+            }.into_any(),
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_password_is_checked_before_it_is_sent() {
+        let l = Lang::Vi;
+        assert!(
+            new_password_problem("can.bo", "ngắn", "ngắn", "cũ", l)
+                .is_some_and(|m| m.contains("ít nhất 10"))
+        );
+        assert!(
+            new_password_problem("can.bo.xa01", "CAN.BO.XA01", "CAN.BO.XA01", "x", l)
+                .is_some_and(|m| m.contains("tên đăng nhập"))
+        );
+        assert!(
+            new_password_problem("a", "mật khẩu dài", "mật khẩu dài", "mật khẩu dài", l)
+                .is_some_and(|m| m.contains("khác"))
+        );
+        assert!(
+            new_password_problem("a", "mật khẩu dài", "mật khẩu dai", "x", l)
+                .is_some_and(|m| m.contains("không giống"))
+        );
+        assert_eq!(
+            new_password_problem("a", "mật khẩu dài", "mật khẩu dài", "x", l),
+            None
+        );
+    }
+}
