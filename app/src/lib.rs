@@ -81,6 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/can-bo/dang-nhap") view=pages::account::StaffSignInPage />
                     <Route path=path!("/can-bo/mat-khau") view=pages::account::PasswordPage />
                     <Route path=path!("/quan-tri/can-bo") view=pages::admin::StaffAdminPage />
+                    <Route path=path!("/can-bo") view=pages::staff::StaffQueuePage />
+                    <Route path=path!("/can-bo/ho-so/:code") view=pages::staff::StaffDossierPage />
                 </Routes>
             </main>
             <footer class="site-footer">

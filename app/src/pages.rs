@@ -9,6 +9,7 @@ pub mod lookup;
 pub mod not_found;
 pub mod notifications;
 pub mod procedure;
+pub mod staff;
 pub mod supplement;
 
 pub use dossiers::{DossierPage, MyDossiers};

@@ -35,6 +35,10 @@ pub enum AppRoute {
     StaffPassword,
     /// `/quan-tri/can-bo` — the administrator's staff accounts.
     StaffAdmin,
+    /// `/can-bo` — the staff workspace: the queue of the officer's jurisdiction.
+    StaffQueue,
+    /// `/can-bo/ho-so/{code}` — one dossier in the staff workspace.
+    StaffDossier,
     /// Anything else.
     NotFound,
 }
@@ -57,6 +61,8 @@ impl AppRoute {
             "/can-bo/dang-nhap" => Self::StaffSignIn,
             "/can-bo/mat-khau" => Self::StaffPassword,
             "/quan-tri/can-bo" => Self::StaffAdmin,
+            "/can-bo" => Self::StaffQueue,
+            _ if one_segment_under(path, "/can-bo/ho-so/") => Self::StaffDossier,
             _ if one_segment_under(path, "/ho-so/") => Self::Dossier,
             _ if path.starts_with("/soan/")
                 && path["/soan/".len()..]
@@ -95,6 +101,7 @@ impl AppRoute {
             Self::StaffSignIn => "/can-bo/dang-nhap".to_owned(),
             Self::StaffPassword => "/can-bo/mat-khau".to_owned(),
             Self::StaffAdmin => "/quan-tri/can-bo".to_owned(),
+            Self::StaffQueue | Self::StaffDossier => "/can-bo".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
     }
@@ -131,6 +138,13 @@ impl AppRoute {
                 "{} — {site}",
                 lang.pick("Quản lý tài khoản cán bộ", "Staff accounts")
             ),
+            Self::StaffQueue => format!(
+                "{} — {site}",
+                lang.pick("Hồ sơ cần xử lý", "Dossiers to process")
+            ),
+            Self::StaffDossier => {
+                format!("{} — {site}", lang.pick("Xử lý hồ sơ", "Process a dossier"))
+            }
             Self::NotFound => format!(
                 "{} — {site}",
                 lang.pick("Không tìm thấy trang", "Page not found")
@@ -160,6 +174,7 @@ mod tests {
             AppRoute::StaffSignIn,
             AppRoute::StaffPassword,
             AppRoute::StaffAdmin,
+            AppRoute::StaffQueue,
         ];
         routes.extend(Procedure::ALL.map(AppRoute::Procedure));
         routes.extend(Procedure::ALL.map(AppRoute::Start));
@@ -182,6 +197,11 @@ mod tests {
         assert_eq!(AppRoute::parse("/soan/abc/ten"), AppRoute::Edit);
         assert_eq!(AppRoute::parse("/soan/abc"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/ho-so/abc"), AppRoute::Dossier);
+        assert_eq!(
+            AppRoute::parse("/can-bo/ho-so/21025-261123-0001"),
+            AppRoute::StaffDossier
+        );
+        assert_eq!(AppRoute::parse("/can-bo/khac"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/nop/khong-co"), AppRoute::NotFound);
         assert_eq!(
             AppRoute::parse("/thu-tuc/dang-ky-ho-kinh-doanh/"),

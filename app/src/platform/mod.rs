@@ -14,6 +14,7 @@ pub mod net;
 pub mod outbox;
 pub mod push;
 pub mod session;
+pub mod staff;
 pub mod store;
 
 #[cfg(feature = "hydrate")]

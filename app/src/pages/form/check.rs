@@ -19,8 +19,8 @@ use crate::{
     platform::{outbox, store},
 };
 
-/// A field's answer as text for the check page.
-fn answer(field: &Field, value: &Value, base: &str, lang: Lang) -> String {
+/// A field's answer as text for the check page (and the staff's view of a dossier).
+pub fn answer(field: &Field, value: &Value, base: &str, lang: Lang) -> String {
     let p = if base.is_empty() {
         field.path.to_owned()
     } else {

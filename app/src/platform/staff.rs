@@ -1,0 +1,108 @@
+//! The staff workspace's requests: the queue (`GET /api/v1/staff/dossiers`), one dossier
+//! (`GET /api/v1/staff/dossiers/{code}`) and the actions on it
+//! (`POST /api/v1/staff/dossiers/{code}/actions`). A staff session is required; the server checks the
+//! jurisdiction and the lifecycle (`domain::lifecycle`) and answers in the reader's language.
+
+use domain::{
+    Lang,
+    api::{QueueItem, QueueQuery, StaffAction, StaffDossier},
+};
+
+use super::{PlatformError, net};
+
+/// The query string of a queue request (parts left out are not sent).
+#[must_use]
+pub fn queue_url(query: &QueueQuery) -> String {
+    let mut parts = Vec::new();
+    let wire = |v: serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_default();
+    if let Some(state) = query.state {
+        parts.push(format!(
+            "state={}",
+            wire(serde_json::to_value(state).unwrap_or_default())
+        ));
+    }
+    if let Some(procedure) = query.procedure {
+        parts.push(format!(
+            "procedure={}",
+            wire(serde_json::to_value(procedure).unwrap_or_default())
+        ));
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        parts.push(format!("q={}", net::encode_component(q)));
+    }
+    let base = format!("{}/staff/dossiers", net::API);
+    if parts.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", parts.join("&"))
+    }
+}
+
+/// The officer's queue: overdue and due-soon first.
+///
+/// # Errors
+/// As [`net::get_json`]; 401/403 when no staff member (with a changed password) is signed in.
+pub async fn queue(query: &QueueQuery, lang: Lang) -> Result<Vec<QueueItem>, PlatformError> {
+    net::get_json(&queue_url(query), lang).await
+}
+
+/// One dossier with everything needed to decide (the server records the read in the audit log).
+///
+/// # Errors
+/// As [`net::get_json`]; 404 for a dossier outside the officer's jurisdiction.
+pub async fn dossier(code: &str, lang: Lang) -> Result<StaffDossier, PlatformError> {
+    net::get_json(
+        &format!(
+            "{}/staff/dossiers/{}",
+            net::API,
+            net::encode_component(code)
+        ),
+        lang,
+    )
+    .await
+}
+
+/// Takes an action; the answer is the dossier after it.
+///
+/// # Errors
+/// [`PlatformError::Http`] 409/422 with the reason when the lifecycle or the data refuses it.
+pub async fn act(
+    code: &str,
+    action: &StaffAction,
+    lang: Lang,
+) -> Result<StaffDossier, PlatformError> {
+    net::post_json(
+        &format!(
+            "{}/staff/dossiers/{}/actions",
+            net::API,
+            net::encode_component(code)
+        ),
+        action,
+        &[],
+        lang,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::{Procedure, lifecycle::State};
+
+    use super::*;
+
+    #[test]
+    fn the_queue_query_sends_only_what_was_chosen() {
+        assert_eq!(queue_url(&QueueQuery::default()), "/api/v1/staff/dossiers");
+        let query = QueueQuery {
+            state: Some(State::SupplementRequested),
+            procedure: Some(Procedure::HkdRegistration),
+            q: Some(" Nguyễn Văn ".into()),
+        };
+        let url = queue_url(&query);
+        assert!(
+            url.starts_with("/api/v1/staff/dossiers?state=supplement_requested&procedure="),
+            "{url}"
+        );
+        assert!(url.ends_with("&q=Nguy%E1%BB%85n%20V%C4%83n"), "{url}");
+    }
+}
