@@ -424,12 +424,15 @@ fn DossierWork(code: String, reads_only: bool) -> impl IntoView {
     let dossier: RwSignal<Option<Result<StaffDossier, String>>> = RwSignal::new(None);
     let done = RwSignal::new(None::<String>);
     let code = StoredValue::new(code);
-    spawn_local(async move {
-        let l = crate::i18n::current_lang();
-        let result = staff::dossier(&code.get_value(), l)
-            .await
-            .map_err(|e| e.message(l));
-        dossier.try_set(Some(result));
+    // Read once the page runs in the browser (never during the server's render).
+    Effect::new(move |_| {
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            let result = staff::dossier(&code.get_value(), l)
+                .await
+                .map_err(|e| e.message(l));
+            dossier.try_set(Some(result));
+        });
     });
     let on_done = Callback::new(move |(after, message): (StaffDossier, String)| {
         dossier.set(Some(Ok(after)));
