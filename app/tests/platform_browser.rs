@@ -297,6 +297,7 @@ async fn enqueue_is_idempotent_and_a_failed_send_waits_without_losing_the_entry(
             name: "Nguyễn Văn An".to_owned(),
             phone: "0905123456".to_owned(),
         },
+        assisted: None,
     };
     let before = outbox::changes();
     let seen = before.get_untracked();

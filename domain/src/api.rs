@@ -19,6 +19,19 @@ pub struct SubmitDossier {
     pub form: Value,
     /// Who files it and how to reach them; the phone number is the second factor of a look-up.
     pub applicant: Applicant,
+    /// Filed by an officer at the counter for the citizen, who confirmed it with the code texted to the
+    /// applicant's phone (`POST /api/v1/staff/assisted/otp`); needs the officer's session. The dossier
+    /// then records the channel `assisted` and the officer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assisted: Option<AssistedConfirmation>,
+}
+
+/// The citizen's confirmation of a dossier an officer files for them at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssistedConfirmation {
+    /// The 6-digit code the citizen received by SMS and read out to the officer.
+    pub code: String,
 }
 
 /// The person filing.

@@ -282,6 +282,21 @@ fn Queue(principal: Principal) -> impl IntoView {
                 }.into_any()
             }
         }}
+        {(role != Role::Supervisor).then(|| view! {
+            <section class="staff-links" aria-labelledby="assisted-start">
+                <h2 id="assisted-start">{move || lang.get().pick("Nộp hồ sơ giúp người dân tại quầy", "File for a citizen at the counter")}</h2>
+                <p class="hint">{move || lang.get().pick(
+                    "Điền cùng biểu mẫu như người dân (được lưu trên máy, kể cả khi mất mạng); khi nộp, người dân xác nhận bằng mã gửi đến điện thoại của họ. Hồ sơ nháp của máy này ở mục “Hồ sơ của tôi”.",
+                    "Fill in the same forms as citizens (kept on this tablet, even offline); on submitting, the citizen confirms with a code texted to their phone. This tablet's drafts are under “My dossiers”.",
+                )}</p>
+                <ul class="dossier-actions">
+                    {Procedure::ALL.into_iter()
+                        .filter(|p| (role == Role::TradeOfficer) == matches!(p, Procedure::PromotionNotice))
+                        .map(|p| view! { <li><a class="button-secondary" href=format!("/nop/{}", p.slug())>{move || p.name(lang.get())}</a></li> })
+                        .collect_view()}
+                </ul>
+            </section>
+        })}
         <p class="dossier-actions staff-links">
             <a class="button-secondary" href="/can-bo/mat-khau">{move || lang.get().pick("Đổi mật khẩu", "Change password")}</a>
         </p>

@@ -371,6 +371,7 @@ mod tests {
                 name: "Nguyễn Văn An".to_owned(),
                 phone: "0905123456".to_owned(),
             },
+            assisted: None,
         };
         let request = SupplementRequest {
             requested_at: "2026-11-23T09:00:00+07:00".to_owned(),

@@ -531,6 +531,7 @@ mod tests {
                 name: "Nguyễn Văn An".to_owned(),
                 phone: "0905123456".to_owned(),
             },
+            assisted: None,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use domain::{
     Lang,
-    api::{QueueItem, QueueQuery, StaffAction, StaffDossier},
+    api::{OtpRequest, OtpSent, QueueItem, QueueQuery, StaffAction, StaffDossier},
 };
 
 use super::{PlatformError, net};
@@ -78,6 +78,24 @@ pub async fn act(
             net::encode_component(code)
         ),
         action,
+        &[],
+        lang,
+    )
+    .await
+}
+
+/// Texts the citizen at the counter the code that confirms the dossier an officer files for them
+/// (`POST /api/v1/staff/assisted/otp`).
+///
+/// # Errors
+/// [`PlatformError::Http`] 422 for a number that is not a mobile one, 429 when asked too often.
+pub async fn send_assisted_code(phone: &str, lang: Lang) -> Result<OtpSent, PlatformError> {
+    let body = OtpRequest {
+        phone: phone.trim().to_owned(),
+    };
+    net::post_json(
+        &format!("{}/staff/assisted/otp", net::API),
+        &body,
         &[],
         lang,
     )

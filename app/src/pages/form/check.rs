@@ -4,7 +4,7 @@
 
 use domain::{
     Lang, SoDienThoai, Vnd,
-    api::{Applicant, SubmitDossier},
+    api::{Applicant, AssistedConfirmation, Principal, Role, SubmitDossier},
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{NavigateOptions, hooks::use_navigate};
@@ -189,6 +189,40 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
     // A corrected copy goes back to its dossier: the same applicant phone (the second factor).
     let amends = handle.saved.get_value().amends;
     let resubmission = amends.is_some();
+    // An officer signed in on the tablet files for the citizen at the counter ("assisted"): the citizen
+    // confirms with the code texted to the applicant's phone.
+    let session = crate::pages::account::use_session();
+    let assisted = Memo::new(move |_| {
+        !resubmission
+            && session.with(|s| {
+                s.as_ref().is_some_and(|s| {
+                    matches!(
+                        s.principal,
+                        Principal::Staff {
+                            role: Role::CommuneOfficer | Role::TradeOfficer,
+                            must_change_password: false,
+                            ..
+                        }
+                    )
+                })
+            })
+    });
+    let assisted_code = RwSignal::new(String::new());
+    let code_errors = Memo::new(move |_| {
+        let typed: String =
+            assisted_code.with(|c| c.chars().filter(|c| !c.is_whitespace()).collect());
+        if assisted.get() && (typed.len() != 6 || !typed.bytes().all(|b| b.is_ascii_digit())) {
+            vec![(
+                "assisted-code",
+                (
+                    "Hãy gửi mã xác nhận đến số điện thoại của người dân và nhập mã 6 chữ số họ đọc cho bạn.",
+                    "Send the confirmation code to the citizen's phone and enter the 6 digits they read to you.",
+                ),
+            )]
+        } else {
+            Vec::new()
+        }
+    });
     let tried = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
@@ -201,8 +235,15 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
         }
         tried.set(true);
         ctx.show_errors.set(true);
+        let code_typed: String = assisted_code
+            .get_untracked()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let code_missing = !code_errors.with_untracked(Vec::is_empty);
         if !ctx.errors.with_untracked(Vec::is_empty)
             || !contact_errors.with_untracked(Vec::is_empty)
+            || code_missing
         {
             focus_later(Some("error-summary".to_owned()));
             return;
@@ -228,6 +269,9 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
                     |a| a.phone.clone(),
                 ),
             },
+            assisted: assisted.get_untracked().then(|| AssistedConfirmation {
+                code: code_typed.clone(),
+            }),
         };
         let navigate = navigate.clone();
         let id = submit_id.clone();
@@ -288,7 +332,8 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
                     .then(|| error_summary(spec, &errs, lang.get(), Some(&link_id)))
             }}
             {move || {
-                let errs = contact_errors.get();
+                let mut errs = contact_errors.get();
+                errs.extend(code_errors.get());
                 (tried.get() && !errs.is_empty() && ctx.errors.with(Vec::is_empty)).then(|| {
                     view! {
                         <div class="error-summary" id="error-summary" role="alert" tabindex="-1">
@@ -340,6 +385,7 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
                 {contact_field(ctx, "applicant-name", "name", ("Họ và tên", "Full name"), "name", contact_errors, tried)}
                 {contact_field(ctx, "applicant-phone", "phone", ("Số điện thoại di động", "Mobile number"), "tel", contact_errors, tried)}
             </section>
+            {move || assisted.get().then(|| view! { <AssistedConfirm ctx code=assisted_code errors=code_errors tried /> })}
             {move || problem.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             <p class="hint">
                 {move || lang.get().pick(
@@ -359,6 +405,79 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The officer's part of an assisted submission: text the citizen a confirmation code, type the code
+/// the citizen reads out.
+#[component]
+fn AssistedConfirm(
+    ctx: FormCtx,
+    code: RwSignal<String>,
+    errors: Memo<Vec<(&'static str, (&'static str, &'static str))>>,
+    tried: RwSignal<bool>,
+) -> impl IntoView {
+    let lang = ctx.lang;
+    let phone = move || {
+        ctx.data
+            .with(|d| path::text(d, &format!("{APPLICANT_KEY}.phone")))
+    };
+    let sent = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let send = move |_| {
+        let number = phone();
+        busy.set(true);
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            match crate::platform::staff::send_assisted_code(&number, l).await {
+                Ok(_) => {
+                    sent.try_set(true);
+                    failure.try_set(None);
+                }
+                Err(e) => {
+                    failure.try_set(Some(e.message(l)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let error = move || {
+        (tried.get() && !errors.with(Vec::is_empty))
+            .then(|| errors.with(|e| e.first().map(|(_, text)| tr(*text, lang.get()).to_owned())))
+            .flatten()
+    };
+    view! {
+        <section class="answers assisted" aria-labelledby="assisted-title">
+            <h2 id="assisted-title">{move || lang.get().pick("Nộp giúp người dân tại bộ phận một cửa", "Filing for a citizen at the counter")}</h2>
+            <p class="hint">{move || lang.get().pick(
+                "Bạn đang đăng nhập bằng tài khoản cán bộ: hồ sơ ghi kênh “nộp tại bộ phận một cửa” và tên bạn. Người dân xác nhận bằng mã gửi đến số điện thoại của họ ở trên, rồi đọc mã cho bạn.",
+                "You are signed in as staff: the dossier records the counter channel and your name. The citizen confirms with the code texted to their phone above, and reads it to you.",
+            )}</p>
+            <button type="button" class="button-secondary" disabled=busy on:click=send>
+                {move || if sent.get() {
+                    lang.get().pick("Gửi lại mã xác nhận", "Send the code again")
+                } else {
+                    lang.get().pick("Gửi mã xác nhận đến số của người dân", "Text the code to the citizen")
+                }}
+            </button>
+            {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            {move || sent.get().then(|| view! {
+                <p class="hint" role="status">{move || match lang.get() {
+                    Lang::Vi => format!("Đã gửi mã đến số {}.", phone()),
+                    Lang::En => format!("The code was sent to {}.", phone()),
+                }}</p>
+            })}
+            <div class="field" class:field-invalid=move || error().is_some()>
+                <label for="assisted-code">{move || lang.get().pick("Mã xác nhận người dân đọc cho bạn (6 chữ số)", "Code the citizen reads to you (6 digits)")}</label>
+                {move || error().map(|m| view! { <p class="field-error" id="assisted-code-err">{m}</p> })}
+                <input id="assisted-code" type="text" inputmode="numeric" autocomplete="off" class="input-code" maxlength="9"
+                    aria-describedby=move || error().is_some().then_some("assisted-code-err")
+                    aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev)) />
+            </div>
+        </section>
     }
 }
 
