@@ -203,6 +203,7 @@ pub(crate) async fn submit(
         applicant_name,
         applicant_phone: applicant_phone.as_ref().to_owned(),
         form_json: serde_json::to_string(&submission).map_err(anyhow::Error::from)?,
+        draft_json: request.form.to_string(),
         channel: "online",
         received_at,
         code_day: today,

@@ -16,4 +16,5 @@ mod notify;
 mod pages_and_assets;
 mod shutdown;
 mod signin;
+mod staff_work;
 mod uploads;
