@@ -140,6 +140,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::dossiers::router(state.lookup_limiter.clone()))
         .merge(routes::hkd::router(state.lookup_limiter.clone()))
         .merge(routes::notify::router(state.lookup_limiter.clone()))
+        .merge(routes::supplement::router(state.lookup_limiter.clone()))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(openapi::endpoint),

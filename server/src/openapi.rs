@@ -48,6 +48,8 @@ use crate::routes;
         routes::staff::attachment,
         routes::staff::document,
         routes::staff::audit,
+        routes::supplement::supplement,
+        routes::supplement::resubmit,
     )
 )]
 struct ApiDoc;

@@ -8,4 +8,5 @@ pub(crate) mod notify;
 pub(crate) mod procedures;
 pub(crate) mod staff;
 pub(crate) mod staff_admin;
+pub(crate) mod supplement;
 pub(crate) mod uploads;

@@ -61,3 +61,7 @@ END;
 -- The form as the phone sent it (its draft's keys): what staff read and what a request for amendments
 -- names, item by item. `form_json` keeps the validated form the documents are made from.
 ALTER TABLE dossiers ADD COLUMN draft_json TEXT;
+
+-- A resubmission brings the amended list of files: those no longer listed are kept (what was filed
+-- stays readable) and marked replaced; staff and the receipt see the current ones.
+ALTER TABLE attachments ADD COLUMN replaced_at TEXT;

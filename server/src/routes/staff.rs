@@ -52,23 +52,23 @@ pub(crate) fn router() -> Router<AppState> {
 }
 
 /// The state and procedure of a stored row.
-fn parse<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, AppError> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, AppError> {
     serde_json::from_value(serde_json::Value::String(stored.to_owned()))
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored value {stored}: {e}")))
 }
 
-fn api_name(value: &impl Serialize) -> String {
+pub(crate) fn api_name(value: &impl Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Utc::now().with_timezone(&VIETNAM_OFFSET).date_naive()
 }
 
-fn vn_time(at: chrono::DateTime<Utc>) -> String {
+pub(crate) fn vn_time(at: chrono::DateTime<Utc>) -> String {
     at.with_timezone(&VIETNAM_OFFSET).to_rfc3339()
 }
 
@@ -266,6 +266,7 @@ fn staff_view(state: &AppState, d: &WorkDossier) -> Result<StaffDossier, AppErro
         attachments: d
             .attachments
             .iter()
+            .filter(|a| a.current)
             .map(|a| AttachmentView {
                 kind: a.kind.clone(),
                 media_type: a.media_type.clone(),
@@ -322,7 +323,7 @@ pub(crate) async fn dossier(
 }
 
 /// The message of a refused move: the state and the action, in words.
-fn refused(e: TransitionError, procedure: Procedure) -> AppError {
+pub(crate) fn refused(e: TransitionError, procedure: Procedure) -> AppError {
     match e {
         TransitionError::NotAllowed { from, action } => {
             let extra_vi = if from.is_final(procedure) {
@@ -828,7 +829,7 @@ pub(crate) async fn attachment(
 /// `?phone=`: the owner's second factor.
 #[derive(Debug, Deserialize)]
 pub(crate) struct PhoneQuery {
-    phone: Option<String>,
+    pub(crate) phone: Option<String>,
 }
 
 #[utoipa::path(

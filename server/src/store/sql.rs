@@ -231,7 +231,8 @@ macro_rules! sql_store {
                         return Ok(None);
                     };
                     let attachments: Vec<(String, String)> = sqlx::query_as(
-                        "SELECT kind, original_name FROM attachments WHERE dossier_id = $1 ORDER BY id",
+                        "SELECT kind, original_name FROM attachments WHERE dossier_id = $1 \
+                         AND replaced_at IS NULL ORDER BY id",
                     )
                     .bind(id)
                     .fetch_all(&self.pool)

@@ -42,6 +42,8 @@ pub struct AttachmentRow {
     pub original_name: String,
     /// Key in the object store.
     pub storage_key: String,
+    /// Still listed by the form (not replaced by a resubmission).
+    pub current: bool,
 }
 
 /// A document issued on a dossier.
@@ -109,6 +111,8 @@ pub struct WorkDossier {
     pub documents: Vec<DocumentRow>,
     /// The latest request for amendments.
     pub supplement: Option<SupplementRow>,
+    /// (Idempotency-Key, body hash) of every resubmission the dossier had.
+    pub resubmissions: Vec<(String, String)>,
 }
 
 /// A document to record with a move (its PDF already in the object store).
@@ -144,8 +148,14 @@ pub struct NewResubmission {
     pub key: String,
     /// SHA-256 of the body.
     pub hash: String,
-    /// The amended, validated form.
+    /// The amended, validated form (a `domain::Submission`).
     pub form_json: String,
+    /// The amended form as the phone sent it.
+    pub draft_json: String,
+    /// Its form version (API spelling).
+    pub form_version: String,
+    /// The files it lists: those not on the dossier yet are added, those no longer listed replaced.
+    pub attachments: Vec<super::NewAttachment>,
 }
 
 /// A change to the household-business registry with a move.
@@ -444,9 +454,10 @@ macro_rules! work_store {
                     else {
                         return Ok(None);
                     };
-                    let attachments: Vec<(i64, String, String, i64, String, String)> =
+                    let attachments: Vec<(i64, String, String, i64, String, String, i64)> =
                         sqlx::query_as(
-                            "SELECT id, kind, media_type, size, original_name, storage_key \
+                            "SELECT id, kind, media_type, size, original_name, storage_key, \
+                             CAST(CASE WHEN replaced_at IS NULL THEN 1 ELSE 0 END AS BIGINT) \
                              FROM attachments WHERE dossier_id = $1 ORDER BY id",
                         )
                         .bind(id)
@@ -463,6 +474,14 @@ macro_rules! work_store {
                     let documents: Vec<$crate::store::work::DocumentTuple> = sqlx::query_as(
                         "SELECT id, kind, title, verify_code, storage_key, issued_at, is_current, \
                          hkd_code FROM dossier_documents WHERE dossier_id = $1 ORDER BY id",
+                    )
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let resubmissions: Vec<(String, String)> = sqlx::query_as(
+                        "SELECT resubmission_key, resubmission_hash FROM supplement_requests \
+                         WHERE dossier_id = $1 AND resubmission_key IS NOT NULL \
+                         AND resubmission_hash IS NOT NULL ORDER BY id",
                     )
                     .bind(id)
                     .fetch_all(&self.pool)
@@ -493,16 +512,19 @@ macro_rules! work_store {
                         receipt_json,
                         attachments: attachments
                             .into_iter()
-                            .map(|(id, kind, media_type, size, original_name, storage_key)| {
-                                AttachmentRow {
-                                    id,
-                                    kind,
-                                    media_type,
-                                    size,
-                                    original_name,
-                                    storage_key,
-                                }
-                            })
+                            .map(
+                                |(id, kind, media_type, size, original_name, storage_key, current)| {
+                                    AttachmentRow {
+                                        id,
+                                        kind,
+                                        media_type,
+                                        size,
+                                        original_name,
+                                        storage_key,
+                                        current: current != 0,
+                                    }
+                                },
+                            )
                             .collect(),
                         timeline,
                         documents: documents
@@ -550,6 +572,7 @@ macro_rules! work_store {
                                 resubmission_hash,
                             },
                         ),
+                        resubmissions,
                     }))
                 })
             }
@@ -597,11 +620,51 @@ macro_rules! work_store {
                             .bind(&r.hash)
                             .execute(&mut *tx)
                             .await?;
-                            sqlx::query("UPDATE dossiers SET form_json = $1 WHERE id = $2")
-                                .bind(&r.form_json)
+                            sqlx::query(
+                                "UPDATE dossiers SET form_json = $1, draft_json = $2, form_version = $3 \
+                                 WHERE id = $4",
+                            )
+                            .bind(&r.form_json)
+                            .bind(&r.draft_json)
+                            .bind(&r.form_version)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                            // Files listed before and now stay; the others are replaced; new ones added.
+                            let current: Vec<(i64, String, String)> = sqlx::query_as(
+                                "SELECT id, sha256, kind FROM attachments \
+                                 WHERE dossier_id = $1 AND replaced_at IS NULL",
+                            )
+                            .bind(id)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                            for (row_id, sha256, kind) in &current {
+                                if !r.attachments.iter().any(|a| &a.sha256 == sha256 && &a.kind == kind) {
+                                    sqlx::query("UPDATE attachments SET replaced_at = $1 WHERE id = $2")
+                                        .bind(t.at)
+                                        .bind(row_id)
+                                        .execute(&mut *tx)
+                                        .await?;
+                                }
+                            }
+                            for a in &r.attachments {
+                                if current.iter().any(|(_, sha256, kind)| sha256 == &a.sha256 && kind == &a.kind) {
+                                    continue;
+                                }
+                                sqlx::query(
+                                    "INSERT INTO attachments (dossier_id, sha256, kind, media_type, size, \
+                                     original_name, storage_key) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                )
                                 .bind(id)
+                                .bind(&a.sha256)
+                                .bind(&a.kind)
+                                .bind(&a.media_type)
+                                .bind(a.size)
+                                .bind(&a.original_name)
+                                .bind(&a.storage_key)
                                 .execute(&mut *tx)
                                 .await?;
+                            }
                         }
                         if let Some(resolution) = t.resolve_supplement {
                             sqlx::query(

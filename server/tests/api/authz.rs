@@ -297,6 +297,21 @@ pub(crate) const MATRIX: &[Row] = &[
         "/api/v1/staff/audit?dossier={code}",
         Body::None,
     ),
+    hidden(
+        "GET /api/v1/dossiers/{code}/supplement",
+        // Without `?phone=`: only the signed-in owner (the phone path is in supplement.rs).
+        &[CitizenOwner],
+        "/api/v1/dossiers/{code}/supplement",
+        Body::None,
+    ),
+    hidden(
+        "POST /api/v1/dossiers/{code}/resubmissions",
+        // No phone in the body: only the signed-in owner reaches the form, which is empty (422), so
+        // nothing moves.
+        &[CitizenOwner],
+        "/api/v1/dossiers/{code}/resubmissions",
+        Body::Json(|_, _| json!({"phone": "", "form_version": "tt68_mau4", "form": {}})),
+    ),
     row(
         "DELETE /api/v1/session",
         EVERYONE,

@@ -616,6 +616,8 @@ async fn the_openapi_document_describes_every_api_route() {
         "GET /api/v1/staff/dossiers/{code}/attachments/{id}",
         "GET /api/v1/dossiers/{code}/documents/{id}",
         "GET /api/v1/staff/audit",
+        "GET /api/v1/dossiers/{code}/supplement",
+        "POST /api/v1/dossiers/{code}/resubmissions",
     ];
     served.sort_unstable();
     assert_eq!(described, served);

@@ -17,4 +17,5 @@ mod pages_and_assets;
 mod shutdown;
 mod signin;
 mod staff_work;
+mod supplement;
 mod uploads;
