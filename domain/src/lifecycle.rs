@@ -100,6 +100,24 @@ pub enum TransitionError {
 }
 
 impl Action {
+    /// The action as staff read it (in messages such as "cannot … a dossier that is …").
+    #[must_use]
+    pub const fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            Self::Receive => lang.pick("tiếp nhận", "receive"),
+            Self::RefuseIntake => lang.pick("từ chối tiếp nhận", "refuse at intake"),
+            Self::StartProcessing => lang.pick("bắt đầu giải quyết", "start processing"),
+            Self::RequestSupplement => lang.pick("yêu cầu sửa đổi, bổ sung", "request amendments"),
+            Self::Resubmit => lang.pick("nộp bổ sung", "resubmit"),
+            Self::Lapse => lang.pick("hủy do hết hạn bổ sung", "lapse"),
+            Self::Approve => lang.pick("phê duyệt, cấp kết quả", "approve"),
+            Self::Reject => lang.pick("không chấp thuận", "reject"),
+            Self::Deliver => lang.pick("trả kết quả", "deliver the result"),
+            Self::Withdraw => lang.pick("rút hồ sơ", "withdraw"),
+            Self::Extend => lang.pick("gia hạn, hẹn lại ngày trả", "extend"),
+        }
+    }
+
     /// Who may take the action.
     #[must_use]
     pub const fn actor(self) -> Actor {

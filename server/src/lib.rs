@@ -37,6 +37,7 @@ use tower_http::{
 pub use config::{AuthSettings, Config, DEFAULT_BIND, Limits};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
+pub use routes::staff::lapse_sweep;
 pub use staff::{AddStaffError, FirstAdmin, add_staff, ensure_first_admin};
 pub use store::{
     Backend, DossierView, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore,
@@ -139,6 +140,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::dossiers::router(state.lookup_limiter.clone()))
         .merge(routes::hkd::router(state.lookup_limiter.clone()))
         .merge(routes::notify::router(state.lookup_limiter.clone()))
+        .merge(routes::supplement::router(state.lookup_limiter.clone()))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(openapi::endpoint),
@@ -146,6 +148,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::procedures::router())
         .merge(routes::auth::router())
         .merge(routes::staff_admin::router())
+        .merge(routes::staff::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::sessions,
@@ -200,6 +203,23 @@ pub async fn spawn(
     let (state, first_admin) = build_state(&config).await?;
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
     let worker = start_notifier(&state, &config).await?.spawn(worker_stop);
+    let store = state.store.clone();
+    // The HKD 60-day lapse (NĐ 168/2025 art. 95.4): every few minutes; several servers may run it at
+    // once, each move is a conditional update.
+    let sweeper = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            let today = chrono::Utc::now()
+                .with_timezone(&domain::calendar::VIETNAM_OFFSET)
+                .date_naive();
+            match lapse_sweep(store.as_ref(), today).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(lapsed = n, "requests for amendments lapsed"),
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "lapse sweep failed"),
+            }
+        }
+    });
     let router = build_router(state, &config);
     let task = tokio::spawn(async move {
         let served = axum::serve(
@@ -213,6 +233,7 @@ pub async fn spawn(
         if let Err(e) = worker.await {
             tracing::warn!(error = %e, "the notification worker ended abnormally");
         }
+        sweeper.abort();
         served.context("server stopped with an error")
     });
     Ok(Running {

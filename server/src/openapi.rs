@@ -42,6 +42,14 @@ use crate::routes;
         routes::staff_admin::create,
         routes::staff_admin::update,
         routes::staff_admin::reset_password,
+        routes::staff::queue,
+        routes::staff::dossier,
+        routes::staff::act,
+        routes::staff::attachment,
+        routes::staff::document,
+        routes::staff::audit,
+        routes::supplement::supplement,
+        routes::supplement::resubmit,
     )
 )]
 struct ApiDoc;

@@ -6,5 +6,7 @@ pub(crate) mod health;
 pub(crate) mod hkd;
 pub(crate) mod notify;
 pub(crate) mod procedures;
+pub(crate) mod staff;
 pub(crate) mod staff_admin;
+pub(crate) mod supplement;
 pub(crate) mod uploads;

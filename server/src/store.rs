@@ -13,6 +13,7 @@ pub mod notify;
 mod postgres;
 mod sql;
 mod sqlite;
+pub mod work;
 
 use std::sync::Arc;
 
@@ -36,7 +37,9 @@ pub type ReceiptFn<'a> = &'a (dyn Fn(&str) -> String + Send + Sync);
 
 /// Everything the server asks of its database. Each method is one unit of work: a write is committed
 /// (durably) before its future completes.
-pub trait Store: auth::AuthStore + notify::NotifyStore + Send + Sync + 'static {
+pub trait Store:
+    auth::AuthStore + notify::NotifyStore + work::WorkStore + Send + Sync + 'static
+{
     /// Which engine this is.
     fn backend(&self) -> Backend;
 
@@ -163,6 +166,8 @@ pub struct NewDossier {
     pub applicant_phone: String,
     /// The validated form as JSON.
     pub form_json: String,
+    /// The form as the phone sent it (its draft's keys, which requests for amendments name).
+    pub draft_json: String,
     /// `online` or `assisted`.
     pub channel: &'static str,
     /// When it was received.

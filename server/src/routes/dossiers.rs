@@ -47,7 +47,7 @@ pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
         .merge(lookups)
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -122,53 +122,10 @@ pub(crate) async fn submit(
         None,
     );
     let mut field_errors = errors.into_vec();
-    let submission = match domain::validate(request.procedure, &request.form, &Context::on(today)) {
-        Ok(submission) => Some(submission),
-        Err(form_errors) => {
-            field_errors.extend(form_errors.into_iter().map(|mut e| {
-                e.path = if e.path.is_empty() {
-                    "form".to_owned()
-                } else {
-                    format!("form.{}", e.path)
-                };
-                e
-            }));
-            None
-        }
-    };
+    let submission = validate_form(request.procedure, &request.form, today, &mut field_errors);
     let mut attachments = Vec::new();
     if let Some(submission) = &submission {
-        let mut total: u64 = 0;
-        for (i, listed) in submission.attachments().iter().enumerate() {
-            let upload = state.store.find_upload(&listed.sha256).await?;
-            let Some(upload) = upload else {
-                field_errors.push(FieldError::new(
-                    format!("form.attachments[{i}].sha256"),
-                    MessageKey::AttachmentNotUploaded,
-                    None,
-                ));
-                continue;
-            };
-            total += u64::try_from(upload.size).unwrap_or_default();
-            attachments.push(NewAttachment {
-                sha256: upload.sha256,
-                kind: serde_json::to_value(listed.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                // What the server found by content, not what the phone claimed.
-                media_type: upload.media_type,
-                size: upload.size,
-                original_name: listed.file_name.clone(),
-                storage_key: upload.storage_key,
-            });
-        }
-        if total > state.limits.max_dossier_bytes {
-            field_errors.push(
-                FieldError::new("form.attachments", MessageKey::DossierFilesTooLarge, None)
-                    .with("max_mb", state.limits.max_dossier_bytes / 1_000_000),
-            );
-        }
+        attachments = stored_attachments(&state, submission, &mut field_errors).await?;
     }
     let (Some(submission), Some(applicant_name), Some(applicant_phone), true) = (
         submission,
@@ -203,6 +160,7 @@ pub(crate) async fn submit(
         applicant_name,
         applicant_phone: applicant_phone.as_ref().to_owned(),
         form_json: serde_json::to_string(&submission).map_err(anyhow::Error::from)?,
+        draft_json: request.form.to_string(),
         channel: "online",
         received_at,
         code_day: today,
@@ -244,8 +202,73 @@ pub(crate) async fn submit(
     }
 }
 
+/// `domain::validate` of a form, its errors (if any) added to `field_errors` under `form.`.
+pub(crate) fn validate_form(
+    procedure: domain::Procedure,
+    form: &serde_json::Value,
+    today: chrono::NaiveDate,
+    field_errors: &mut Vec<FieldError>,
+) -> Option<domain::Submission> {
+    match domain::validate(procedure, form, &Context::on(today)) {
+        Ok(submission) => Some(submission),
+        Err(form_errors) => {
+            field_errors.extend(form_errors.into_iter().map(|mut e| {
+                e.path = if e.path.is_empty() {
+                    "form".to_owned()
+                } else {
+                    format!("form.{}", e.path)
+                };
+                e
+            }));
+            None
+        }
+    }
+}
+
+/// The files a validated form lists, as stored uploads; a file never uploaded, or files over the
+/// dossier's limit together, add their errors to `field_errors`.
+///
+/// # Errors
+/// When the database fails.
+pub(crate) async fn stored_attachments(
+    state: &AppState,
+    submission: &domain::Submission,
+    field_errors: &mut Vec<FieldError>,
+) -> Result<Vec<NewAttachment>, AppError> {
+    let mut attachments = Vec::new();
+    let mut total: u64 = 0;
+    for (i, listed) in submission.attachments().iter().enumerate() {
+        let upload = state.store.find_upload(&listed.sha256).await?;
+        let Some(upload) = upload else {
+            field_errors.push(FieldError::new(
+                format!("form.attachments[{i}].sha256"),
+                MessageKey::AttachmentNotUploaded,
+                None,
+            ));
+            continue;
+        };
+        total += u64::try_from(upload.size).unwrap_or_default();
+        attachments.push(NewAttachment {
+            sha256: upload.sha256,
+            kind: api_name(&listed.kind),
+            // What the server found by content, not what the phone claimed.
+            media_type: upload.media_type,
+            size: upload.size,
+            original_name: listed.file_name.clone(),
+            storage_key: upload.storage_key,
+        });
+    }
+    if total > state.limits.max_dossier_bytes {
+        field_errors.push(
+            FieldError::new("form.attachments", MessageKey::DossierFilesTooLarge, None)
+                .with("max_mb", state.limits.max_dossier_bytes / 1_000_000),
+        );
+    }
+    Ok(attachments)
+}
+
 /// The API spelling (serde's snake_case) of a unit enum value.
-fn api_name(value: &impl serde::Serialize) -> String {
+pub(crate) fn api_name(value: &impl serde::Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

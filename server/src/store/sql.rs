@@ -137,9 +137,9 @@ macro_rules! sql_store {
                         let id: i64 = sqlx::query_scalar(
                             "INSERT INTO dossiers (code, submission_id, request_hash, procedure, \
                              form_version, jurisdiction, applicant_name, applicant_phone, form_json, state, \
-                             channel, received_at, due_date, fee_vnd, receipt_json, created_at) \
+                             channel, received_at, due_date, fee_vnd, receipt_json, created_at, draft_json) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'submitted', $10, $11, $12, $13, \
-                             $14, $15) RETURNING id",
+                             $14, $15, $16) RETURNING id",
                         )
                         .bind(&code)
                         .bind(&new.submission_id)
@@ -156,6 +156,7 @@ macro_rules! sql_store {
                         .bind(new.fee_vnd)
                         .bind(&receipt_json)
                         .bind(now)
+                        .bind(&new.draft_json)
                         .fetch_one(&mut *tx)
                         .await?;
                         sqlx::query(
@@ -230,7 +231,8 @@ macro_rules! sql_store {
                         return Ok(None);
                     };
                     let attachments: Vec<(String, String)> = sqlx::query_as(
-                        "SELECT kind, original_name FROM attachments WHERE dossier_id = $1 ORDER BY id",
+                        "SELECT kind, original_name FROM attachments WHERE dossier_id = $1 \
+                         AND replaced_at IS NULL ORDER BY id",
                     )
                     .bind(id)
                     .fetch_all(&self.pool)

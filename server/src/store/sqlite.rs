@@ -91,3 +91,4 @@ impl SqliteStore {
 super::sql::sql_store!(SqliteStore);
 super::auth::auth_store!(SqliteStore);
 super::notify::notify_store!(SqliteStore, "");
+super::work::work_store!(SqliteStore);

@@ -1,8 +1,10 @@
 //! The authorization matrix (issue 7): every API route × every kind of caller → allowed or denied, in
 //! one table. The routes come from the OpenAPI document, so a route missing from [`MATRIX`] fails the
 //! test. To add a route: one [`Row`] (its route as `METHOD /path`, who may call it, the concrete path
-//! and body); the placeholders `{code}` (the owner's dossier), `{phone}` (its phone), `{pdf}` (an
-//! uploaded file's hash) and `{staff_id}` (a spare staff account) are filled in.
+//! and body); the placeholders `{code}` (the owner's dossier, received and waiting for amendments),
+//! `{phone}` (its phone), `{pdf}` (an uploaded file's hash, attached to the dossier), `{attachment_id}`
+//! (that attachment), `{document_id}` (the request-for-amendments letter) and `{staff_id}` (a spare staff
+//! account) are filled in.
 //!
 //! Allowed: the answer is not 401/403 (nor 404 when the row says a denial looks like "not found").
 //! Denied: 401, 403 or (for such rows) 404. Every request carries the caller's cookie and CSRF token.
@@ -49,6 +51,12 @@ const STAFF: &[Who] = &[
     Administrator,
 ];
 const ADMIN: &[Who] = &[Administrator];
+/// Staff who read the dossier's commune.
+const DOSSIER_READERS: &[Who] = &[CommuneOfficer, Supervisor];
+/// Who may act on it.
+const DOSSIER_OFFICER: &[Who] = &[CommuneOfficer];
+/// Who reads the audit log of the dossier's commune.
+const AUDITORS: &[Who] = &[Supervisor, Administrator];
 
 /// What a request sends.
 #[derive(Clone, Copy)]
@@ -79,6 +87,17 @@ const fn row(route: &'static str, allow: &'static [Who], path: &'static str, bod
         path,
         body,
         deny_as_404: false,
+    }
+}
+
+/// A row whose denials answer 404 (the dossier looks unknown to whoever may not see it).
+const fn hidden(route: &'static str, allow: &'static [Who], path: &'static str, body: Body) -> Row {
+    Row {
+        route,
+        allow,
+        path,
+        body,
+        deny_as_404: true,
     }
 }
 
@@ -239,6 +258,61 @@ pub(crate) const MATRIX: &[Row] = &[
         Body::None,
     ),
     row(
+        "GET /api/v1/staff/dossiers",
+        // Every staff member gets the queue of their own jurisdictions (an administrator's is empty).
+        STAFF,
+        "/api/v1/staff/dossiers",
+        Body::None,
+    ),
+    hidden(
+        "GET /api/v1/staff/dossiers/{code}",
+        DOSSIER_READERS,
+        "/api/v1/staff/dossiers/{code}",
+        Body::None,
+    ),
+    hidden(
+        "POST /api/v1/staff/dossiers/{code}/actions",
+        // The officer's answer is 409 (nothing to deliver yet): allowed, and nothing moves. The
+        // supervisor reads the dossier but may not act (403).
+        DOSSIER_OFFICER,
+        "/api/v1/staff/dossiers/{code}/actions",
+        Body::Json(|_, _| json!({"action": "deliver"})),
+    ),
+    hidden(
+        "GET /api/v1/staff/dossiers/{code}/attachments/{id}",
+        DOSSIER_READERS,
+        "/api/v1/staff/dossiers/{code}/attachments/{attachment_id}",
+        Body::None,
+    ),
+    hidden(
+        "GET /api/v1/dossiers/{code}/documents/{id}",
+        // Without `?phone=`: the signed-in owner and the staff who read the dossier.
+        &[CitizenOwner, CommuneOfficer, Supervisor],
+        "/api/v1/dossiers/{code}/documents/{document_id}",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/staff/audit",
+        AUDITORS,
+        "/api/v1/staff/audit?dossier={code}",
+        Body::None,
+    ),
+    hidden(
+        "GET /api/v1/dossiers/{code}/supplement",
+        // Without `?phone=`: only the signed-in owner (the phone path is in supplement.rs).
+        &[CitizenOwner],
+        "/api/v1/dossiers/{code}/supplement",
+        Body::None,
+    ),
+    hidden(
+        "POST /api/v1/dossiers/{code}/resubmissions",
+        // No phone in the body: only the signed-in owner reaches the form, which is empty (422), so
+        // nothing moves.
+        &[CitizenOwner],
+        "/api/v1/dossiers/{code}/resubmissions",
+        Body::Json(|_, _| json!({"phone": "", "form_version": "tt68_mau4", "form": {}})),
+    ),
+    row(
         "DELETE /api/v1/session",
         EVERYONE,
         "/api/v1/session",
@@ -269,6 +343,9 @@ pub(crate) struct Fixture {
     /// The spare staff account's id and password.
     pub(crate) spare_id: String,
     pub(crate) spare_password: String,
+    /// The dossier's attachment and its letter (ids).
+    pub(crate) attachment_id: i64,
+    pub(crate) document_id: i64,
 }
 
 impl Fixture {
@@ -294,6 +371,8 @@ impl Fixture {
             .replace("{phone}", &self.owner_phone)
             .replace("{pdf}", &hex::encode(Sha256::digest(&self.pdf)))
             .replace("{staff_id}", &self.spare_id)
+            .replace("{attachment_id}", &self.attachment_id.to_string())
+            .replace("{document_id}", &self.document_id.to_string())
     }
 }
 
@@ -302,6 +381,29 @@ const DOSSIER_COMMUNE: &str = "21025";
 
 async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
     let owner_phone = "0912345678".to_owned();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend_from_slice(&[b'0'; 2000]);
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    let sha256 = hex::encode(Sha256::digest(&pdf));
+    let res = send(
+        app,
+        "PUT",
+        &format!("/api/v1/uploads/{sha256}"),
+        &[],
+        pdf.clone(),
+    )
+    .await;
+    assert!(res.status().is_success());
+    // Filed by an heir, with the death certificate: a dossier with a file.
+    let mut body = crate::dossiers::termination_of(&owner_phone);
+    body["form"]["signatory"] = json!("heir");
+    body["form"]["attachments"] = json!([{
+        "kind": "death_certificate_or_court_decision",
+        "media_type": "application/pdf",
+        "size_bytes": pdf.len(),
+        "sha256": sha256,
+        "file_name": "giay-chung-tu.pdf"
+    }]);
     let res = send(
         app,
         "POST",
@@ -310,7 +412,7 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
             ("content-type", "application/json"),
             ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
         ],
-        serde_json::to_vec(&crate::dossiers::termination_of(&owner_phone)).expect("JSON"),
+        serde_json::to_vec(&body).expect("JSON"),
     )
     .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -371,18 +473,34 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
             "spare",
         )
         .await;
-    let mut pdf = b"%PDF-1.7\n".to_vec();
-    pdf.extend_from_slice(&[b'0'; 2000]);
-    pdf.extend_from_slice(b"\n%%EOF\n");
-    let res = send(
-        app,
-        "PUT",
-        &format!("/api/v1/uploads/{}", hex::encode(Sha256::digest(&pdf))),
-        &[],
-        pdf.clone(),
-    )
-    .await;
-    assert!(res.status().is_success());
+    // The officer receives the dossier and asks for amendments: it has a letter, and an open request.
+    let officer = &sessions
+        .iter()
+        .find(|(w, _, _)| *w == CommuneOfficer)
+        .expect("officer")
+        .1;
+    for action in [
+        json!({"action": "receive"}),
+        json!({"action": "request_supplement", "items": [
+            {"target": "attachment:death_certificate_or_court_decision", "note": "Ảnh mờ, hãy chụp lại."}
+        ]}),
+    ] {
+        let res = send(
+            app,
+            "POST",
+            &format!("/api/v1/staff/dossiers/{code}/actions"),
+            &[
+                ("cookie", &officer.cookie),
+                ("x-csrf-token", &officer.csrf),
+                ("content-type", "application/json"),
+            ],
+            serde_json::to_vec(&action).expect("JSON"),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{action}");
+    }
+    let attachment_id = t.raw.scalar("SELECT MAX(id) FROM attachments").await;
+    let document_id = t.raw.scalar("SELECT MAX(id) FROM dossier_documents").await;
     Fixture {
         sessions,
         code,
@@ -390,6 +508,8 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
         pdf,
         spare_id,
         spare_password,
+        attachment_id,
+        document_id,
     }
 }
 

@@ -130,6 +130,52 @@ fn down<'a, T: Send + 'a>() -> BoxFuture<'a, anyhow::Result<T>> {
     Box::pin(async { Err(anyhow::anyhow!("connection refused")) })
 }
 
+impl server::store::work::WorkStore for Unreachable {
+    fn queue<'a>(
+        &'a self,
+        _: &'a [String],
+        _: Option<&'a str>,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::QueueRow>>> {
+        down()
+    }
+    fn work_dossier<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::work::WorkDossier>>> {
+        down()
+    }
+    fn apply_transition<'a>(
+        &'a self,
+        _: &'a server::store::work::Transition,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::work::TransitionOutcome>> {
+        down()
+    }
+    fn append_audit<'a>(
+        &'a self,
+        _: &'a server::store::work::AuditEntry,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn audit_of<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::AuditEntry>>> {
+        down()
+    }
+    fn lapse_candidates(
+        &self,
+        _: chrono::NaiveDate,
+    ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>> {
+        down()
+    }
+    fn documents_by_verify_code<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<(String, server::store::work::DocumentRow)>>> {
+        down()
+    }
+}
+
 impl Store for Unreachable {
     fn backend(&self) -> Backend {
         Backend::Sqlite

@@ -610,6 +610,14 @@ async fn the_openapi_document_describes_every_api_route() {
         "POST /api/v1/admin/staff",
         "PATCH /api/v1/admin/staff/{id}",
         "POST /api/v1/admin/staff/{id}/password",
+        "GET /api/v1/staff/dossiers",
+        "GET /api/v1/staff/dossiers/{code}",
+        "POST /api/v1/staff/dossiers/{code}/actions",
+        "GET /api/v1/staff/dossiers/{code}/attachments/{id}",
+        "GET /api/v1/dossiers/{code}/documents/{id}",
+        "GET /api/v1/staff/audit",
+        "GET /api/v1/dossiers/{code}/supplement",
+        "POST /api/v1/dossiers/{code}/resubmissions",
     ];
     served.sort_unstable();
     assert_eq!(described, served);

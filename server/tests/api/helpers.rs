@@ -76,6 +76,21 @@ impl Raw {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// Runs a statement; its error, if any, as text.
+    pub(crate) async fn exec(&self, sql: &str) -> Result<u64, String> {
+        match self {
+            Self::Sqlite(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+            Self::Postgres(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .map_err(|e| e.to_string())
+    }
+
     /// The one text a query with one text parameter answers.
     pub(crate) async fn text(&self, sql: &str, param: &str) -> String {
         match self {

@@ -16,4 +16,6 @@ mod notify;
 mod pages_and_assets;
 mod shutdown;
 mod signin;
+mod staff_work;
+mod supplement;
 mod uploads;

@@ -176,6 +176,7 @@ async fn dossier(t: &TestDb, phone: &str) -> String {
         applicant_name: "Nguyễn Văn An".to_owned(),
         applicant_phone: phone.to_owned(),
         form_json: "{}".to_owned(),
+        draft_json: "{}".to_owned(),
         channel: "online",
         received_at: now,
         code_day: now.date_naive(),

@@ -1,0 +1,465 @@
+//! The applicant's side of a request for amendments, on both databases: the request as the phone reads
+//! it (`domain::api::SupplementRequest`), the resubmission exactly once (`domain::api::Resubmission` in,
+//! `DossierStatus` out, as `app::platform::outbox` sends and reads them), validated like a submission,
+//! with its files.
+
+use axum::http::StatusCode;
+use domain::api::{DossierStatus, Resubmission, SupplementRequest};
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+
+use crate::{
+    helpers::{Engine, TestDb, TestServer, body_json, both_backends, send},
+    signin::{Session, add_staff, citizen_session, staff_session},
+};
+
+both_backends!(
+    the_owner_reads_the_request_and_resubmits_exactly_once,
+    concurrent_resubmissions_make_one_move,
+    a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists,
+);
+
+const PHONE: &str = "0912345678";
+const COMMUNE: &str = "21025";
+
+/// A termination notice of commune 21025 filed with `PHONE`, with these files.
+fn termination(name: &str, files: Value) -> Value {
+    let mut body = crate::dossiers::termination_of(PHONE);
+    body["form"]["hkd_name"] = json!(name);
+    if files != json!([]) {
+        body["form"]["signatory"] = json!("heir");
+        body["form"]["attachments"] = files;
+    }
+    body
+}
+
+/// Uploads a small PDF made from `seed`; its attachment entry.
+async fn upload(app: &TestServer, seed: &str) -> Value {
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend_from_slice(seed.repeat(200).as_bytes());
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    let sha256 = hex::encode(Sha256::digest(&pdf));
+    let res = send(
+        app,
+        "PUT",
+        &format!("/api/v1/uploads/{sha256}"),
+        &[],
+        pdf.clone(),
+    )
+    .await;
+    assert!(res.status().is_success(), "upload");
+    json!({
+        "kind": "death_certificate_or_court_decision",
+        "media_type": "application/pdf",
+        "size_bytes": pdf.len(),
+        "sha256": sha256,
+        "file_name": format!("{seed}.pdf")
+    })
+}
+
+async fn submit(app: &TestServer, body: &Value) -> String {
+    let res = send(
+        app,
+        "POST",
+        "/api/v1/dossiers",
+        &[
+            ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
+            ("content-type", "application/json"),
+        ],
+        serde_json::to_vec(body).expect("JSON"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    body_json(res).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned()
+}
+
+async fn officer(t: &TestDb, app: &TestServer) -> Session {
+    let password = add_staff(t, "canbo", "commune_officer", &[COMMUNE]).await;
+    staff_session(app, "canbo", &password).await
+}
+
+async fn act(app: &TestServer, who: &Session, code: &str, body: Value) -> Value {
+    let res = send(
+        app,
+        "POST",
+        &format!("/api/v1/staff/dossiers/{code}/actions"),
+        &[
+            ("cookie", &who.cookie),
+            ("x-csrf-token", &who.csrf),
+            ("content-type", "application/json"),
+        ],
+        serde_json::to_vec(&body).expect("JSON"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+    body_json(res).await
+}
+
+/// Receives the dossier and asks for amendments of these items.
+async fn ask(app: &TestServer, who: &Session, code: &str, items: Value) -> Value {
+    act(app, who, code, json!({"action": "receive"})).await;
+    act(
+        app,
+        who,
+        code,
+        json!({"action": "request_supplement", "reason": "Hồ sơ cần sửa trước khi giải quyết.", "items": items}),
+    )
+    .await
+}
+
+/// What the phone posts: `Resubmission` of the amended form (`OutboxEntry::request`).
+fn resubmission(form: &Value) -> Vec<u8> {
+    serde_json::to_vec(&Resubmission {
+        phone: PHONE.to_owned(),
+        form_version: domain::FormVersion::current(domain::Procedure::HkdTermination),
+        form: form.clone(),
+    })
+    .expect("JSON")
+}
+
+async fn resubmit(
+    app: &TestServer,
+    code: &str,
+    key: &str,
+    body: Vec<u8>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut all = vec![
+        ("idempotency-key", key),
+        ("content-type", "application/json"),
+    ];
+    all.extend_from_slice(headers);
+    let res = send(
+        app,
+        "POST",
+        &format!("/api/v1/dossiers/{code}/resubmissions"),
+        &all,
+        body,
+    )
+    .await;
+    let status = res.status();
+    (status, body_json(res).await)
+}
+
+async fn staff_view(app: &TestServer, who: &Session, code: &str) -> Value {
+    let res = send(
+        app,
+        "GET",
+        &format!("/api/v1/staff/dossiers/{code}"),
+        &who.cookie(),
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    body_json(res).await
+}
+
+async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let officer = officer(&t, &app).await;
+    let filed = termination("Hộ kinh doanh Bánh mì Cô Ba", json!([]));
+    let code = submit(&app, &filed).await;
+    let url = format!("/api/v1/dossiers/{code}/supplement");
+
+    // Nothing to read before the office asks.
+    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    ask(
+        &app,
+        &officer,
+        &code,
+        json!([{"target": "form.hkd_name", "note": "Tên phải đúng như trên Giấy chứng nhận."}]),
+    )
+    .await;
+
+    // The owner reads it by phone, or signed in; nobody else.
+    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(crate::helpers::header(&res, "cache-control"), "no-store");
+    let request: SupplementRequest = res.json().await.expect("a SupplementRequest");
+    assert_eq!(request.items.len(), 1);
+    assert_eq!(request.items[0].target, "form.hkd_name");
+    assert_eq!(
+        request.note.as_deref(),
+        Some("Hồ sơ cần sửa trước khi giải quyết.")
+    );
+    let requested_on = chrono::Utc::now()
+        .with_timezone(&domain::calendar::VIETNAM_OFFSET)
+        .date_naive();
+    assert_eq!(
+        request.deadline,
+        Some(domain::lifecycle::lapse_after(requested_on)),
+        "60 days for a household business"
+    );
+    // The phone appends ?phone= to the letter's URL.
+    let letter = request.document_url.clone().expect("the letter");
+    let res = send(&app, "GET", &format!("{letter}?phone={PHONE}"), &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.bytes().await.expect("PDF").starts_with(b"%PDF"));
+    for denied in [
+        format!("{url}?phone=0987654321"),
+        url.clone(),
+        format!("/api/v1/dossiers/KHONG-CO/supplement?phone={PHONE}"),
+    ] {
+        let res = send(&app, "GET", &denied, &[], vec![]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{denied}");
+    }
+    let owner = citizen_session(&app, &t, PHONE).await;
+    let res = send(&app, "GET", &url, &owner.cookie(), vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK, "signed in as the owner");
+    let stranger = citizen_session(&app, &t, "0987654321").await;
+    let res = send(&app, "GET", &url, &stranger.cookie(), vec![]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "another citizen");
+
+    // An amended form that breaks a rule: 422 with the field, nothing moves.
+    let mut broken = filed["form"].clone();
+    broken["hkd_name"] = json!("Bánh mì");
+    let key = uuid::Uuid::new_v4().to_string();
+    let (s, b) = resubmit(&app, &code, &key, resubmission(&broken), &[]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(
+        b["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .any(|f| f["path"] == "form.hkd_name"),
+        "{b}"
+    );
+    // Someone without the phone: the code looks unknown.
+    let mut wrong_phone: Value =
+        serde_json::from_slice(&resubmission(&filed["form"])).expect("JSON");
+    wrong_phone["phone"] = json!("0987654321");
+    let (s, _) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        serde_json::to_vec(&wrong_phone).expect("JSON"),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = resubmit(&app, &code, "not-a-uuid", resubmission(&filed["form"]), &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+
+    // The corrected form: 201 with the status the phone reads; the same again: 200, the same state.
+    let mut amended = filed["form"].clone();
+    amended["hkd_name"] = json!("Hộ kinh doanh Bánh mì Cô Ba Quảng Ngãi");
+    let (s, b) = resubmit(&app, &code, &key, resubmission(&amended), &[]).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let status: DossierStatus = serde_json::from_value(b.clone()).expect("a DossierStatus");
+    assert_eq!(status.state, domain::lifecycle::State::Processing);
+    assert_eq!(status.receipt.code, code);
+    assert_eq!(
+        status.timeline.last().and_then(|e| e.note.as_deref()),
+        Some("Người nộp đã gửi hồ sơ sửa đổi, bổ sung; cơ quan tiếp tục giải quyết.")
+    );
+    let (s, again) = resubmit(&app, &code, &key, resubmission(&amended), &[]).await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again, b, "a replay answers the same status");
+    // The key with another body, or another resubmission: refused.
+    let (s, b) = resubmit(&app, &code, &key, resubmission(&filed["form"]), &[]).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    let (s, b) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        resubmission(&amended),
+        &owner.headers(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    let message = b["message"].as_str().expect("message");
+    assert!(
+        message.contains("nộp bổ sung") && message.contains("Đang giải quyết"),
+        "{message}"
+    );
+    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no open request now");
+
+    // The officer sees the amended form, the request closed, and the applicant is told.
+    let view = staff_view(&app, &officer, &code).await;
+    assert_eq!(view["summary"]["state"], "processing");
+    assert_eq!(
+        view["form"]["hkd_name"],
+        "Hộ kinh doanh Bánh mì Cô Ba Quảng Ngãi"
+    );
+    assert!(view["supplement"].is_null(), "{view}");
+    assert_eq!(
+        t.raw
+            .scalar(
+                "SELECT COUNT(*) FROM notification_outbox WHERE kind = 'dossier_state' \
+                 AND payload_json LIKE '%\"processing\"%'"
+            )
+            .await,
+        1
+    );
+    assert_eq!(
+        t.raw
+            .scalar("SELECT COUNT(*) FROM supplement_requests WHERE resolution = 'resubmitted' AND original_form_json IS NOT NULL")
+            .await,
+        1,
+        "the form as first filed is kept with the request"
+    );
+    t.teardown().await;
+}
+
+async fn concurrent_resubmissions_make_one_move(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let officer = officer(&t, &app).await;
+    let filed = termination("Hộ kinh doanh Bánh mì Cô Ba", json!([]));
+    for same_key in [true, false] {
+        let code = submit(&app, &filed).await;
+        ask(
+            &app,
+            &officer,
+            &code,
+            json!([{"target": "hkd_name", "note": "Ghi đúng tên."}]),
+        )
+        .await;
+        let key = uuid::Uuid::new_v4().to_string();
+        let url = format!("{}/api/v1/dossiers/{code}/resubmissions", app.url);
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let key = if same_key {
+                    key.clone()
+                } else {
+                    uuid::Uuid::new_v4().to_string()
+                };
+                let (url, body, start) = (url.clone(), resubmission(&filed["form"]), start.clone());
+                tokio::spawn(async move {
+                    let client = reqwest::Client::new();
+                    start.wait().await;
+                    client
+                        .post(url)
+                        .header("idempotency-key", key)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("an answer")
+                        .status()
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(task.await.expect("client task"));
+        }
+        let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
+        let expected = if same_key {
+            StatusCode::OK
+        } else {
+            StatusCode::CONFLICT
+        };
+        assert_eq!(
+            (count(StatusCode::CREATED), count(expected)),
+            (1, 7),
+            "same key: {same_key}; {statuses:?}"
+        );
+        assert_eq!(
+            t.raw
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id \
+                     WHERE d.code = '{code}' AND e.actor = 'applicant' AND e.to_state = 'processing'"
+                ))
+                .await,
+            1,
+            "one move"
+        );
+    }
+    t.teardown().await;
+}
+
+async fn a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let officer = officer(&t, &app).await;
+    let blurred = upload(&app, "mo").await;
+    let filed = termination("Hộ kinh doanh Bánh mì Cô Ba", json!([blurred]));
+    let code = submit(&app, &filed).await;
+    let asked = ask(
+        &app,
+        &officer,
+        &code,
+        json!([{"target": "attachment:death_certificate_or_court_decision", "note": "Ảnh mờ, hãy chụp lại."}]),
+    )
+    .await;
+    let old_file = asked["attachments"][0]["url"]
+        .as_str()
+        .expect("the file")
+        .to_owned();
+
+    // A file that was never uploaded, another office: refused, nothing moves.
+    let mut form = filed["form"].clone();
+    form["attachments"] = json!([{
+        "kind": "death_certificate_or_court_decision",
+        "media_type": "application/pdf",
+        "size_bytes": 1000,
+        "sha256": "a".repeat(64),
+        "file_name": "khong-co.pdf"
+    }]);
+    let (s, b) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        resubmission(&form),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["fields"][0]["path"], "form.attachments[0].sha256", "{b}");
+    let clear = upload(&app, "ro").await;
+    form["attachments"] = json!([clear]);
+    let mut elsewhere = form.clone();
+    elsewhere["office"] = json!("21028");
+    let (s, b) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        resubmission(&elsewhere),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(
+        b["message"]
+            .as_str()
+            .expect("message")
+            .contains("cùng cơ quan"),
+        "{b}"
+    );
+    let view = staff_view(&app, &officer, &code).await;
+    assert_eq!(view["summary"]["state"], "supplement_requested");
+
+    // The clear photo replaces the blurred one; the blurred one stays readable by its link.
+    let (s, b) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        resubmission(&form),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let view = staff_view(&app, &officer, &code).await;
+    let files = view["attachments"].as_array().expect("attachments");
+    assert_eq!(files.len(), 1, "{view}");
+    assert_eq!(files[0]["original_name"], "ro.pdf");
+    let res = send(&app, "GET", &old_file, &officer.cookie(), vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK, "the replaced file is kept");
+    // The receipt lists the current file only.
+    assert_eq!(
+        t.raw
+            .scalar("SELECT COUNT(*) FROM attachments WHERE replaced_at IS NULL")
+            .await,
+        1
+    );
+    assert_eq!(t.raw.scalar("SELECT COUNT(*) FROM attachments").await, 2);
+    t.teardown().await;
+}
