@@ -76,18 +76,18 @@ pub fn AccountLink() -> impl IntoView {
         Some(p @ Principal::Staff { .. }) => session::staff_home(&p).to_owned(),
         _ => "/dang-nhap".to_owned(),
     };
-    let aria = move || match principal(state) {
-        Some(Principal::Citizen { phone }) => match lang.get() {
-            Lang::Vi => format!("Tài khoản: đã đăng nhập bằng số {phone}"),
-            Lang::En => format!("Account: signed in as {phone}"),
-        },
-        Some(Principal::Staff { display_name, .. }) => match lang.get() {
-            Lang::Vi => format!("Trang làm việc của {display_name}"),
-            Lang::En => format!("{display_name}'s workspace"),
-        },
-        _ => lang.get().pick("Đăng nhập", "Sign in").to_owned(),
+    // What the link is, for screen readers, before the visible text (which stays the accessible name's end).
+    let prefix = move || match principal(state) {
+        Some(Principal::Citizen { .. }) => lang.get().pick("Đã đăng nhập: ", "Signed in: "),
+        Some(Principal::Staff { .. }) => lang.get().pick("Trang làm việc: ", "Workspace: "),
+        _ => "",
     };
-    view! { <a href=href aria-label=aria class="account-link">{label}</a> }
+    view! {
+        <a href=href class="account-link">
+            <span class="visually-hidden">{prefix}</span>
+            {label}
+        </a>
+    }
 }
 
 /// The "sign out" button (used on the account and staff pages).
@@ -186,6 +186,7 @@ pub fn SignInPage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 /// The two steps of the citizen's sign-in.
@@ -379,6 +380,7 @@ fn OtpForm() -> impl IntoView {
             <a href="/can-bo/dang-nhap">{move || lang.get().pick("Đăng nhập tài khoản cán bộ", "Staff sign-in")}</a>
         </p>
     }
+    .into_any()
 }
 
 /// `/can-bo/dang-nhap`: a staff member signs in with login name and password.
@@ -463,6 +465,7 @@ pub fn StaffSignInPage() -> impl IntoView {
             "Forgot your password? Ask your administrator for a new temporary one.",
         )}</p>
     }
+    .into_any()
 }
 
 /// What is wrong with a new password before the server is asked (the server checks the same).
@@ -623,6 +626,7 @@ pub fn PasswordPage() -> impl IntoView {
             }.into_any(),
         }}
     }
+    .into_any()
 }
 
 #[cfg(test)]

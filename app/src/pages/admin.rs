@@ -191,6 +191,7 @@ fn JurisdictionPicker(
             }}
         </fieldset>
     }
+    .into_any()
 }
 
 /// The page.
@@ -306,6 +307,7 @@ fn AdminWork() -> impl IntoView {
         }}
         <SignOutButton />
     }
+    .into_any()
 }
 
 /// The form that adds an account.
@@ -443,6 +445,7 @@ fn NewAccountForm(on_created: Callback<CreatedStaffAccount>) -> impl IntoView {
             </button>
         </form>
     }
+    .into_any()
 }
 
 /// One account with its actions.
@@ -580,6 +583,7 @@ fn AccountCard(
             </div>
         </li>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -330,6 +330,7 @@ fn QueueCard(item: QueueItem) -> impl IntoView {
             </p>
         </li>
     }
+    .into_any()
 }
 
 /// The button text of a staff action.
@@ -461,6 +462,7 @@ fn DossierWork(code: String, reads_only: bool) -> impl IntoView {
             Some(Ok(d)) => view! { <DossierView dossier=d reads_only on_done code=code.get_value() /> }.into_any(),
         }}
     }
+    .into_any()
 }
 
 #[component]
@@ -600,6 +602,7 @@ fn DossierView(
             }).collect_view()}
         </ol>
     }
+    .into_any()
 }
 
 /// The actions the lifecycle allows now, each with what it needs.
@@ -788,6 +791,7 @@ fn ActionPanel(
             })}
         </section>
     }
+    .into_any()
 }
 
 /// The rows of a request for amendments: what (a field or an attachment) and the note.
@@ -843,6 +847,7 @@ fn SupplementRows(
             {move || lang.get().pick("Thêm nội dung cần sửa", "Add an item")}
         </button>
     }
+    .into_any()
 }
 
 #[cfg(test)]
