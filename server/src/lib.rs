@@ -149,6 +149,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::auth::router())
         .merge(routes::staff_admin::router())
         .merge(routes::staff::router())
+        .merge(routes::assisted::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::sessions,

@@ -50,6 +50,7 @@ use crate::routes;
         routes::staff::audit,
         routes::supplement::supplement,
         routes::supplement::resubmit,
+        routes::assisted::send_code,
     )
 )]
 struct ApiDoc;

@@ -70,6 +70,12 @@ pub trait Store:
         receipt: ReceiptFn<'a>,
     ) -> BoxFuture<'a, anyhow::Result<SubmitOutcome>>;
 
+    /// Whether a dossier was already made with this `Idempotency-Key` (a replay answers its receipt).
+    fn submission_exists<'a>(
+        &'a self,
+        submission_id: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<bool>>;
+
     /// The dossier with this code, with its attachments and timeline.
     fn find_dossier<'a>(
         &'a self,
@@ -170,6 +176,8 @@ pub struct NewDossier {
     pub draft_json: String,
     /// `online` or `assisted`.
     pub channel: &'static str,
+    /// The officer who filed it for the citizen at the counter (channel `assisted`).
+    pub assisted_by: Option<uuid::Uuid>,
     /// When it was received.
     pub received_at: DateTime<Utc>,
     /// The day it counts from for the code (Vietnam date).

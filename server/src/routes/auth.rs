@@ -53,7 +53,7 @@ fn otp_text(code: &str, minutes: u32) -> String {
 }
 
 /// A phone for signing in: valid, and a mobile (codes come by SMS).
-fn mobile(path: &str, raw: &str) -> Result<SoDienThoai, AppError> {
+pub(crate) fn mobile(path: &str, raw: &str) -> Result<SoDienThoai, AppError> {
     let mut errors = Errors::new();
     let phone = errors.required(
         path,
@@ -94,10 +94,24 @@ pub(crate) async fn request_otp(
     ClientIp(client): ClientIp,
     Json(body): Json<OtpRequest>,
 ) -> Result<Response, AppError> {
-    let settings = &state.auth.settings;
     let phone = mobile("phone", &body.phone)?;
+    let sent = issue_code(&state, phone.as_str(), phone.as_str(), client, otp_text).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
+}
+
+/// Makes a one-time code for `key` (the phone for a sign-in, another key for another purpose, so a code
+/// of one purpose never works for another), within the limits per key, per address and on resends,
+/// and texts `text(code, minutes)` to `phone`.
+pub(crate) async fn issue_code(
+    state: &AppState,
+    key: &str,
+    phone: &str,
+    client: Option<std::net::IpAddr>,
+    text: fn(&str, u32) -> String,
+) -> Result<OtpSent, AppError> {
+    let settings = &state.auth.settings;
     let now = Utc::now();
-    if let Some(last) = state.store.last_otp_at(phone.as_str()).await? {
+    if let Some(last) = state.store.last_otp_at(key).await? {
         let ready = last + chrono::Duration::seconds(i64::from(settings.otp_resend_secs));
         if ready > now {
             let wait = u64::try_from((ready - now).num_seconds())
@@ -115,10 +129,7 @@ pub(crate) async fn request_otp(
         }
     }
     let hour_ago = now - chrono::Duration::hours(1);
-    let sent = state
-        .store
-        .otp_count_for_phone(phone.as_str(), hour_ago)
-        .await?;
+    let sent = state.store.otp_count_for_phone(key, hour_ago).await?;
     if sent >= i64::from(settings.otp_per_phone_per_hour) {
         return Err(AppError::too_many(
             format!(
@@ -146,34 +157,65 @@ pub(crate) async fn request_otp(
     state
         .store
         .insert_otp(
-            phone.as_str(),
-            &state.auth.otp_hash(phone.as_str(), &code),
+            key,
+            &state.auth.otp_hash(key, &code),
             client_text.as_deref(),
             now,
             now + chrono::Duration::seconds(i64::from(ttl)),
         )
         .await?;
     let minutes = u32::try_from(minutes_text(u64::from(ttl))).unwrap_or(5);
-    if let Err(e) = state
-        .sms
-        .send(phone.as_str(), &otp_text(&code, minutes))
-        .await
-    {
-        tracing::error!(error = format!("{e:#}"), "cannot send a sign-in code");
+    if let Err(e) = state.sms.send(phone, &text(&code, minutes)).await {
+        tracing::error!(error = format!("{e:#}"), "cannot send a one-time code");
         return Err(AppError::Unavailable {
             vi: "Không gửi được tin nhắn chứa mã lúc này. Vui lòng thử lại sau ít phút.".into(),
             en: "The text message with the code could not be sent now. Please try again in a few minutes."
                 .into(),
         });
     }
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(OtpSent {
-            resend_after_seconds: settings.otp_resend_secs,
-            expires_in_seconds: ttl,
-        }),
-    )
-        .into_response())
+    Ok(OtpSent {
+        resend_after_seconds: settings.otp_resend_secs,
+        expires_in_seconds: ttl,
+    })
+}
+
+/// Checks and spends the code typed for `key`: wrong tries are counted and lock the code after the
+/// limit.
+pub(crate) async fn spend_code(state: &AppState, key: &str, typed: &str) -> Result<(), AppError> {
+    let code: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::unprocessable(
+            "Mã xác thực gồm đúng 6 chữ số, như trong tin nhắn.",
+            "The code has exactly 6 digits, as in the text message.",
+        ));
+    }
+    let now = Utc::now();
+    let Some(otp) = state.store.current_otp(key).await? else {
+        return Err(no_code());
+    };
+    if otp.expires_at <= now {
+        return Err(no_code());
+    }
+    let max = i32::try_from(state.auth.settings.otp_max_attempts).unwrap_or(5);
+    if otp.attempts >= max {
+        return Err(locked_code(max));
+    }
+    let expected = state.auth.otp_hash(key, &code);
+    if !crate::auth::constant_time_eq(&expected, &otp.code_hash) {
+        let attempts = state.store.otp_failed_attempt(otp.id).await?;
+        let left = max - attempts;
+        if left <= 0 {
+            return Err(locked_code(max));
+        }
+        return Err(AppError::unauthorized(
+            format!("Mã không đúng. Bạn còn {left} lần thử; hãy kiểm tra lại tin nhắn mới nhất."),
+            format!("Wrong code. {left} tries left; check the latest text message."),
+        ));
+    }
+    if !state.store.consume_otp(otp.id, now).await? {
+        return Err(no_code());
+    }
+    Ok(())
 }
 
 /// The answer to a sign-in: the session's info and its cookie.
@@ -234,39 +276,8 @@ pub(crate) async fn verify_otp(
     Json(body): Json<OtpVerify>,
 ) -> Result<Response, AppError> {
     let phone = mobile("phone", &body.phone)?;
-    let code: String = body.code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::unprocessable(
-            "Mã xác thực gồm đúng 6 chữ số, như trong tin nhắn.",
-            "The code has exactly 6 digits, as in the text message.",
-        ));
-    }
+    spend_code(&state, phone.as_str(), &body.code).await?;
     let now = Utc::now();
-    let Some(otp) = state.store.current_otp(phone.as_str()).await? else {
-        return Err(no_code());
-    };
-    if otp.expires_at <= now {
-        return Err(no_code());
-    }
-    let max = i32::try_from(state.auth.settings.otp_max_attempts).unwrap_or(5);
-    if otp.attempts >= max {
-        return Err(locked_code(max));
-    }
-    let expected = state.auth.otp_hash(phone.as_str(), &code);
-    if !crate::auth::constant_time_eq(&expected, &otp.code_hash) {
-        let attempts = state.store.otp_failed_attempt(otp.id).await?;
-        let left = max - attempts;
-        if left <= 0 {
-            return Err(locked_code(max));
-        }
-        return Err(AppError::unauthorized(
-            format!("Mã không đúng. Bạn còn {left} lần thử; hãy kiểm tra lại tin nhắn mới nhất."),
-            format!("Wrong code. {left} tries left; check the latest text message."),
-        ));
-    }
-    if !state.store.consume_otp(otp.id, now).await? {
-        return Err(no_code());
-    }
     let account = state.store.upsert_citizen(phone.as_str(), now).await?;
     let (token, session) = start_session(&state, NewSessionOwner::Citizen(account), client).await?;
     Ok(signed_in(

@@ -28,9 +28,11 @@ use domain::api::ApiError;
 
 use crate::{
     AppState,
+    auth::{ClientIp, StaffUser, Viewer},
     documents::{FilingChannel, ReceiptDocument},
     error::AppError,
     rate_limit::{self, RateLimiter},
+    routes,
     store::{DossierView, NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
 };
 
@@ -92,6 +94,8 @@ fn json_response(status: StatusCode, receipt_json: String) -> Response {
 )]
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    viewer: Viewer,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -138,6 +142,21 @@ pub(crate) async fn submit(
 
     let procedure = request.procedure;
     let jurisdiction = submission.jurisdiction();
+    let assisted_by = match &request.assisted {
+        None => None,
+        Some(confirmation) => Some(
+            confirm_assisted(
+                &state,
+                &viewer,
+                &submission_id,
+                &jurisdiction.agency_code(),
+                procedure,
+                applicant_phone.as_str(),
+                &confirmation.code,
+            )
+            .await?,
+        ),
+    };
     let due_date = match procedure.processing_time() {
         domain::ProcessingTime::ReceiptOnly => None,
         domain::ProcessingTime::WorkingDays(n) => Some(calendar::due_date(
@@ -161,7 +180,12 @@ pub(crate) async fn submit(
         applicant_phone: applicant_phone.as_ref().to_owned(),
         form_json: serde_json::to_string(&submission).map_err(anyhow::Error::from)?,
         draft_json: request.form.to_string(),
-        channel: "online",
+        channel: if assisted_by.is_some() {
+            "assisted"
+        } else {
+            "online"
+        },
+        assisted_by: assisted_by.as_ref().map(|u| u.id),
         received_at,
         code_day: today,
         due_date,
@@ -192,6 +216,9 @@ pub(crate) async fn submit(
     match outcome {
         SubmitOutcome::Created(receipt) => {
             tracing::info!(dossier.procedure = %procedure, "dossier submitted");
+            if let Some(officer) = &assisted_by {
+                audit_assisted(&state, officer, client, &receipt).await;
+            }
             Ok(json_response(StatusCode::CREATED, receipt))
         }
         SubmitOutcome::Replayed(receipt) => Ok(json_response(StatusCode::OK, receipt)),
@@ -199,6 +226,85 @@ pub(crate) async fn submit(
             "Mã gửi hồ sơ này đã được dùng cho một hồ sơ khác. Ứng dụng sẽ tạo mã mới khi bạn nộp lại.",
             "This submission id was already used for another dossier. The app makes a new one when you submit again.",
         )),
+    }
+}
+
+/// The officer filing at the counter, once the citizen's confirmation code is right: a staff session
+/// of an officer who may act on the dossier's office. A replay of a dossier already made (same
+/// `Idempotency-Key`) does not spend a code again: the store answers it with its receipt.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one check, all of a submission's facts"
+)]
+async fn confirm_assisted(
+    state: &AppState,
+    viewer: &Viewer,
+    submission_id: &str,
+    agency: &str,
+    procedure: domain::Procedure,
+    phone: &str,
+    code: &str,
+) -> Result<StaffUser, AppError> {
+    let Viewer::Staff(user) = viewer else {
+        return Err(AppError::unauthorized(
+            "Hồ sơ nộp giúp tại quầy cần cán bộ đăng nhập. Hãy đăng nhập tài khoản cán bộ rồi nộp lại.",
+            "A dossier filed at the counter needs a signed-in officer. Sign in with a staff account and submit again.",
+        ));
+    };
+    routes::assisted::may_assist(user)?;
+    if !user.can_act(agency, procedure) {
+        return Err(AppError::forbidden(
+            format!(
+                "Hồ sơ này thuộc {} — ngoài địa bàn bạn phụ trách, nên bạn không nộp giúp được. Hãy hướng dẫn người dân nộp đúng nơi.",
+                place_name(agency, domain::Lang::Vi)
+            ),
+            format!(
+                "This dossier belongs to {}, outside your jurisdiction, so you cannot file it. Direct the citizen to the right office.",
+                place_name(agency, domain::Lang::En)
+            ),
+        ));
+    }
+    if !state.store.submission_exists(submission_id).await? {
+        routes::auth::spend_code(state, &routes::assisted::code_key(phone), code).await?;
+    }
+    Ok(user.clone())
+}
+
+fn place_name(agency: &str, lang: domain::Lang) -> String {
+    if agency == crate::auth::TRADE_DEPARTMENT {
+        lang.pick("Sở Công Thương", "the Department of Industry and Trade")
+            .to_owned()
+    } else {
+        domain::MaXa::parse(agency).map_or_else(|_| agency.to_owned(), |c| c.name().to_owned())
+    }
+}
+
+/// The audit log's record of an assisted submission (best effort: the dossier is made already).
+async fn audit_assisted(
+    state: &AppState,
+    officer: &StaffUser,
+    client: Option<std::net::IpAddr>,
+    receipt_json: &str,
+) {
+    let Ok(receipt) = serde_json::from_str::<Receipt>(receipt_json) else {
+        return;
+    };
+    let entry = crate::store::work::AuditEntry {
+        at: Utc::now(),
+        staff_id: officer.id.to_string(),
+        staff_name: officer.display_name.clone(),
+        action: "action:assisted_submission".to_owned(),
+        dossier_code: receipt.code,
+        jurisdiction: receipt.jurisdiction.agency_code(),
+        client_addr: client.map(|ip| ip.to_string()),
+        detail: Some("nộp giúp tại quầy, người dân xác nhận bằng mã gửi đến điện thoại".to_owned()),
+    };
+    if let Err(e) = crate::store::work::WorkStore::append_audit(state.store.as_ref(), &entry).await
+    {
+        tracing::error!(
+            error = format!("{e:#}"),
+            "cannot record the assisted submission in the audit log"
+        );
     }
 }
 

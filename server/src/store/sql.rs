@@ -137,9 +137,10 @@ macro_rules! sql_store {
                         let id: i64 = sqlx::query_scalar(
                             "INSERT INTO dossiers (code, submission_id, request_hash, procedure, \
                              form_version, jurisdiction, applicant_name, applicant_phone, form_json, state, \
-                             channel, received_at, due_date, fee_vnd, receipt_json, created_at, draft_json) \
+                             channel, received_at, due_date, fee_vnd, receipt_json, created_at, draft_json, \
+                             assisted_by) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'submitted', $10, $11, $12, $13, \
-                             $14, $15, $16) RETURNING id",
+                             $14, $15, $16, $17) RETURNING id",
                         )
                         .bind(&code)
                         .bind(&new.submission_id)
@@ -157,6 +158,7 @@ macro_rules! sql_store {
                         .bind(&receipt_json)
                         .bind(now)
                         .bind(&new.draft_json)
+                        .bind(new.assisted_by.map(Self::staff_id))
                         .fetch_one(&mut *tx)
                         .await?;
                         sqlx::query(
@@ -298,6 +300,21 @@ macro_rules! sql_store {
                         receipt_json,
                         timeline,
                     }))
+                })
+            }
+
+            fn submission_exists<'a>(
+                &'a self,
+                submission_id: &'a str,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<bool>> {
+                Box::pin(async move {
+                    let n: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM dossiers WHERE submission_id = $1",
+                    )
+                    .bind(submission_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(n > 0)
                 })
             }
 

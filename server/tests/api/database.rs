@@ -195,6 +195,9 @@ impl Store for Unreachable {
     fn insert_upload<'a>(&'a self, _: &'a UploadRow) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }
+    fn submission_exists<'a>(&'a self, _: &'a str) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
     fn submit_dossier<'a>(
         &'a self,
         _: &'a NewDossier,

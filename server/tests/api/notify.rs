@@ -178,6 +178,7 @@ async fn dossier(t: &TestDb, phone: &str) -> String {
         form_json: "{}".to_owned(),
         draft_json: "{}".to_owned(),
         channel: "online",
+        assisted_by: None,
         received_at: now,
         code_day: now.date_naive(),
         due_date: None,
