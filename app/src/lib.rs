@@ -20,13 +20,14 @@ use leptos_router::{
 };
 
 pub use i18n::{LANG_COOKIE, RequestLang, lang_from_cookie_header};
-pub use page_data::{Lookup, LookupOutcome, PAGE_DATA_ID, PageData};
+pub use page_data::{Lookup, LookupOutcome, PAGE_DATA_ID, PageData, Verify, VerifyOutcome};
 pub use routes::AppRoute;
 
 use crate::{
     i18n::{LangSwitch, provide_locale, use_lang},
     pages::{
         DossierPage, EditPage, Home, LookupPage, MyDossiers, NotFound, ProcedurePage, StartPage,
+        VerifyPage,
     },
 };
 
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ho-so") view=MyDossiers />
                     <Route path=path!("/ho-so/:id") view=DossierPage />
                     <Route path=path!("/thong-bao") view=pages::notifications::InboxPage />
+                    <Route path=path!("/verify/:code") view=VerifyPage />
                 </Routes>
             </main>
             <footer class="site-footer">

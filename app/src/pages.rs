@@ -8,6 +8,7 @@ pub mod not_found;
 pub mod notifications;
 pub mod procedure;
 pub mod supplement;
+pub mod verify;
 
 pub use dossiers::{DossierPage, MyDossiers};
 pub use form::{EditPage, StartPage};
@@ -15,3 +16,4 @@ pub use home::Home;
 pub use lookup::LookupPage;
 pub use not_found::NotFound;
 pub use procedure::ProcedurePage;
+pub use verify::VerifyPage;

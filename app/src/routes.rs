@@ -27,6 +27,9 @@ pub enum AppRoute {
     Dossier,
     /// `/thong-bao` — the signed-in citizen's notifications.
     Inbox,
+    /// `/verify/{code}` — what an issued document says and whether it is in force; every document's QR
+    /// code points here.
+    Verify,
     /// Anything else.
     NotFound,
 }
@@ -46,6 +49,7 @@ impl AppRoute {
             "/ho-so" => Self::MyDossiers,
             "/thong-bao" => Self::Inbox,
             _ if one_segment_under(path, "/ho-so/") => Self::Dossier,
+            _ if one_segment_under(path, "/verify/") => Self::Verify,
             _ if path.starts_with("/soan/")
                 && path["/soan/".len()..]
                     .split('/')
@@ -79,6 +83,7 @@ impl AppRoute {
             Self::Edit => "/soan".to_owned(),
             Self::MyDossiers | Self::Dossier => "/ho-so".to_owned(),
             Self::Inbox => "/thong-bao".to_owned(),
+            Self::Verify => "/verify".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
     }
@@ -103,6 +108,10 @@ impl AppRoute {
                 format!("{} — {site}", lang.pick("Hồ sơ của tôi", "My dossiers"))
             }
             Self::Inbox => format!("{} — {site}", lang.pick("Thông báo", "Notifications")),
+            Self::Verify => format!(
+                "{} — {site}",
+                lang.pick("Kiểm tra văn bản", "Check a document")
+            ),
             Self::NotFound => format!(
                 "{} — {site}",
                 lang.pick("Không tìm thấy trang", "Page not found")
@@ -150,6 +159,12 @@ mod tests {
         assert_eq!(AppRoute::parse("/soan/abc/ten"), AppRoute::Edit);
         assert_eq!(AppRoute::parse("/soan/abc"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/ho-so/abc"), AppRoute::Dossier);
+        assert_eq!(
+            AppRoute::parse("/verify/abcdefghijklmnopqrstuvwxyz"),
+            AppRoute::Verify
+        );
+        assert_eq!(AppRoute::parse("/verify"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/verify/a/b"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/nop/khong-co"), AppRoute::NotFound);
         assert_eq!(
             AppRoute::parse("/thu-tuc/dang-ky-ho-kinh-doanh/"),

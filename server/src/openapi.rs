@@ -50,6 +50,7 @@ use crate::routes;
         routes::staff::audit,
         routes::supplement::supplement,
         routes::supplement::resubmit,
+        routes::verify::verify,
     )
 )]
 struct ApiDoc;

@@ -10,3 +10,4 @@ pub(crate) mod staff;
 pub(crate) mod staff_admin;
 pub(crate) mod supplement;
 pub(crate) mod uploads;
+pub(crate) mod verify;

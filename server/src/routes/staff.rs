@@ -29,6 +29,7 @@ use crate::{
     AppState,
     auth::{ClientIp, StaffUser, Viewer},
     error::{AppError, request_lang},
+    issue::Draft,
     store::work::{
         AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, Transition,
         TransitionOutcome, WorkDossier,
@@ -198,17 +199,6 @@ fn audit_entry(
     }
 }
 
-fn document_title(kind: &str) -> &'static str {
-    match kind {
-        "gcn" => doc::DocumentKind::HkdCertificate.name(Lang::Vi),
-        "termination_notice" => doc::DocumentKind::TerminationNotice.name(Lang::Vi),
-        "supplement_request" => doc::DocumentKind::SupplementRequest.name(Lang::Vi),
-        "refusal" => doc::DocumentKind::IntakeRefusal.name(Lang::Vi),
-        "apology" => doc::DocumentKind::Apology.name(Lang::Vi),
-        _ => doc::DocumentKind::PromotionAcknowledgement.name(Lang::Vi),
-    }
-}
-
 fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDocument {
     IssuedDocument {
         kind: d.kind.clone(),
@@ -218,7 +208,7 @@ fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDocument {
         verify_url: d
             .verify_code
             .as_ref()
-            .map(|v| format!("{}/verify/{v}", state.public_url)),
+            .map(|v| crate::issue::verify_url(state, v)),
     }
 }
 
@@ -469,14 +459,8 @@ fn letter_context(
 ) -> Result<(doc::Issuance, doc::DossierRef), AppError> {
     let receipt: Receipt = serde_json::from_str(&d.receipt_json).map_err(anyhow::Error::from)?;
     let issuer = match receipt.jurisdiction {
-        domain::Jurisdiction::Commune(commune) => doc::Issuer {
-            parent: Some(format!("UBND {}", commune.name())),
-            name: "Cơ quan đăng ký kinh doanh cấp xã".to_owned(),
-        },
-        domain::Jurisdiction::ProvincialTradeDepartment => doc::Issuer {
-            parent: Some("UBND tỉnh Quảng Ngãi".to_owned()),
-            name: "Sở Công Thương".to_owned(),
-        },
+        domain::Jurisdiction::Commune(commune) => domain::results::commune_office(commune),
+        domain::Jurisdiction::ProvincialTradeDepartment => domain::results::trade_department(),
     };
     Ok((
         doc::Issuance {
@@ -502,26 +486,6 @@ fn letter_context(
             subject: None,
         },
     ))
-}
-
-async fn store_pdf(
-    state: &AppState,
-    code: &str,
-    kind: &str,
-    pdf: Vec<u8>,
-) -> Result<NewDocument, AppError> {
-    let key = format!(
-        "documents/{code}/{kind}-{}.pdf",
-        uuid::Uuid::new_v4().simple()
-    );
-    state.storage.put(&key, Bytes::from(pdf)).await?;
-    Ok(NewDocument {
-        kind: kind.to_owned(),
-        title: document_title(kind).to_owned(),
-        verify_code: None,
-        storage_key: key,
-        hkd_code: None,
-    })
 }
 
 #[utoipa::path(
@@ -561,19 +525,30 @@ pub(crate) async fn act(
     let now = Utc::now();
     let note: Option<String>;
     let mut due_date = None;
-    let mut documents = Vec::new();
+    let mut documents: Vec<NewDocument> = Vec::new();
     let mut supplement = None;
+    let mut registry = None;
     let (issuance, dossier_ref) = letter_context(&d, &user, procedure)?;
     match action.action {
         Action::RefuseIntake => {
             let reason = required_reason(&action)?;
-            let pdf = crate::documents::intake_refusal_pdf(&doc::IntakeRefusal {
+            let verify = crate::issue::verify_code();
+            let letter = doc::IntakeRefusal {
                 issuance,
                 dossier: dossier_ref,
                 reason: reason.clone(),
-                verify_url: None,
-            })?;
-            documents.push(store_pdf(&state, &d.row.code, "refusal", pdf).await?);
+                verify_url: Some(crate::issue::verify_url(&state, &verify)),
+            };
+            documents.push(
+                Draft {
+                    kind: doc::DocumentKind::IntakeRefusal,
+                    verify_code: verify,
+                    content: letter,
+                    hkd_code: None,
+                }
+                .store(&state, &d.row.code, crate::documents::intake_refusal_pdf)
+                .await?,
+            );
             note = Some(reason);
         }
         Action::Reject => note = Some(required_reason(&action)?),
@@ -615,19 +590,34 @@ pub(crate) async fn act(
             }
             let deadline = (procedure.authority() == domain::Authority::CommuneRegistrationOffice)
                 .then(|| domain::lifecycle::lapse_after(today()));
-            let pdf = crate::documents::supplement_request_pdf(&doc::SupplementRequest {
+            let verify = crate::issue::verify_code();
+            let letter = doc::SupplementRequest {
                 issuance,
                 dossier: dossier_ref,
                 items: items
                     .iter()
                     .map(|i| doc::SupplementItem {
-                        item: i.target.clone(),
+                        // Named as the phone's form names it (step › field, or the document).
+                        item: app::pages::supplement::target_label(procedure, &i.target, Lang::Vi),
                         note: i.note.clone(),
                     })
                     .collect(),
-                verify_url: None,
-            })?;
-            documents.push(store_pdf(&state, &d.row.code, "supplement_request", pdf).await?);
+                verify_url: Some(crate::issue::verify_url(&state, &verify)),
+            };
+            documents.push(
+                Draft {
+                    kind: doc::DocumentKind::SupplementRequest,
+                    verify_code: verify,
+                    content: letter,
+                    hkd_code: None,
+                }
+                .store(
+                    &state,
+                    &d.row.code,
+                    crate::documents::supplement_request_pdf,
+                )
+                .await?,
+            );
             let overall = action
                 .reason
                 .as_deref()
@@ -682,24 +672,57 @@ pub(crate) async fn act(
                     ),
                 ));
             }
-            let pdf = crate::documents::apology_pdf(&doc::Apology {
+            let verify = crate::issue::verify_code();
+            let letter = doc::Apology {
                 issuance,
                 dossier: dossier_ref,
                 old_due_date: old,
                 new_due_date: new,
                 reason: reason.clone(),
-                verify_url: None,
-            })?;
-            documents.push(store_pdf(&state, &d.row.code, "apology", pdf).await?);
+                verify_url: Some(crate::issue::verify_url(&state, &verify)),
+            };
+            documents.push(
+                Draft {
+                    kind: doc::DocumentKind::Apology,
+                    verify_code: verify,
+                    content: letter,
+                    hkd_code: None,
+                }
+                .store(&state, &d.row.code, crate::documents::apology_pdf)
+                .await?,
+            );
             due_date = Some(new);
             note = Some(format!(
                 "{reason} (hẹn trả mới: {})",
                 new.format("%d/%m/%Y")
             ));
         }
-        Action::Receive
-        | Action::StartProcessing
-        | Action::Approve
+        Action::Approve | Action::Receive => {
+            let effects = if action.action == Action::Approve {
+                crate::issue::approve(
+                    &state,
+                    &d,
+                    issuance,
+                    dossier_ref,
+                    action.hkd_code.as_deref(),
+                )
+                .await?
+            } else {
+                crate::issue::receive(&state, &d, issuance, dossier_ref).await?
+            };
+            documents = effects.documents;
+            registry = effects.registry;
+            let typed = action
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty());
+            note = match (typed, effects.note) {
+                (Some(t), Some(n)) => Some(format!("{t} {n}")),
+                (t, n) => n.or_else(|| t.map(str::to_owned)),
+            };
+        }
+        Action::StartProcessing
         | Action::Deliver
         | Action::Resubmit
         | Action::Lapse
@@ -733,7 +756,7 @@ pub(crate) async fn act(
         supplement,
         resolve_supplement: None,
         resubmission: None,
-        registry: None,
+        registry,
         audit: Some(audit_entry(
             &user,
             ip,
@@ -760,8 +783,8 @@ pub(crate) async fn act(
         }
         TransitionOutcome::RegistryConflict => {
             return Err(AppError::conflict(
-                "Tên hộ kinh doanh đã được đăng ký trong xã (hoặc mã số đã tồn tại): không thể cấp kết quả.",
-                "The business name is taken in the commune (or the code exists): the result cannot be issued.",
+                "Tên hộ kinh doanh đã được một hộ kinh doanh khác (chưa chấm dứt hoạt động) đăng ký trong xã, phường                  (Điều 86 khoản 6 Nghị định 168/2025/NĐ-CP), hoặc mã số hộ kinh doanh đã có: không thể cấp kết quả.",
+                "The business name is taken in the commune by a business not terminated (Decree 168/2025, art.                  86.6), or the code exists: the result cannot be issued.",
             ));
         }
     }

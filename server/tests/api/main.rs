@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod approvals;
 mod authz;
 mod crash;
 mod database;
@@ -19,3 +20,4 @@ mod signin;
 mod staff_work;
 mod supplement;
 mod uploads;
+mod verify;
