@@ -7,7 +7,7 @@ use axum::{
     Json, Router,
     body::Body,
     extract::{Path, Query, State},
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     AppState,
     auth::{ClientIp, StaffUser, Viewer},
-    error::{AppError, request_lang},
+    error::AppError,
     issue::Draft,
     store::work::{
         AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, Transition,
@@ -114,6 +114,7 @@ fn queue_item(row: &QueueRow, today: NaiveDate) -> Result<QueueItem, AppError> {
 pub(crate) async fn queue(
     State(state): State<AppState>,
     user: StaffUser,
+    ip: ClientIp,
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<Vec<QueueItem>>, AppError> {
     let readable: Vec<String> = user
@@ -167,6 +168,46 @@ pub(crate) async fn queue(
             b.due_date,
         ))
     });
+    // The queue shows names and phone numbers: a read of personal data, audited per jurisdiction.
+    let filters = [
+        query.state.map(|s| format!("state={}", api_name(&s))),
+        query
+            .procedure
+            .map(|p| format!("procedure={}", api_name(&p))),
+        query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("q={q}")),
+    ];
+    let filters: Vec<String> = filters.into_iter().flatten().collect();
+    for jurisdiction in &readable {
+        let shown = items
+            .iter()
+            .filter(|i| &i.jurisdiction == jurisdiction)
+            .count();
+        if shown == 0 {
+            continue;
+        }
+        let mut detail = format!("{shown} hồ sơ");
+        if !filters.is_empty() {
+            detail.push_str(&format!(" ({})", filters.join("; ")));
+        }
+        state
+            .store
+            .append_audit(&AuditEntry {
+                at: Utc::now(),
+                staff_id: user.id.hyphenated().to_string(),
+                staff_name: user.display_name.clone(),
+                action: "queue".to_owned(),
+                dossier_code: String::new(),
+                jurisdiction: jurisdiction.clone(),
+                client_addr: ip.0.map(|a| a.to_string()),
+                detail: Some(detail),
+            })
+            .await?;
+    }
     Ok(Json(items))
 }
 
@@ -911,10 +952,11 @@ pub(crate) async fn document(
     Ok(file_response("application/pdf", bytes))
 }
 
-/// `?dossier=`: whose audit rows.
+/// `?dossier=` or `?jurisdiction=`: whose audit rows.
 #[derive(Debug, Deserialize)]
 pub(crate) struct AuditQuery {
-    dossier: String,
+    dossier: Option<String>,
+    jurisdiction: Option<String>,
 }
 
 /// One audit row on the wire.
@@ -926,23 +968,55 @@ pub(crate) struct AuditRecord {
     staff_id: String,
     /// Their name.
     staff_name: String,
-    /// `view`, `attachment`, `document`, `action:<name>`.
+    /// `view`, `attachment`, `document`, `queue`, `action:<name>`.
     action: String,
-    /// The dossier.
-    dossier: String,
+    /// The dossier (none for a read of the queue).
+    dossier: Option<String>,
+    /// Its jurisdiction (commune code or `SCT`).
+    jurisdiction: String,
     /// The client's address.
     client_addr: Option<String>,
-    /// What exactly.
+    /// What exactly (a file, a note, the queue's filters and how many dossiers it showed).
     detail: Option<String>,
 }
+
+/// Rows of the audit log, on the wire.
+fn audit_records(rows: Vec<AuditEntry>) -> Vec<AuditRecord> {
+    rows.into_iter()
+        .map(|a| AuditRecord {
+            at: vn_time(a.at),
+            staff_id: a.staff_id,
+            staff_name: a.staff_name,
+            action: a.action,
+            dossier: Some(a.dossier_code).filter(|c| !c.is_empty()),
+            jurisdiction: a.jurisdiction,
+            client_addr: a.client_addr,
+            detail: a.detail,
+        })
+        .collect()
+}
+
+fn audit_forbidden() -> AppError {
+    AppError::forbidden(
+        "Chỉ lãnh đạo, giám sát của đơn vị và quản trị viên được xem nhật ký truy cập hồ sơ.",
+        "Only supervisors of the office and administrators may read the audit log.",
+    )
+}
+
+/// The most rows `?jurisdiction=` answers.
+const AUDIT_PAGE: i64 = 500;
 
 #[utoipa::path(
     get,
     path = "/api/v1/staff/audit",
     tag = "staff",
-    params(("dossier" = String, Query, description = "The dossier code")),
+    params(
+        ("dossier" = Option<String>, Query, description = "The dossier code: its rows, oldest first"),
+        ("jurisdiction" = Option<String>, Query, description = "A commune code (or SCT): its latest rows, newest first"),
+    ),
     responses(
-        (status = 200, description = "Who read or did what to the dossier, oldest first", body = Vec<AuditRecord>),
+        (status = 200, description = "Who read or did what, when and from which address", body = Vec<AuditRecord>),
+        (status = 400, description = "Neither a dossier nor a jurisdiction", body = domain::api::ApiError),
         (status = 401, description = "Not signed in as staff", body = domain::api::ApiError),
         (status = 403, description = "Only supervisors of the jurisdiction and administrators read the audit log", body = domain::api::ApiError),
         (status = 404, description = "No such dossier", body = domain::api::ApiError),
@@ -951,41 +1025,52 @@ pub(crate) struct AuditRecord {
 pub(crate) async fn audit(
     State(state): State<AppState>,
     user: StaffUser,
-    headers: HeaderMap,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditRecord>>, AppError> {
-    let _ = request_lang(&headers);
-    let code = query.dossier.trim().to_uppercase();
-    let d = state
-        .store
-        .work_dossier(&code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let allowed = match user.role {
+    let may_read = |jurisdiction: &str| match user.role {
         domain::api::Role::Administrator => true,
-        domain::api::Role::Supervisor => user.can_read(&d.row.jurisdiction),
+        domain::api::Role::Supervisor => user.can_read(jurisdiction),
         domain::api::Role::CommuneOfficer | domain::api::Role::TradeOfficer => false,
     };
-    if !allowed {
-        return Err(AppError::forbidden(
-            "Chỉ lãnh đạo, giám sát của đơn vị và quản trị viên được xem nhật ký truy cập hồ sơ.",
-            "Only supervisors of the office and administrators may read the audit log.",
-        ));
+    let dossier = query
+        .dossier
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let jurisdiction = query
+        .jurisdiction
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    match (dossier, jurisdiction) {
+        (Some(code), _) => {
+            let code = code.to_uppercase();
+            let d = state
+                .store
+                .work_dossier(&code)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !may_read(&d.row.jurisdiction) {
+                return Err(audit_forbidden());
+            }
+            Ok(Json(audit_records(state.store.audit_of(&code).await?)))
+        }
+        (None, Some(jurisdiction)) => {
+            let jurisdiction = jurisdiction.to_uppercase();
+            if !may_read(&jurisdiction) {
+                return Err(audit_forbidden());
+            }
+            let rows = state
+                .store
+                .audit_of_jurisdiction(&jurisdiction, AUDIT_PAGE)
+                .await?;
+            Ok(Json(audit_records(rows)))
+        }
+        (None, None) => Err(AppError::bad_request(
+            "Hãy chọn hồ sơ (dossier=…) hoặc đơn vị (jurisdiction=…) để xem nhật ký.",
+            "Choose a dossier (dossier=…) or a jurisdiction (jurisdiction=…).",
+        )),
     }
-    let rows = state.store.audit_of(&code).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|a| AuditRecord {
-                at: vn_time(a.at),
-                staff_id: a.staff_id,
-                staff_name: a.staff_name,
-                action: a.action,
-                dossier: a.dossier_code,
-                client_addr: a.client_addr,
-                detail: a.detail,
-            })
-            .collect(),
-    ))
 }
 
 /// Moves every request for amendments whose deadline passed to `lapsed` (NĐ 168/2025 art. 95.4):

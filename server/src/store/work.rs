@@ -355,6 +355,14 @@ pub trait WorkStore: Send + Sync {
     /// The audit rows of a dossier, oldest first.
     fn audit_of<'a>(&'a self, code: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<AuditEntry>>>;
 
+    /// The latest `limit` audit rows of a jurisdiction (dossier reads, actions and queue reads), newest
+    /// first.
+    fn audit_of_jurisdiction<'a>(
+        &'a self,
+        jurisdiction: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<AuditEntry>>>;
+
     /// (code, procedure) of the dossiers whose request for amendments is open and whose deadline is
     /// before `today`.
     fn lapse_candidates(
@@ -850,6 +858,50 @@ macro_rules! work_store {
                          client_addr, detail FROM audit_log WHERE dossier_code = $1 ORDER BY id",
                     )
                     .bind(code)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(
+                            |(
+                                at,
+                                staff_id,
+                                staff_name,
+                                action,
+                                dossier_code,
+                                jurisdiction,
+                                client_addr,
+                                detail,
+                            )| $crate::store::work::AuditEntry {
+                                at,
+                                staff_id,
+                                staff_name,
+                                action,
+                                dossier_code,
+                                jurisdiction,
+                                client_addr,
+                                detail,
+                            },
+                        )
+                        .collect())
+                })
+            }
+
+            fn audit_of_jurisdiction<'a>(
+                &'a self,
+                jurisdiction: &'a str,
+                limit: i64,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<Vec<$crate::store::work::AuditEntry>>,
+            > {
+                Box::pin(async move {
+                    let rows: Vec<$crate::store::work::AuditTuple> = sqlx::query_as(
+                        "SELECT at, staff_id, staff_name, action, dossier_code, jurisdiction, \
+                         client_addr, detail FROM audit_log WHERE jurisdiction = $1 ORDER BY id DESC LIMIT $2",
+                    )
+                    .bind(jurisdiction)
+                    .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
                     Ok(rows

@@ -162,6 +162,13 @@ impl server::store::work::WorkStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::AuditEntry>>> {
         down()
     }
+    fn audit_of_jurisdiction<'a>(
+        &'a self,
+        _: &'a str,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::AuditEntry>>> {
+        down()
+    }
     fn lapse_candidates(
         &self,
         _: chrono::NaiveDate,

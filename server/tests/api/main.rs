@@ -8,6 +8,7 @@
 mod helpers;
 
 mod approvals;
+mod audit;
 mod authz;
 mod crash;
 mod database;
