@@ -14,6 +14,7 @@ mod crash;
 mod database;
 mod dossiers;
 mod hkd;
+mod lifecycle;
 mod notify;
 mod pages_and_assets;
 mod shutdown;
