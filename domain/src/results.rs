@@ -515,7 +515,8 @@ mod tests {
         assert_eq!(second.verify_url, "u2");
         assert_eq!(second.name, first.name, "the name did not change");
 
-        let renamed = change(&json!({"change_name": {"vietnamese": "Hộ kinh doanh Bánh mì Ba Tư"}}));
+        let renamed =
+            change(&json!({"change_name": {"vietnamese": "Hộ kinh doanh Bánh mì Ba Tư"}}));
         let third =
             changed_certificate(&second, &renamed, on(2027, 2, 1), signer(), "u3".to_owned());
         assert_eq!(third.name, "Hộ kinh doanh Bánh mì Ba Tư");
