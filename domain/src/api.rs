@@ -91,6 +91,10 @@ pub struct DossierStatus {
     pub state: State,
     /// Every step, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The documents the office issued on it (the result, letters), oldest first; each `url` needs the
+    /// phone as `?phone=` unless the owner is signed in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<IssuedDocument>,
 }
 
 /// One field error on the wire: the domain's error with its message in the request's language.

@@ -240,7 +240,7 @@ fn audit_entry(
     }
 }
 
-fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDocument {
+pub(crate) fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDocument {
     IssuedDocument {
         kind: d.kind.clone(),
         title: d.title.clone(),

@@ -370,6 +370,12 @@ pub trait WorkStore: Send + Sync {
         today: NaiveDate,
     ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>>;
 
+    /// The documents issued on the dossier with this code, oldest first.
+    fn documents_of_dossier<'a>(
+        &'a self,
+        code: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<DocumentRow>>>;
+
     /// The documents whose `verify_code` is this, newest first, with their dossier's code.
     fn documents_by_verify_code<'a>(
         &'a self,
@@ -945,6 +951,51 @@ macro_rules! work_store {
                     .bind(today)
                     .fetch_all(&self.pool)
                     .await?)
+                })
+            }
+
+            fn documents_of_dossier<'a>(
+                &'a self,
+                code: &'a str,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<Vec<$crate::store::work::DocumentRow>>,
+            > {
+                Box::pin(async move {
+                    let rows: Vec<$crate::store::work::DocumentTuple> = sqlx::query_as(
+                        "SELECT x.id, x.kind, x.title, x.verify_code, x.storage_key, x.issued_at, \
+                         x.is_current, x.hkd_code, x.content_json FROM dossier_documents x \
+                         JOIN dossiers d ON d.id = x.dossier_id WHERE d.code = $1 ORDER BY x.id",
+                    )
+                    .bind(code)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(
+                            |(
+                                id,
+                                kind,
+                                title,
+                                verify_code,
+                                storage_key,
+                                issued_at,
+                                is_current,
+                                hkd_code,
+                                content_json,
+                            )| $crate::store::work::DocumentRow {
+                                id,
+                                kind,
+                                title,
+                                verify_code,
+                                storage_key,
+                                issued_at,
+                                is_current: is_current != 0,
+                                hkd_code,
+                                content_json,
+                            },
+                        )
+                        .collect())
                 })
             }
 

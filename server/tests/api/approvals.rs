@@ -226,9 +226,47 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
     }
     let (s, _) = get_bytes(&app, &format!("{url}?phone=0987654321"), &[]).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    // The look-up shows it on the owner's dossiers.
+    // The look-up lists it for the owner (by phone, and on the signed-in owner's dossiers), as the
+    // phone reads a `DossierStatus`.
+    let res = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{dossier}?phone={PHONE}"),
+        &[],
+        vec![],
+    )
+    .await;
+    let status: domain::api::DossierStatus = res.json().await.expect("a DossierStatus");
+    assert_eq!(status.documents.len(), 1);
+    assert_eq!(status.documents[0].kind, "gcn");
+    assert_eq!(status.documents[0].url, url);
+    assert_eq!(
+        status.documents[0].verify_url.as_deref(),
+        Some(first_verify.as_str())
+    );
     let res = send(&app, "GET", "/api/v1/me/dossiers", &owner.cookie(), vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
+    let mine: Vec<domain::api::DossierStatus> = res.json().await.expect("statuses");
+    assert!(
+        mine.iter()
+            .any(|s| s.receipt.code == dossier && s.documents.len() == 1),
+        "{mine:?}"
+    );
+    // The look-up page links it for download.
+    let res = send(
+        &app,
+        "GET",
+        &format!("/tra-cuu?code={dossier}&phone={PHONE}"),
+        &[],
+        vec![],
+    )
+    .await;
+    let html = res.text().await.expect("HTML");
+    assert!(
+        html.contains("Văn bản, kết quả đã ban hành")
+            && html.contains(&format!("{url}?phone={PHONE}")),
+        "the look-up page links the certificate"
+    );
 
     // A change of capital and lines → the registry's data and a new certificate; the first is replaced.
     let dossier = submit(

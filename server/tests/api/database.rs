@@ -175,6 +175,12 @@ impl server::store::work::WorkStore for Unreachable {
     ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>> {
         down()
     }
+    fn documents_of_dossier<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::DocumentRow>>> {
+        down()
+    }
     fn documents_by_verify_code<'a>(
         &'a self,
         _: &'a str,
