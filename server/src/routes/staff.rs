@@ -444,7 +444,7 @@ fn path_segments(path: &str) -> Option<Vec<&str>> {
             out.push(&inner[..close]);
             rest = &inner[close + 1..];
         }
-        if !rest.is_empty() || (key.is_empty() && !part.starts_with('[')) {
+        if !rest.is_empty() || key.contains(']') || (key.is_empty() && !part.starts_with('[')) {
             return None;
         }
     }
