@@ -949,7 +949,22 @@ pub(crate) async fn document(
         _ => return Err(AppError::NotFound),
     }
     let bytes = state.storage.get(&x.storage_key).await?;
-    Ok(file_response("application/pdf", bytes))
+    let mut res = file_response("application/pdf", bytes);
+    // The name a download keeps: the kind and the dossier (ASCII only, as the code is).
+    let name: String = format!("{}-{}.pdf", x.kind.replace('_', "-"), d.row.code)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }
 
 /// `?dossier=` or `?jurisdiction=`: whose audit rows.

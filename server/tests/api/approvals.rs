@@ -204,8 +204,13 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
 
     // The owner downloads it with the phone, or signed in; nobody else.
     let url = gcn["url"].as_str().expect("url").to_owned();
-    let (s, pdf) = get_bytes(&app, &format!("{url}?phone={PHONE}"), &[]).await;
-    assert_eq!(s, StatusCode::OK);
+    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        crate::helpers::header(&res, "content-disposition"),
+        format!("inline; filename=\"gcn-{dossier}.pdf\"")
+    );
+    let pdf = res.bytes().await.expect("PDF").to_vec();
     let text = pdf_text(&pdf);
     for expected in [
         "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH",
