@@ -20,13 +20,14 @@ use leptos_router::{
 };
 
 pub use i18n::{LANG_COOKIE, RequestLang, lang_from_cookie_header};
-pub use page_data::{Lookup, LookupOutcome, PAGE_DATA_ID, PageData};
+pub use page_data::{Lookup, LookupOutcome, PAGE_DATA_ID, PageData, Verify, VerifyOutcome};
 pub use routes::AppRoute;
 
 use crate::{
     i18n::{LangSwitch, provide_locale, use_lang},
     pages::{
         DossierPage, EditPage, Home, LookupPage, MyDossiers, NotFound, ProcedurePage, StartPage,
+        VerifyPage,
     },
 };
 
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/can-bo") view=pages::admin::StaffAdminPage />
                     <Route path=path!("/can-bo") view=pages::staff::StaffQueuePage />
                     <Route path=path!("/can-bo/ho-so/:code") view=pages::staff::StaffDossierPage />
+                    <Route path=path!("/verify/:code") view=VerifyPage />
                 </Routes>
             </main>
             <footer class="site-footer">

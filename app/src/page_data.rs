@@ -2,7 +2,7 @@
 //! it into the page as JSON (`<script type="application/json" id="motcua-page-data">` in `<head>`); the
 //! WASM reads it back before hydrating, so both sides render the same nodes.
 
-use domain::api::DossierStatus;
+use domain::api::{DossierStatus, VerifiedDocument};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,30 @@ pub const PAGE_DATA_ID: &str = "motcua-page-data";
 pub struct PageData {
     /// The dossier look-up the URL asked for.
     pub lookup: Option<Lookup>,
+    /// The document a `/verify/{code}` URL names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Verify>,
+}
+
+/// A document looked up by its verification code, and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verify {
+    /// The code in the URL.
+    pub code: String,
+    /// What was found.
+    pub outcome: VerifyOutcome,
+}
+
+/// The answer to a verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "document")]
+pub enum VerifyOutcome {
+    /// The document.
+    Found(Box<VerifiedDocument>),
+    /// No document has this code.
+    NotFound,
+    /// The server could not look (database down).
+    Unavailable,
 }
 
 /// A look-up by code and phone, and what it found.

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod procedure;
 pub mod staff;
 pub mod supplement;
+pub mod verify;
 
 pub use dossiers::{DossierPage, MyDossiers};
 pub use form::{EditPage, StartPage};
@@ -18,3 +19,4 @@ pub use home::Home;
 pub use lookup::LookupPage;
 pub use not_found::NotFound;
 pub use procedure::ProcedurePage;
+pub use verify::VerifyPage;

@@ -39,6 +39,9 @@ pub enum AppRoute {
     StaffQueue,
     /// `/can-bo/ho-so/{code}` — one dossier in the staff workspace.
     StaffDossier,
+    /// `/verify/{code}` — what an issued document says and whether it is in force; every document's QR
+    /// code points here.
+    Verify,
     /// Anything else.
     NotFound,
 }
@@ -64,6 +67,7 @@ impl AppRoute {
             "/can-bo" => Self::StaffQueue,
             _ if one_segment_under(path, "/can-bo/ho-so/") => Self::StaffDossier,
             _ if one_segment_under(path, "/ho-so/") => Self::Dossier,
+            _ if one_segment_under(path, "/verify/") => Self::Verify,
             _ if path.starts_with("/soan/")
                 && path["/soan/".len()..]
                     .split('/')
@@ -102,6 +106,7 @@ impl AppRoute {
             Self::StaffPassword => "/can-bo/mat-khau".to_owned(),
             Self::StaffAdmin => "/quan-tri/can-bo".to_owned(),
             Self::StaffQueue | Self::StaffDossier => "/can-bo".to_owned(),
+            Self::Verify => "/verify".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
     }
@@ -145,6 +150,10 @@ impl AppRoute {
             Self::StaffDossier => {
                 format!("{} — {site}", lang.pick("Xử lý hồ sơ", "Process a dossier"))
             }
+            Self::Verify => format!(
+                "{} — {site}",
+                lang.pick("Kiểm tra văn bản", "Check a document")
+            ),
             Self::NotFound => format!(
                 "{} — {site}",
                 lang.pick("Không tìm thấy trang", "Page not found")
@@ -202,6 +211,12 @@ mod tests {
             AppRoute::StaffDossier
         );
         assert_eq!(AppRoute::parse("/can-bo/khac"), AppRoute::NotFound);
+        assert_eq!(
+            AppRoute::parse("/verify/abcdefghijklmnopqrstuvwxyz"),
+            AppRoute::Verify
+        );
+        assert_eq!(AppRoute::parse("/verify"), AppRoute::NotFound);
+        assert_eq!(AppRoute::parse("/verify/a/b"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/nop/khong-co"), AppRoute::NotFound);
         assert_eq!(
             AppRoute::parse("/thu-tuc/dang-ky-ho-kinh-doanh/"),

@@ -104,6 +104,10 @@ pub struct DossierStatus {
     pub state: State,
     /// Every step, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The documents the office issued on it (the result, letters), oldest first; each `url` needs the
+    /// phone as `?phone=` unless the owner is signed in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<IssuedDocument>,
 }
 
 /// One field error on the wire: the domain's error with its message in the request's language.
@@ -490,6 +494,11 @@ pub struct StaffAction {
     /// For an extension: the new due date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_due_date: Option<NaiveDate>,
+    /// For approving a registration: the household business's code (its tax code, NĐ 168/2025 art. 91)
+    /// as the tax system gave it; without one, the owner's personal identification number, which
+    /// serves as the tax code of a household business (TT 86/2024/TT-BTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hkd_code: Option<String>,
 }
 
 /// One thing the office asks to amend.
@@ -594,4 +603,45 @@ pub struct PushKeys {
 pub struct PushPublicKey {
     /// The uncompressed P-256 point, base64url without padding (`applicationServerKey`).
     pub public_key: String,
+}
+
+/// `GET /api/v1/verify/{code}` (and the page `/verify/{code}` the QR code of every issued document
+/// opens): what the document says and whether it is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifiedDocument {
+    /// What it is (`gcn`, `termination_notice`, `supplement_request`, `refusal`, `apology`,
+    /// `acknowledgement`).
+    pub kind: String,
+    /// Its title as printed.
+    pub title: String,
+    /// The official form it follows, as printed at the top (none for a letter without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    /// Who issued it ("UBND phường Cẩm Thành — Phòng Kinh tế, Hạ tầng và Đô thị").
+    pub issuer: String,
+    /// When (RFC 3339, Vietnam time).
+    pub issued_at: String,
+    /// The dossier it was issued on.
+    pub dossier_code: String,
+    /// Whether it is in force: false for a certificate replaced by a later one or whose business is
+    /// terminated.
+    pub current: bool,
+    /// Why it is or is not in force, in a sentence.
+    pub status: String,
+    /// The household business's legal status now (NĐ 168/2025 art. 98), for documents about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_status: Option<String>,
+    /// What it says, item by item, as printed (in Vietnamese, the document's language).
+    pub fields: Vec<VerifiedField>,
+}
+
+/// One item of a verified document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifiedField {
+    /// The item's name as printed.
+    pub label: String,
+    /// Its value.
+    pub value: String,
 }

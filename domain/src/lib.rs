@@ -19,6 +19,7 @@ pub mod forms;
 mod lang;
 pub mod lifecycle;
 mod procedure;
+pub mod results;
 pub mod text;
 pub mod validation;
 

@@ -21,6 +21,7 @@ mod receipt;
 mod testing;
 
 pub use certificate::certificate_pdf;
+pub(crate) use common::{address_line, dmy};
 pub use letters::{
     apology_pdf, intake_refusal_pdf, promotion_acknowledgement_pdf, supplement_request_pdf,
     termination_notice_pdf,

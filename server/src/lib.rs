@@ -10,6 +10,7 @@ mod config;
 pub mod documents;
 pub mod error;
 pub mod files;
+mod issue;
 pub mod metrics;
 pub mod notify;
 pub mod openapi;
@@ -150,6 +151,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::staff_admin::router())
         .merge(routes::staff::router())
         .merge(routes::assisted::router())
+        .merge(routes::verify::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::sessions,

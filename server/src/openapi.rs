@@ -51,6 +51,7 @@ use crate::routes;
         routes::supplement::supplement,
         routes::supplement::resubmit,
         routes::assisted::send_code,
+        routes::verify::verify,
     )
 )]
 struct ApiDoc;

@@ -4,7 +4,10 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use app::{AppRoute, Lookup, LookupOutcome, PageData, RequestLang, lang_from_cookie_header};
+use app::{
+    AppRoute, Lookup, LookupOutcome, PageData, RequestLang, Verify, VerifyOutcome,
+    lang_from_cookie_header,
+};
 use axum::{
     Router,
     extract::State,
@@ -216,6 +219,10 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
             }
             _ => None,
         },
+        verify: match route {
+            AppRoute::Verify => Some(verify(&state, uri.path()).await),
+            _ => None,
+        },
     };
     let body = render_page(path_and_query, lang, &data);
     let json = (data != PageData::default())
@@ -224,10 +231,20 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
     let html = state
         .template
         .render(lang, &route.title(lang), &body, json.as_deref());
-    let status = if route.is_found() {
+    let unknown_document = data
+        .verify
+        .as_ref()
+        .is_some_and(|v| v.outcome == VerifyOutcome::NotFound);
+    let status = if route.is_found() && !unknown_document {
         StatusCode::OK
     } else {
         StatusCode::NOT_FOUND
+    };
+    // A verified document names people and businesses: never kept by a cache or the phone's worker.
+    let cache = if route == AppRoute::Verify {
+        "private, no-store"
+    } else {
+        "no-cache"
     };
     (
         status,
@@ -237,7 +254,7 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
                 HeaderValue::from_static("text/html; charset=utf-8"),
             ),
             // Always revalidate: the page carries the current script names and the reader's language.
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
             (
                 header::VARY,
                 HeaderValue::from_static("Cookie, Accept-Encoding"),
@@ -251,6 +268,24 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
         html,
     )
         .into_response()
+}
+
+/// The document a `/verify/{code}` URL names, as the API would answer it.
+async fn verify(state: &AppState, path: &str) -> Verify {
+    let code = path
+        .strip_prefix("/verify/")
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned();
+    let outcome = match crate::routes::verify::find(state, &code).await {
+        Ok(Some(document)) => VerifyOutcome::Found(Box::new(document)),
+        Ok(None) => VerifyOutcome::NotFound,
+        Err(error) => {
+            tracing::error!(error = %error, "verification page failed");
+            VerifyOutcome::Unavailable
+        }
+    };
+    Verify { code, outcome }
 }
 
 /// The look-up a `/tra-cuu?code=…&phone=…` URL asks for, as the API would answer it.

@@ -11,3 +11,4 @@ pub(crate) mod staff;
 pub(crate) mod staff_admin;
 pub(crate) mod supplement;
 pub(crate) mod uploads;
+pub(crate) mod verify;

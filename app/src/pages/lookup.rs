@@ -146,6 +146,17 @@ pub(crate) fn DossierResult(
     let lang = use_lang();
     let receipt = status.receipt;
     let pdf = format!("{}?phone={}", receipt.receipt_pdf_url, encode_query(&phone));
+    let documents: Vec<(String, String, String)> = status
+        .documents
+        .iter()
+        .map(|d| {
+            (
+                d.title.clone(),
+                vietnamese_date(&d.issued_at),
+                format!("{}?phone={}", d.url, encode_query(&phone)),
+            )
+        })
+        .collect();
     let due = receipt.due_date.map(|d| vietnamese_date(&d.to_string()));
     let fee = receipt.fee.amount;
     let timeline = status.timeline;
@@ -201,6 +212,17 @@ pub(crate) fn DossierResult(
                     })
                     .collect_view()}
             </ol>
+            {(!documents.is_empty()).then(|| view! {
+                <h3>{move || lang.get().pick("Văn bản, kết quả đã ban hành", "Documents and results issued")}</h3>
+                <ul class="issued-documents">
+                    {documents.into_iter().map(|(title, date, href)| view! {
+                        <li>
+                            <a href=href rel="external" download>{title}" (PDF)"</a>
+                            " — "{date}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             <p>
                 <a href=pdf rel="external" download>
                     {move || lang.get().pick("Tải giấy tiếp nhận (PDF)", "Download the receipt (PDF)")}

@@ -618,6 +618,7 @@ fn ActionPanel(
     let open = RwSignal::new(None::<Action>);
     let reason = RwSignal::new(String::new());
     let new_due = RwSignal::new(String::new());
+    let hkd_code = RwSignal::new(String::new());
     let items = RwSignal::new(vec![(String::new(), String::new())]);
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -631,6 +632,9 @@ fn ActionPanel(
             reason: Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty()),
             items: Vec::new(),
             new_due_date: None,
+            hkd_code: (action == Action::Approve)
+                .then(|| hkd_code.get_untracked().trim().to_owned())
+                .filter(|c| !c.is_empty()),
         };
         if needs_reason(action) && body.reason.is_none() {
             failure.set(Some(
@@ -744,6 +748,18 @@ fn ActionPanel(
                     <form class="action-form" novalidate on:submit=move |ev| { ev.prevent_default(); send(a); }>
                         <h3>{action_button(a, l)}</h3>
                         {(a == Action::Approve).then(|| view! { <p>{approve_effect(procedure, l)}</p> })}
+                        {(a == Action::Approve && procedure == Procedure::HkdRegistration).then(|| view! {
+                            <div class="field">
+                                <label for="action-hkd-code">{l.pick("Mã số hộ kinh doanh (không bắt buộc)", "Household business code (optional)")}</label>
+                                <p class="hint" id="action-hkd-code-hint">{l.pick(
+                                    "Để trống thì dùng số định danh cá nhân của chủ hộ làm mã số hộ kinh doanh.",
+                                    "Left empty, the owner's personal identification number becomes the business code.",
+                                )}</p>
+                                <input id="action-hkd-code" type="text" inputmode="numeric" autocomplete="off"
+                                    aria-describedby="action-hkd-code-hint"
+                                    prop:value=move || hkd_code.get() on:input=move |ev| hkd_code.set(event_target_value(&ev)) />
+                            </div>
+                        })}
                         {(a == Action::RefuseIntake).then(|| view! { <p class="hint">{l.pick(
                             "Người nộp nhận Phiếu từ chối tiếp nhận hồ sơ (TT 03/2025 Mẫu 03) với lý do dưới đây.",
                             "The applicant receives the refusal slip (TT 03/2025 Form 03) with the reason below.",

@@ -12,10 +12,13 @@ CREATE TABLE dossier_documents (
     storage_key TEXT NOT NULL,
     issued_at   TEXT NOT NULL,
     is_current  INTEGER NOT NULL DEFAULT 1,
-    hkd_code    TEXT
+    hkd_code    TEXT,
+    content_json TEXT                          -- what the document says (domain::documents), for /verify
 );
 CREATE INDEX dossier_documents_dossier_idx ON dossier_documents (dossier_id, id);
-CREATE INDEX dossier_documents_verify_idx ON dossier_documents (verify_code);
+-- 128 random bits each: unguessable, and unique.
+CREATE UNIQUE INDEX dossier_documents_verify_key ON dossier_documents (verify_code);
+CREATE INDEX dossier_documents_hkd_idx ON dossier_documents (hkd_code, kind);
 
 -- Requests for amendments; the open one has no resolved_at. The first resubmission (its key and body hash)
 -- is kept with the form as it was before.

@@ -10,7 +10,7 @@ use super::{layout::Block, qr};
 pub(super) const PLACE: &str = "Quảng Ngãi";
 
 /// `dd/mm/yyyy`.
-pub(super) fn dmy(date: NaiveDate) -> String {
+pub(crate) fn dmy(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
@@ -31,7 +31,7 @@ pub(super) fn place_date(date: NaiveDate) -> String {
 }
 
 /// An address on one line: "Thôn Phú Lộc, Xã Tịnh Khê, Tỉnh Quảng Ngãi" (empty parts left out).
-pub(super) fn address_line(address: &Address) -> String {
+pub(crate) fn address_line(address: &Address) -> String {
     [&address.street, &address.commune, &address.province]
         .into_iter()
         .map(|part| text::canonical(part))

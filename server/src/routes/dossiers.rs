@@ -429,6 +429,7 @@ pub(crate) async fn lookup(
     // The receipt goes out as it was stored and first answered, not parsed and written again: the
     // look-up is the busiest request, and the receipt (with its QR code) most of its bytes.
     let timeline = timeline(&view)?;
+    let documents = issued_documents(&state, &code).await?;
     let mut body = Vec::with_capacity(view.receipt_json.len() + 64 + 96 * timeline.len());
     body.extend_from_slice(b"{\"receipt\":");
     body.extend_from_slice(view.receipt_json.as_bytes());
@@ -436,6 +437,10 @@ pub(crate) async fn lookup(
     serde_json::to_writer(&mut body, &parse_state(&view.state)?).map_err(anyhow::Error::from)?;
     body.extend_from_slice(b",\"timeline\":");
     serde_json::to_writer(&mut body, &timeline).map_err(anyhow::Error::from)?;
+    if !documents.is_empty() {
+        body.extend_from_slice(b",\"documents\":");
+        serde_json::to_writer(&mut body, &documents).map_err(anyhow::Error::from)?;
+    }
     body.push(b'}');
     Ok((
         [
@@ -501,7 +506,23 @@ pub(crate) async fn status_for_applicant(
         receipt: serde_json::from_str(&view.receipt_json).map_err(anyhow::Error::from)?,
         state: parse_state(&view.state)?,
         timeline: timeline(&view)?,
+        documents: issued_documents(state, code).await?,
     })
+}
+
+/// The documents issued on a dossier, for its owner (called once the owner is known).
+async fn issued_documents(
+    state: &AppState,
+    code: &str,
+) -> Result<Vec<domain::api::IssuedDocument>, AppError> {
+    let code = code.trim().to_uppercase();
+    Ok(state
+        .store
+        .documents_of_dossier(&code)
+        .await?
+        .iter()
+        .map(|d| crate::routes::staff::issued(state, &code, d))
+        .collect())
 }
 
 /// `GET /api/v1/dossiers/{code}/receipt.pdf?phone=…`: the receipt (TT 68 Mẫu 18 or TT 03 Mẫu 01).

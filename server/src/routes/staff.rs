@@ -7,7 +7,7 @@ use axum::{
     Json, Router,
     body::Body,
     extract::{Path, Query, State},
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::{
     AppState,
     auth::{ClientIp, StaffUser, Viewer},
-    error::{AppError, request_lang},
+    error::AppError,
+    issue::Draft,
     store::work::{
         AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, Transition,
         TransitionOutcome, WorkDossier,
@@ -113,6 +114,7 @@ fn queue_item(row: &QueueRow, today: NaiveDate) -> Result<QueueItem, AppError> {
 pub(crate) async fn queue(
     State(state): State<AppState>,
     user: StaffUser,
+    ip: ClientIp,
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<Vec<QueueItem>>, AppError> {
     let readable: Vec<String> = user
@@ -166,6 +168,46 @@ pub(crate) async fn queue(
             b.due_date,
         ))
     });
+    // The queue shows names and phone numbers: a read of personal data, audited per jurisdiction.
+    let filters = [
+        query.state.map(|s| format!("state={}", api_name(&s))),
+        query
+            .procedure
+            .map(|p| format!("procedure={}", api_name(&p))),
+        query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("q={q}")),
+    ];
+    let filters: Vec<String> = filters.into_iter().flatten().collect();
+    for jurisdiction in &readable {
+        let shown = items
+            .iter()
+            .filter(|i| &i.jurisdiction == jurisdiction)
+            .count();
+        if shown == 0 {
+            continue;
+        }
+        let mut detail = format!("{shown} hồ sơ");
+        if !filters.is_empty() {
+            detail.push_str(&format!(" ({})", filters.join("; ")));
+        }
+        state
+            .store
+            .append_audit(&AuditEntry {
+                at: Utc::now(),
+                staff_id: user.id.hyphenated().to_string(),
+                staff_name: user.display_name.clone(),
+                action: "queue".to_owned(),
+                dossier_code: String::new(),
+                jurisdiction: jurisdiction.clone(),
+                client_addr: ip.0.map(|a| a.to_string()),
+                detail: Some(detail),
+            })
+            .await?;
+    }
     Ok(Json(items))
 }
 
@@ -198,18 +240,7 @@ fn audit_entry(
     }
 }
 
-fn document_title(kind: &str) -> &'static str {
-    match kind {
-        "gcn" => doc::DocumentKind::HkdCertificate.name(Lang::Vi),
-        "termination_notice" => doc::DocumentKind::TerminationNotice.name(Lang::Vi),
-        "supplement_request" => doc::DocumentKind::SupplementRequest.name(Lang::Vi),
-        "refusal" => doc::DocumentKind::IntakeRefusal.name(Lang::Vi),
-        "apology" => doc::DocumentKind::Apology.name(Lang::Vi),
-        _ => doc::DocumentKind::PromotionAcknowledgement.name(Lang::Vi),
-    }
-}
-
-fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDocument {
+pub(crate) fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDocument {
     IssuedDocument {
         kind: d.kind.clone(),
         title: d.title.clone(),
@@ -218,7 +249,7 @@ fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDocument {
         verify_url: d
             .verify_code
             .as_ref()
-            .map(|v| format!("{}/verify/{v}", state.public_url)),
+            .map(|v| crate::issue::verify_url(state, v)),
     }
 }
 
@@ -413,7 +444,7 @@ fn path_segments(path: &str) -> Option<Vec<&str>> {
             out.push(&inner[..close]);
             rest = &inner[close + 1..];
         }
-        if !rest.is_empty() || (key.is_empty() && !part.starts_with('[')) {
+        if !rest.is_empty() || key.contains(']') || (key.is_empty() && !part.starts_with('[')) {
             return None;
         }
     }
@@ -469,14 +500,8 @@ fn letter_context(
 ) -> Result<(doc::Issuance, doc::DossierRef), AppError> {
     let receipt: Receipt = serde_json::from_str(&d.receipt_json).map_err(anyhow::Error::from)?;
     let issuer = match receipt.jurisdiction {
-        domain::Jurisdiction::Commune(commune) => doc::Issuer {
-            parent: Some(format!("UBND {}", commune.name())),
-            name: "Cơ quan đăng ký kinh doanh cấp xã".to_owned(),
-        },
-        domain::Jurisdiction::ProvincialTradeDepartment => doc::Issuer {
-            parent: Some("UBND tỉnh Quảng Ngãi".to_owned()),
-            name: "Sở Công Thương".to_owned(),
-        },
+        domain::Jurisdiction::Commune(commune) => domain::results::commune_office(commune),
+        domain::Jurisdiction::ProvincialTradeDepartment => domain::results::trade_department(),
     };
     Ok((
         doc::Issuance {
@@ -502,26 +527,6 @@ fn letter_context(
             subject: None,
         },
     ))
-}
-
-async fn store_pdf(
-    state: &AppState,
-    code: &str,
-    kind: &str,
-    pdf: Vec<u8>,
-) -> Result<NewDocument, AppError> {
-    let key = format!(
-        "documents/{code}/{kind}-{}.pdf",
-        uuid::Uuid::new_v4().simple()
-    );
-    state.storage.put(&key, Bytes::from(pdf)).await?;
-    Ok(NewDocument {
-        kind: kind.to_owned(),
-        title: document_title(kind).to_owned(),
-        verify_code: None,
-        storage_key: key,
-        hkd_code: None,
-    })
 }
 
 #[utoipa::path(
@@ -561,19 +566,30 @@ pub(crate) async fn act(
     let now = Utc::now();
     let note: Option<String>;
     let mut due_date = None;
-    let mut documents = Vec::new();
+    let mut documents: Vec<NewDocument> = Vec::new();
     let mut supplement = None;
+    let mut registry = None;
     let (issuance, dossier_ref) = letter_context(&d, &user, procedure)?;
     match action.action {
         Action::RefuseIntake => {
             let reason = required_reason(&action)?;
-            let pdf = crate::documents::intake_refusal_pdf(&doc::IntakeRefusal {
+            let verify = crate::issue::verify_code();
+            let letter = doc::IntakeRefusal {
                 issuance,
                 dossier: dossier_ref,
                 reason: reason.clone(),
-                verify_url: None,
-            })?;
-            documents.push(store_pdf(&state, &d.row.code, "refusal", pdf).await?);
+                verify_url: Some(crate::issue::verify_url(&state, &verify)),
+            };
+            documents.push(
+                Draft {
+                    kind: doc::DocumentKind::IntakeRefusal,
+                    verify_code: verify,
+                    content: letter,
+                    hkd_code: None,
+                }
+                .store(&state, &d.row.code, crate::documents::intake_refusal_pdf)
+                .await?,
+            );
             note = Some(reason);
         }
         Action::Reject => note = Some(required_reason(&action)?),
@@ -615,19 +631,34 @@ pub(crate) async fn act(
             }
             let deadline = (procedure.authority() == domain::Authority::CommuneRegistrationOffice)
                 .then(|| domain::lifecycle::lapse_after(today()));
-            let pdf = crate::documents::supplement_request_pdf(&doc::SupplementRequest {
+            let verify = crate::issue::verify_code();
+            let letter = doc::SupplementRequest {
                 issuance,
                 dossier: dossier_ref,
                 items: items
                     .iter()
                     .map(|i| doc::SupplementItem {
-                        item: i.target.clone(),
+                        // Named as the phone's form names it (step › field, or the document).
+                        item: app::pages::supplement::target_label(procedure, &i.target, Lang::Vi),
                         note: i.note.clone(),
                     })
                     .collect(),
-                verify_url: None,
-            })?;
-            documents.push(store_pdf(&state, &d.row.code, "supplement_request", pdf).await?);
+                verify_url: Some(crate::issue::verify_url(&state, &verify)),
+            };
+            documents.push(
+                Draft {
+                    kind: doc::DocumentKind::SupplementRequest,
+                    verify_code: verify,
+                    content: letter,
+                    hkd_code: None,
+                }
+                .store(
+                    &state,
+                    &d.row.code,
+                    crate::documents::supplement_request_pdf,
+                )
+                .await?,
+            );
             let overall = action
                 .reason
                 .as_deref()
@@ -682,24 +713,57 @@ pub(crate) async fn act(
                     ),
                 ));
             }
-            let pdf = crate::documents::apology_pdf(&doc::Apology {
+            let verify = crate::issue::verify_code();
+            let letter = doc::Apology {
                 issuance,
                 dossier: dossier_ref,
                 old_due_date: old,
                 new_due_date: new,
                 reason: reason.clone(),
-                verify_url: None,
-            })?;
-            documents.push(store_pdf(&state, &d.row.code, "apology", pdf).await?);
+                verify_url: Some(crate::issue::verify_url(&state, &verify)),
+            };
+            documents.push(
+                Draft {
+                    kind: doc::DocumentKind::Apology,
+                    verify_code: verify,
+                    content: letter,
+                    hkd_code: None,
+                }
+                .store(&state, &d.row.code, crate::documents::apology_pdf)
+                .await?,
+            );
             due_date = Some(new);
             note = Some(format!(
                 "{reason} (hẹn trả mới: {})",
                 new.format("%d/%m/%Y")
             ));
         }
-        Action::Receive
-        | Action::StartProcessing
-        | Action::Approve
+        Action::Approve | Action::Receive => {
+            let effects = if action.action == Action::Approve {
+                crate::issue::approve(
+                    &state,
+                    &d,
+                    issuance,
+                    dossier_ref,
+                    action.hkd_code.as_deref(),
+                )
+                .await?
+            } else {
+                crate::issue::receive(&state, &d, issuance, dossier_ref).await?
+            };
+            documents = effects.documents;
+            registry = effects.registry;
+            let typed = action
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty());
+            note = match (typed, effects.note) {
+                (Some(t), Some(n)) => Some(format!("{t} {n}")),
+                (t, n) => n.or_else(|| t.map(str::to_owned)),
+            };
+        }
+        Action::StartProcessing
         | Action::Deliver
         | Action::Resubmit
         | Action::Lapse
@@ -733,7 +797,7 @@ pub(crate) async fn act(
         supplement,
         resolve_supplement: None,
         resubmission: None,
-        registry: None,
+        registry,
         audit: Some(audit_entry(
             &user,
             ip,
@@ -760,8 +824,8 @@ pub(crate) async fn act(
         }
         TransitionOutcome::RegistryConflict => {
             return Err(AppError::conflict(
-                "Tên hộ kinh doanh đã được đăng ký trong xã (hoặc mã số đã tồn tại): không thể cấp kết quả.",
-                "The business name is taken in the commune (or the code exists): the result cannot be issued.",
+                "Tên hộ kinh doanh đã được một hộ kinh doanh khác (chưa chấm dứt hoạt động) đăng ký trong xã, phường                  (Điều 86 khoản 6 Nghị định 168/2025/NĐ-CP), hoặc mã số hộ kinh doanh đã có: không thể cấp kết quả.",
+                "The business name is taken in the commune by a business not terminated (Decree 168/2025, art.                  86.6), or the code exists: the result cannot be issued.",
             ));
         }
     }
@@ -885,13 +949,29 @@ pub(crate) async fn document(
         _ => return Err(AppError::NotFound),
     }
     let bytes = state.storage.get(&x.storage_key).await?;
-    Ok(file_response("application/pdf", bytes))
+    let mut res = file_response("application/pdf", bytes);
+    // The name a download keeps: the kind and the dossier (ASCII only, as the code is).
+    let name: String = format!("{}-{}.pdf", x.kind.replace('_', "-"), d.row.code)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }
 
-/// `?dossier=`: whose audit rows.
+/// `?dossier=` or `?jurisdiction=`: whose audit rows.
 #[derive(Debug, Deserialize)]
 pub(crate) struct AuditQuery {
-    dossier: String,
+    dossier: Option<String>,
+    jurisdiction: Option<String>,
 }
 
 /// One audit row on the wire.
@@ -903,23 +983,55 @@ pub(crate) struct AuditRecord {
     staff_id: String,
     /// Their name.
     staff_name: String,
-    /// `view`, `attachment`, `document`, `action:<name>`.
+    /// `view`, `attachment`, `document`, `queue`, `action:<name>`.
     action: String,
-    /// The dossier.
-    dossier: String,
+    /// The dossier (none for a read of the queue).
+    dossier: Option<String>,
+    /// Its jurisdiction (commune code or `SCT`).
+    jurisdiction: String,
     /// The client's address.
     client_addr: Option<String>,
-    /// What exactly.
+    /// What exactly (a file, a note, the queue's filters and how many dossiers it showed).
     detail: Option<String>,
 }
+
+/// Rows of the audit log, on the wire.
+fn audit_records(rows: Vec<AuditEntry>) -> Vec<AuditRecord> {
+    rows.into_iter()
+        .map(|a| AuditRecord {
+            at: vn_time(a.at),
+            staff_id: a.staff_id,
+            staff_name: a.staff_name,
+            action: a.action,
+            dossier: Some(a.dossier_code).filter(|c| !c.is_empty()),
+            jurisdiction: a.jurisdiction,
+            client_addr: a.client_addr,
+            detail: a.detail,
+        })
+        .collect()
+}
+
+fn audit_forbidden() -> AppError {
+    AppError::forbidden(
+        "Chỉ lãnh đạo, giám sát của đơn vị và quản trị viên được xem nhật ký truy cập hồ sơ.",
+        "Only supervisors of the office and administrators may read the audit log.",
+    )
+}
+
+/// The most rows `?jurisdiction=` answers.
+const AUDIT_PAGE: i64 = 500;
 
 #[utoipa::path(
     get,
     path = "/api/v1/staff/audit",
     tag = "staff",
-    params(("dossier" = String, Query, description = "The dossier code")),
+    params(
+        ("dossier" = Option<String>, Query, description = "The dossier code: its rows, oldest first"),
+        ("jurisdiction" = Option<String>, Query, description = "A commune code (or SCT): its latest rows, newest first"),
+    ),
     responses(
-        (status = 200, description = "Who read or did what to the dossier, oldest first", body = Vec<AuditRecord>),
+        (status = 200, description = "Who read or did what, when and from which address", body = Vec<AuditRecord>),
+        (status = 400, description = "Neither a dossier nor a jurisdiction", body = domain::api::ApiError),
         (status = 401, description = "Not signed in as staff", body = domain::api::ApiError),
         (status = 403, description = "Only supervisors of the jurisdiction and administrators read the audit log", body = domain::api::ApiError),
         (status = 404, description = "No such dossier", body = domain::api::ApiError),
@@ -928,41 +1040,52 @@ pub(crate) struct AuditRecord {
 pub(crate) async fn audit(
     State(state): State<AppState>,
     user: StaffUser,
-    headers: HeaderMap,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditRecord>>, AppError> {
-    let _ = request_lang(&headers);
-    let code = query.dossier.trim().to_uppercase();
-    let d = state
-        .store
-        .work_dossier(&code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let allowed = match user.role {
+    let may_read = |jurisdiction: &str| match user.role {
         domain::api::Role::Administrator => true,
-        domain::api::Role::Supervisor => user.can_read(&d.row.jurisdiction),
+        domain::api::Role::Supervisor => user.can_read(jurisdiction),
         domain::api::Role::CommuneOfficer | domain::api::Role::TradeOfficer => false,
     };
-    if !allowed {
-        return Err(AppError::forbidden(
-            "Chỉ lãnh đạo, giám sát của đơn vị và quản trị viên được xem nhật ký truy cập hồ sơ.",
-            "Only supervisors of the office and administrators may read the audit log.",
-        ));
+    let dossier = query
+        .dossier
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let jurisdiction = query
+        .jurisdiction
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    match (dossier, jurisdiction) {
+        (Some(code), _) => {
+            let code = code.to_uppercase();
+            let d = state
+                .store
+                .work_dossier(&code)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !may_read(&d.row.jurisdiction) {
+                return Err(audit_forbidden());
+            }
+            Ok(Json(audit_records(state.store.audit_of(&code).await?)))
+        }
+        (None, Some(jurisdiction)) => {
+            let jurisdiction = jurisdiction.to_uppercase();
+            if !may_read(&jurisdiction) {
+                return Err(audit_forbidden());
+            }
+            let rows = state
+                .store
+                .audit_of_jurisdiction(&jurisdiction, AUDIT_PAGE)
+                .await?;
+            Ok(Json(audit_records(rows)))
+        }
+        (None, None) => Err(AppError::bad_request(
+            "Hãy chọn hồ sơ (dossier=…) hoặc đơn vị (jurisdiction=…) để xem nhật ký.",
+            "Choose a dossier (dossier=…) or a jurisdiction (jurisdiction=…).",
+        )),
     }
-    let rows = state.store.audit_of(&code).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|a| AuditRecord {
-                at: vn_time(a.at),
-                staff_id: a.staff_id,
-                staff_name: a.staff_name,
-                action: a.action,
-                dossier: a.dossier_code,
-                client_addr: a.client_addr,
-                detail: a.detail,
-            })
-            .collect(),
-    ))
 }
 
 /// Moves every request for amendments whose deadline passed to `lapsed` (NĐ 168/2025 art. 95.4):

@@ -65,6 +65,8 @@ pub struct DocumentRow {
     pub is_current: bool,
     /// The business it concerns.
     pub hkd_code: Option<String>,
+    /// What it says (the `domain::documents` struct it was set from, as JSON).
+    pub content_json: Option<String>,
 }
 
 /// A request for amendments as stored.
@@ -126,8 +128,11 @@ pub struct NewDocument {
     pub verify_code: Option<String>,
     /// Key in the object store.
     pub storage_key: String,
-    /// The business it concerns; a new GCN makes the earlier GCNs of this business not current.
+    /// The business it concerns; a new GCN, or the termination notice, makes the earlier GCNs of this
+    /// business not current.
     pub hkd_code: Option<String>,
+    /// What it says (the `domain::documents` struct it was set from, as JSON).
+    pub content_json: Option<String>,
 }
 
 /// A request for amendments to open with a move.
@@ -168,6 +173,8 @@ pub enum RegistryChange {
     Update {
         /// The business.
         code: String,
+        /// The commune of its seat.
+        commune: String,
         /// New name.
         name: String,
         /// New name key.
@@ -277,6 +284,7 @@ pub type DocumentTuple = (
     chrono::DateTime<chrono::Utc>,
     i64,
     Option<String>,
+    Option<String>,
 );
 
 /// One row as selected: requested_at, deadline, note, items_json, document_id, resolved_at, resubmission_key, resubmission_hash.
@@ -317,6 +325,7 @@ pub type VerifiedDocumentTuple = (
     chrono::DateTime<chrono::Utc>,
     i64,
     Option<String>,
+    Option<String>,
 );
 
 /// The staff workspace's queries.
@@ -346,12 +355,26 @@ pub trait WorkStore: Send + Sync {
     /// The audit rows of a dossier, oldest first.
     fn audit_of<'a>(&'a self, code: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<AuditEntry>>>;
 
+    /// The latest `limit` audit rows of a jurisdiction (dossier reads, actions and queue reads), newest
+    /// first.
+    fn audit_of_jurisdiction<'a>(
+        &'a self,
+        jurisdiction: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<AuditEntry>>>;
+
     /// (code, procedure) of the dossiers whose request for amendments is open and whose deadline is
     /// before `today`.
     fn lapse_candidates(
         &self,
         today: NaiveDate,
     ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>>;
+
+    /// The documents issued on the dossier with this code, oldest first.
+    fn documents_of_dossier<'a>(
+        &'a self,
+        code: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<DocumentRow>>>;
 
     /// The documents whose `verify_code` is this, newest first, with their dossier's code.
     fn documents_by_verify_code<'a>(
@@ -473,7 +496,7 @@ macro_rules! work_store {
                         .await?;
                     let documents: Vec<$crate::store::work::DocumentTuple> = sqlx::query_as(
                         "SELECT id, kind, title, verify_code, storage_key, issued_at, is_current, \
-                         hkd_code FROM dossier_documents WHERE dossier_id = $1 ORDER BY id",
+                         hkd_code, content_json FROM dossier_documents WHERE dossier_id = $1 ORDER BY id",
                     )
                     .bind(id)
                     .fetch_all(&self.pool)
@@ -539,6 +562,7 @@ macro_rules! work_store {
                                     issued_at,
                                     is_current,
                                     hkd_code,
+                                    content_json,
                                 )| DocumentRow {
                                     id,
                                     kind,
@@ -548,6 +572,7 @@ macro_rules! work_store {
                                     issued_at,
                                     is_current: is_current != 0,
                                     hkd_code,
+                                    content_json,
                                 },
                             )
                             .collect(),
@@ -679,7 +704,9 @@ macro_rules! work_store {
                         }
                         let mut first_document = None;
                         for d in &t.documents {
-                            if let (Some(hkd), "gcn") = (&d.hkd_code, d.kind.as_str()) {
+                            if let (Some(hkd), "gcn" | "termination_notice") =
+                                (&d.hkd_code, d.kind.as_str())
+                            {
                                 sqlx::query(
                                     "UPDATE dossier_documents SET is_current = 0 \
                                      WHERE hkd_code = $1 AND kind = 'gcn'",
@@ -690,8 +717,8 @@ macro_rules! work_store {
                             }
                             let doc_id: i64 = sqlx::query_scalar(
                                 "INSERT INTO dossier_documents (dossier_id, kind, title, verify_code, \
-                                 storage_key, issued_at, is_current, hkd_code) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+                                 storage_key, issued_at, is_current, hkd_code, content_json) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
                             )
                             .bind(id)
                             .bind(&d.kind)
@@ -700,6 +727,7 @@ macro_rules! work_store {
                             .bind(&d.storage_key)
                             .bind(t.at)
                             .bind(&d.hkd_code)
+                            .bind(&d.content_json)
                             .fetch_one(&mut *tx)
                             .await?;
                             first_document.get_or_insert(doc_id);
@@ -767,13 +795,14 @@ macro_rules! work_store {
                             .map(drop),
                             Some(RegistryChange::Update {
                                 code,
+                                commune,
                                 name,
                                 name_key,
                                 status,
                                 data_json,
                             }) => sqlx::query(
                                 "UPDATE hkd_registry SET name = $1, name_key = $2, status = $3, \
-                                 data_json = $4, updated_at = $5 WHERE code = $6",
+                                 data_json = $4, updated_at = $5, commune = $7 WHERE code = $6",
                             )
                             .bind(name)
                             .bind(name_key)
@@ -781,6 +810,7 @@ macro_rules! work_store {
                             .bind(data_json)
                             .bind(t.at)
                             .bind(code)
+                            .bind(commune)
                             .execute(&mut *tx)
                             .await
                             .map(drop),
@@ -863,6 +893,50 @@ macro_rules! work_store {
                 })
             }
 
+            fn audit_of_jurisdiction<'a>(
+                &'a self,
+                jurisdiction: &'a str,
+                limit: i64,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<Vec<$crate::store::work::AuditEntry>>,
+            > {
+                Box::pin(async move {
+                    let rows: Vec<$crate::store::work::AuditTuple> = sqlx::query_as(
+                        "SELECT at, staff_id, staff_name, action, dossier_code, jurisdiction, \
+                         client_addr, detail FROM audit_log WHERE jurisdiction = $1 ORDER BY id DESC LIMIT $2",
+                    )
+                    .bind(jurisdiction)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(
+                            |(
+                                at,
+                                staff_id,
+                                staff_name,
+                                action,
+                                dossier_code,
+                                jurisdiction,
+                                client_addr,
+                                detail,
+                            )| $crate::store::work::AuditEntry {
+                                at,
+                                staff_id,
+                                staff_name,
+                                action,
+                                dossier_code,
+                                jurisdiction,
+                                client_addr,
+                                detail,
+                            },
+                        )
+                        .collect())
+                })
+            }
+
             fn lapse_candidates(
                 &self,
                 today: ::chrono::NaiveDate,
@@ -880,6 +954,51 @@ macro_rules! work_store {
                 })
             }
 
+            fn documents_of_dossier<'a>(
+                &'a self,
+                code: &'a str,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<Vec<$crate::store::work::DocumentRow>>,
+            > {
+                Box::pin(async move {
+                    let rows: Vec<$crate::store::work::DocumentTuple> = sqlx::query_as(
+                        "SELECT x.id, x.kind, x.title, x.verify_code, x.storage_key, x.issued_at, \
+                         x.is_current, x.hkd_code, x.content_json FROM dossier_documents x \
+                         JOIN dossiers d ON d.id = x.dossier_id WHERE d.code = $1 ORDER BY x.id",
+                    )
+                    .bind(code)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(
+                            |(
+                                id,
+                                kind,
+                                title,
+                                verify_code,
+                                storage_key,
+                                issued_at,
+                                is_current,
+                                hkd_code,
+                                content_json,
+                            )| $crate::store::work::DocumentRow {
+                                id,
+                                kind,
+                                title,
+                                verify_code,
+                                storage_key,
+                                issued_at,
+                                is_current: is_current != 0,
+                                hkd_code,
+                                content_json,
+                            },
+                        )
+                        .collect())
+                })
+            }
+
             fn documents_by_verify_code<'a>(
                 &'a self,
                 verify_code: &'a str,
@@ -890,7 +1009,7 @@ macro_rules! work_store {
                 Box::pin(async move {
                     let rows: Vec<$crate::store::work::VerifiedDocumentTuple> = sqlx::query_as(
                         "SELECT d.code, x.id, x.kind, x.title, x.verify_code, x.storage_key, \
-                         x.issued_at, x.is_current, x.hkd_code FROM dossier_documents x \
+                         x.issued_at, x.is_current, x.hkd_code, x.content_json FROM dossier_documents x \
                          JOIN dossiers d ON d.id = x.dossier_id \
                          WHERE x.verify_code = $1 ORDER BY x.id DESC",
                     )
@@ -910,6 +1029,7 @@ macro_rules! work_store {
                                 issued_at,
                                 is_current,
                                 hkd_code,
+                                content_json,
                             )| {
                                 (
                                     code,
@@ -922,6 +1042,7 @@ macro_rules! work_store {
                                         issued_at,
                                         is_current: is_current != 0,
                                         hkd_code,
+                                        content_json,
                                     },
                                 )
                             },

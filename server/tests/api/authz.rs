@@ -3,8 +3,8 @@
 //! test. To add a route: one [`Row`] (its route as `METHOD /path`, who may call it, the concrete path
 //! and body); the placeholders `{code}` (the owner's dossier, received and waiting for amendments),
 //! `{phone}` (its phone), `{pdf}` (an uploaded file's hash, attached to the dossier), `{attachment_id}`
-//! (that attachment), `{document_id}` (the request-for-amendments letter) and `{staff_id}` (a spare staff
-//! account) are filled in.
+//! (that attachment), `{document_id}` and `{verify_code}` (the request-for-amendments letter) and
+//! `{staff_id}` (a spare staff account) are filled in.
 //!
 //! Allowed: the answer is not 401/403 (nor 404 when the row says a denial looks like "not found").
 //! Denied: 401, 403 or (for such rows) 404. Every request carries the caller's cookie and CSRF token.
@@ -313,6 +313,13 @@ pub(crate) const MATRIX: &[Row] = &[
         Body::Json(|_, _| json!({"phone": "", "form_version": "tt68_mau4", "form": {}})),
     ),
     row(
+        // The code (of the fixture's letter) is the permission.
+        "GET /api/v1/verify/{code}",
+        EVERYONE,
+        "/api/v1/verify/{verify_code}",
+        Body::None,
+    ),
+    row(
         "DELETE /api/v1/session",
         EVERYONE,
         "/api/v1/session",
@@ -346,6 +353,8 @@ pub(crate) struct Fixture {
     /// The dossier's attachment and its letter (ids).
     pub(crate) attachment_id: i64,
     pub(crate) document_id: i64,
+    /// The letter's verification code.
+    pub(crate) verify_code: String,
 }
 
 impl Fixture {
@@ -373,6 +382,7 @@ impl Fixture {
             .replace("{staff_id}", &self.spare_id)
             .replace("{attachment_id}", &self.attachment_id.to_string())
             .replace("{document_id}", &self.document_id.to_string())
+            .replace("{verify_code}", &self.verify_code)
     }
 }
 
@@ -501,6 +511,13 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
     }
     let attachment_id = t.raw.scalar("SELECT MAX(id) FROM attachments").await;
     let document_id = t.raw.scalar("SELECT MAX(id) FROM dossier_documents").await;
+    let verify_code = t
+        .raw
+        .text(
+            "SELECT verify_code FROM dossier_documents WHERE kind = $1",
+            "supplement_request",
+        )
+        .await;
     Fixture {
         sessions,
         code,
@@ -510,6 +527,7 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
         spare_password,
         attachment_id,
         document_id,
+        verify_code,
     }
 }
 

@@ -162,10 +162,23 @@ impl server::store::work::WorkStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::AuditEntry>>> {
         down()
     }
+    fn audit_of_jurisdiction<'a>(
+        &'a self,
+        _: &'a str,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::AuditEntry>>> {
+        down()
+    }
     fn lapse_candidates(
         &self,
         _: chrono::NaiveDate,
     ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>> {
+        down()
+    }
+    fn documents_of_dossier<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::DocumentRow>>> {
         down()
     }
     fn documents_by_verify_code<'a>(

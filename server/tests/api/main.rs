@@ -7,11 +7,14 @@
 
 mod helpers;
 
+mod approvals;
+mod audit;
 mod authz;
 mod crash;
 mod database;
 mod dossiers;
 mod hkd;
+mod lifecycle;
 mod notify;
 mod pages_and_assets;
 mod shutdown;
@@ -19,3 +22,4 @@ mod signin;
 mod staff_work;
 mod supplement;
 mod uploads;
+mod verify;

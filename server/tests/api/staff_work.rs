@@ -234,8 +234,12 @@ async fn an_officer_moves_a_dossier_through_its_lifecycle_and_refused_moves_answ
     let (s, b) = act(&app, &officer, &code, json!({"action": "approve"})).await;
     expect_conflict(s, &b, &["phê duyệt", "Cần sửa đổi, bổ sung"]);
 
-    // Another dossier: approve, then deliver; finished after that.
-    let code = submit(&app).await;
+    // A registration: approve (the certificate), then deliver; finished after that.
+    let code = crate::approvals::submit(
+        &app,
+        &crate::approvals::registration("Bánh mì Cô Ba", crate::approvals::OWNER_ID),
+    )
+    .await;
     for (action, state) in [
         ("receive", "received"),
         ("start_processing", "processing"),
