@@ -232,10 +232,6 @@ pub(crate) async fn submit(
 /// The officer filing at the counter, once the citizen's confirmation code is right: a staff session
 /// of an officer who may act on the dossier's office. A replay of a dossier already made (same
 /// `Idempotency-Key`) does not spend a code again: the store answers it with its receipt.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one check, all of a submission's facts"
-)]
 async fn confirm_assisted(
     state: &AppState,
     viewer: &Viewer,

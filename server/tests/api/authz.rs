@@ -258,6 +258,14 @@ pub(crate) const MATRIX: &[Row] = &[
         Body::None,
     ),
     row(
+        "POST /api/v1/staff/assisted/otp",
+        // Officers who receive dossiers text a citizen at the counter a confirmation code (the
+        // jurisdiction is checked when the dossier is submitted); supervisors and administrators do not.
+        &[CommuneOfficer, OtherCommuneOfficer, TradeOfficer],
+        "/api/v1/staff/assisted/otp",
+        Body::Json(|_, _| json!({"phone": "0900000008"})),
+    ),
+    row(
         "GET /api/v1/staff/dossiers",
         // Every staff member gets the queue of their own jurisdictions (an administrator's is empty).
         STAFF,

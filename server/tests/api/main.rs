@@ -8,6 +8,7 @@
 mod helpers;
 
 mod approvals;
+mod assisted;
 mod audit;
 mod authz;
 mod crash;
