@@ -21,7 +21,7 @@ use leptos_router::{
 
 pub use i18n::{LANG_COOKIE, RequestLang, lang_from_cookie_header};
 pub use page_data::{Lookup, LookupOutcome, PAGE_DATA_ID, PageData};
-pub use routes::AppRoute;
+pub use routes::{AppRoute, Bundle};
 
 use crate::{
     i18n::{LangSwitch, provide_locale, use_lang},
@@ -30,7 +30,9 @@ use crate::{
     },
 };
 
-/// The whole application: the page frame and the router.
+/// The whole application: every page, the forms, drafts and the outbox. The server renders it for the
+/// pages of [`Bundle::Full`]; the full WASM bundle (`src/bin/web.rs`) hydrates them, and renders any route
+/// on the service worker's offline app shell.
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale();
@@ -40,31 +42,9 @@ pub fn App() -> impl IntoView {
     // Sends what waits in the outbox now, when the network returns, and with backoff (idempotent).
     #[cfg(feature = "hydrate")]
     Effect::new(|_| platform::outbox::start());
-    let lang = use_lang();
     view! {
         <Router>
-            <DocumentTitle />
-            <a class="skip-link" href="#main">
-                {move || lang.get().pick("Bỏ qua, đến nội dung chính", "Skip to main content")}
-            </a>
-            <pwa::UpdateBanner />
-            <header class="site-header">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"MC"</span>
-                    <span class="brand-text">
-                        <span class="brand-name">"Một cửa Quảng Ngãi"</span>
-                        <span class="brand-sub">
-                            {move || lang.get().pick("Dịch vụ công trực tuyến", "Online public services")}
-                        </span>
-                    </span>
-                </a>
-                <nav class="site-nav" aria-label=move || lang.get().pick("Chính", "Main")>
-                    <a href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
-                    <pages::notifications::InboxLink />
-                </nav>
-                <LangSwitch />
-            </header>
-            <main id="main" tabindex="-1">
+            <Frame>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
@@ -76,16 +56,103 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ho-so/:id") view=DossierPage />
                     <Route path=path!("/thong-bao") view=pages::notifications::InboxPage />
                 </Routes>
-            </main>
-            <footer class="site-footer">
-                <p>
-                    {move || lang.get().pick(
-                        "Ủy ban nhân dân tỉnh Quảng Ngãi · Bộ phận Một cửa",
-                        "Quảng Ngãi Provincial People's Committee · One-stop service",
-                    )}
-                </p>
-            </footer>
+            </Frame>
         </Router>
+    }
+}
+
+/// The public pages only ([`Bundle::Public`]): what the small WASM bundle (`src/bin/public.rs`) hydrates.
+/// It links none of the forms, the outbox, IndexedDB or the catalogues; a link to a page of the full app
+/// becomes a full page load ([`OtherBundle`]).
+#[component]
+pub fn PublicApp() -> impl IntoView {
+    provide_locale();
+    #[cfg(feature = "hydrate")]
+    page_data::provide_from_document();
+    view! {
+        <Router>
+            <Frame>
+                <Routes fallback=OtherBundle>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
+                    <Route path=path!("/tra-cuu") view=LookupPage />
+                    <Route path=path!("/tra-cuu/:code") view=LookupPage />
+                </Routes>
+            </Frame>
+        </Router>
+    }
+}
+
+/// The public bundle's fallback: a page of the full app is loaded from the server (or, offline, from the
+/// service worker) as a whole new page, which brings the full bundle; anything else is "not found".
+#[component]
+fn OtherBundle() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let route = AppRoute::parse(&location.pathname.get_untracked());
+    if route.bundle() == Bundle::Public {
+        return leptos::either::Either::Left(NotFound());
+    }
+    let lang = use_lang();
+    #[cfg(feature = "hydrate")]
+    {
+        let target = format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            location.search.get_untracked()
+        );
+        if let Some(window) = web_sys::window() {
+            // `replace`: the router has already pushed this address onto the history. Should the
+            // browser refuse, the line below stays, with a link that loads the page.
+            let _ = window.location().replace(&target);
+        }
+    }
+    let href = location.pathname.get_untracked();
+    leptos::either::Either::Right(view! {
+        <p role="status">
+            <a href=href rel="external">
+                {move || lang.get().pick("Đang mở trang…", "Opening the page…")}
+            </a>
+        </p>
+    })
+}
+
+/// The frame of every page: skip link, update banner, header, the page, footer.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <DocumentTitle />
+        <a class="skip-link" href="#main">
+            {move || lang.get().pick("Bỏ qua, đến nội dung chính", "Skip to main content")}
+        </a>
+        <pwa::UpdateBanner />
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"MC"</span>
+                <span class="brand-text">
+                    <span class="brand-name">"Một cửa Quảng Ngãi"</span>
+                    <span class="brand-sub">
+                        {move || lang.get().pick("Dịch vụ công trực tuyến", "Online public services")}
+                    </span>
+                </span>
+            </a>
+            <nav class="site-nav" aria-label=move || lang.get().pick("Chính", "Main")>
+                <a href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
+                <pages::notifications::InboxLink />
+            </nav>
+            <LangSwitch />
+        </header>
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>
+                {move || lang.get().pick(
+                    "Ủy ban nhân dân tỉnh Quảng Ngãi · Bộ phận Một cửa",
+                    "Quảng Ngãi Provincial People's Committee · One-stop service",
+                )}
+            </p>
+        </footer>
     }
 }
 
