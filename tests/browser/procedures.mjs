@@ -77,7 +77,8 @@ async function submit(name, phone) {
   await page.locator('button[type=submit]:has-text("Nộp hồ sơ")').dblclick();
   await page.waitForURL(/\/ho-so\/[0-9a-f-]{36}$/, { timeout: 10000 });
   const code = await page.locator('.dossier-code').innerText({ timeout: 30000 });
-  check(/^\d{5}-\d{6}-\d{4}$/.test(code), `${name}: a dossier code (${code})`);
+  // A commune office's number (5 digits) or the trade department's SCT, the day, a sequence.
+  check(/^(\d{5}|SCT)-\d{6}-\d{4}$/.test(code), `${name}: a dossier code (${code})`);
   await page.locator('.lookup-result').waitFor({ timeout: 15000 });
   await shot(`${name}-receipt`);
   return code;
@@ -141,6 +142,8 @@ async function change() {
   await page.locator('#f-change_capital-capital').blur();
   await page.locator('.amount-words', { hasText: 'Hai trăm năm mươi triệu đồng' }).waitFor();
   await page.check('#f-change_capital-method-0');
+  // When the capital changed: a week ago (never a day the office's calendar finds in the future).
+  await page.fill('#f-change_capital-changed_on', dayFromNow(-7));
   await next(/\/khac$/);
   await next(/\/giay-to$/);
   await next(/\/cam-ket$/);
