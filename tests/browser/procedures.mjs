@@ -16,6 +16,8 @@ if (!base) throw new Error('MOTCUA_URL is not set');
 
 const HKD_CODE = '051085012345';
 const HKD_NAME = 'Hộ kinh doanh Bánh mì Cô Ba';
+// The owner, who files the change and the termination.
+const OWNER = { name: 'Nguyễn Thị Ba', phone: '0912345678' };
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -67,12 +69,16 @@ async function start(slug, firstStep) {
   await page.waitForSelector('html[data-hydrated]');
 }
 
-// The check page: no error summary, the applicant's contact prefilled from the form, then "Nộp hồ sơ"
-// pressed twice; the receipt's code once the dossier is sent.
-async function submit(name, phone) {
+// The check page: no error summary; the applicant's contact prefilled — from the form on the phone's first
+// dossier, from the last dossier's applicant afterwards ("tell us once") — and set to `applicant`; then
+// "Nộp hồ sơ" pressed twice; the receipt's code once the dossier is sent.
+async function submit(name, prefilledPhone, applicant) {
   await page.waitForURL(/\/kiem-tra$/, { timeout: 10000 });
   check(await page.locator('#error-summary').count() === 0, `${name}: the check page finds no error`);
-  check(await page.inputValue('#applicant-phone') === phone, `${name}: the applicant phone is prefilled`);
+  const shown = await page.inputValue('#applicant-phone');
+  check(shown === prefilledPhone, `${name}: the applicant phone is prefilled with ${prefilledPhone} (${shown})`);
+  await page.fill('#applicant-name', applicant.name);
+  await page.fill('#applicant-phone', applicant.phone);
   await shot(`${name}-check`);
   await page.locator('button[type=submit]:has-text("Nộp hồ sơ")').dblclick();
   await page.waitForURL(/\/ho-so\/[0-9a-f-]{36}$/, { timeout: 10000 });
@@ -125,7 +131,7 @@ async function promotion() {
   await page.fill('#f-rules', 'Khách hàng điền phiếu dự thi, trả lời đúng câu hỏi và gửi về công ty trước ngày kết thúc.');
   await next(/\/giay-to$/);
   await next(/\/kiem-tra$/);
-  return submit('promotion', '0905123456');
+  return submit('promotion', '0905123456', { name: 'Lê Văn Năm', phone: '0905123456' });
 }
 
 async function change() {
@@ -150,7 +156,7 @@ async function change() {
   await page.check('#f-commitments-truthful');
   await next(/\/kiem-tra$/);
   check((await page.locator('main').innerText()).includes('Hai trăm năm mươi triệu đồng'), 'the check page shows the new capital in words');
-  return submit('change', '0912345678');
+  return submit('change', '0905123456', OWNER);
 }
 
 async function termination() {
@@ -165,7 +171,7 @@ async function termination() {
   await page.check('#f-commitments-debts_settled');
   await page.check('#f-commitments-responsible');
   await next(/\/kiem-tra$/);
-  return submit('termination', '0912345678');
+  return submit('termination', '0912345678', OWNER);
 }
 
 try {
