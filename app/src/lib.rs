@@ -5,6 +5,15 @@
 //! same components. What does not belong here: anything of the server (no axum, sqlx, tokio) — the
 //! rules come from `domain`, the data from the server's JSON API.
 
+// The server renders and the phone hydrates the same components only when both are built with the same
+// Leptos type erasure; .cargo/config.toml sets it for every build, and a RUSTFLAGS variable would silently
+// replace it on one side. Refuse to build rather than ship pages that do not hydrate.
+#[cfg(not(erase_components))]
+compile_error!(
+    "motcua's app must be built with `--cfg erase_components` (.cargo/config.toml sets it): do not set \
+     RUSTFLAGS, or add `--cfg erase_components` to it"
+);
+
 pub mod forms;
 pub mod i18n;
 pub mod page_data;
