@@ -1,8 +1,9 @@
 // The offline layer in Debian's Chromium against the real server serving a copy of the release build:
 // the service worker installs and precaches this build; with the network cut, the home page reloads and a
-// procedure page never visited opens; no /api/ answer and no personal page is in any cache; when the
-// worker changes on the server, the page offers the new version and switches to it; Chromium finds the
-// app installable.
+// procedure page never visited opens; no /api/ answer and no personal page is in any cache (a no-store
+// page of the app drops an older copy); when the worker changes on the server, the page offers the new
+// version and switches to it; the worker keeps a capped number of pages, the oldest dropped first;
+// Chromium finds the app installable.
 // Usage: MOTCUA_URL=http://127.0.0.1:PORT MOTCUA_DIST=<the copy of dist/ the server serves>
 //        SCREENSHOT_DIR=target/browser node tests/browser/offline.mjs
 // Exits non-zero, saying why, at the first thing that is wrong.
@@ -115,6 +116,18 @@ try {
   await waitForApp(page, 'look-up page');
   await page.goto(`${base}/tra-cuu/${encodeURIComponent(code)}`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'look-up page by code');
+  // A page of the app with personal data (the server sends it `no-store`) is not kept, and a copy kept
+  // before (planted here, as an older worker might have left it) is dropped when it comes back.
+  await page.evaluate(async (name) => {
+    const cache = await caches.open(name);
+    await cache.put('/ho-so', new Response('<html><body>an old copy</body></html>', { headers: { 'content-type': 'text/html' } }));
+  }, cacheName);
+  const mine = await page.goto(`${base}/ho-so`, { waitUntil: 'domcontentloaded' });
+  check(/no-store/.test(mine.headers()['cache-control'] ?? ''), `/ho-so is sent "${mine.headers()['cache-control']}", not no-store`);
+  await waitForApp(page, 'my dossiers');
+  check(await page.evaluate(() => document.documentElement.dataset.rendered) === 'hydrated', '/ho-so did not hydrate the full app');
+  await page.waitForFunction(async (name) => !(await (await caches.open(name)).match('/ho-so')), cacheName, { timeout: 10000 })
+    .catch(() => { throw new Error('the copy of /ho-so kept before is still in the cache after a no-store answer'); });
   // A page without personal data is kept for offline use.
   await page.goto(`${base}/tra-cuu`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'empty look-up page');
@@ -179,7 +192,12 @@ try {
   await waitForApp(page, 'home before the update');
   const next = `${build.version}-next`;
   const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
-  writeFileSync(join(dist, 'sw.js'), sw.replace(`"version": "${build.version}"`, `"version": "${next}"`));
+  // The new version also keeps fewer pages, so step 5 can see the cap at work with the few public pages.
+  const cap = 'const MAX_KEPT_PAGES = 30;';
+  check(sw.includes(cap), `sw.js no longer says "${cap}"`);
+  writeFileSync(join(dist, 'sw.js'), sw
+    .replace(`"version": "${build.version}"`, `"version": "${next}"`)
+    .replace(cap, 'const MAX_KEPT_PAGES = 2;'));
   // The server would send its precompressed copies of the old file.
   rmSync(join(dist, 'sw.js.br'), { force: true });
   rmSync(join(dist, 'sw.js.gz'), { force: true });
@@ -210,7 +228,36 @@ try {
   check(await page.locator('.update-banner').count() === 0, 'the banner is still there after the update');
   console.log(`update: banner shown, ${build.version} → ${next} on "Cập nhật", old cache deleted`);
 
-  // 5. Installable: the manifest parses and Chromium has no installability error.
+  // 5. The worker keeps a limited number of pages (here 2, rewritten in step 4): the oldest goes first,
+  //    besides the home page and the app shell.
+  const newCache = `motcua-${next}`;
+  const keptPages = () => page.evaluate(async ({ name, precached }) => {
+    const cache = await caches.open(name);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname)
+      .filter((p) => p !== '/' && p !== '/__motcua-app-shell' && !precached.includes(p));
+  }, { name: newCache, precached: build.precache });
+  const visits = ['/thu-tuc/thong-bao-khuyen-mai', '/thu-tuc/thay-doi-ho-kinh-doanh', '/tra-cuu', '/thu-tuc/cham-dut-ho-kinh-doanh'];
+  for (const path of visits) {
+    await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
+    await waitForApp(page, path);
+    await page.waitForFunction(async ({ name, path }) => !!(await (await caches.open(name)).match(path)), { name: newCache, path }, { timeout: 10000 })
+      .catch(() => { throw new Error(`${path} was not kept`); });
+  }
+  await page.waitForFunction(async ({ name, precached }) => {
+    const cache = await caches.open(name);
+    const pages = (await cache.keys()).map((r) => new URL(r.url).pathname)
+      .filter((p) => p !== '/' && p !== '/__motcua-app-shell' && !precached.includes(p));
+    return pages.length <= 2;
+  }, { name: newCache, precached: build.precache }, { timeout: 10000 })
+    .catch(async () => { throw new Error(`more than 2 pages kept: ${JSON.stringify(await keptPages())}`); });
+  const kept = await keptPages();
+  check(JSON.stringify([...kept].sort()) === JSON.stringify(visits.slice(-2).sort()),
+    `the 2 pages visited last should be kept, found ${JSON.stringify(kept)}`);
+  const home = await page.evaluate(async (name) => !!(await (await caches.open(name)).match('/')), newCache);
+  check(home, 'the cap dropped the home page');
+  console.log(`cap: of ${visits.length} pages visited, the last 2 are kept (${kept.join(', ')})`);
+
+  // 6. Installable: the manifest parses and Chromium has no installability error.
   const cdp = await context.newCDPSession(page);
   const manifest = await cdp.send('Page.getAppManifest');
   check(manifest.errors.length === 0, `manifest errors: ${JSON.stringify(manifest.errors)}`);
