@@ -42,6 +42,18 @@ async function cacheContents(page) {
   });
 }
 
+// Polls `probe` (which may be async, unlike page.waitForFunction's predicate: a promise counts as truthy
+// there) until it gives a truthy value; fails with `what` after `timeout` ms.
+async function eventually(what, probe, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(typeof what === 'function' ? await what() : what);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function waitForApp(page, what) {
   await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 })
     .catch(() => { throw new Error(`${what}: the WASM app did not start within 30 s; ${problems.join('; ') || 'no page error was logged'}`); });
@@ -126,8 +138,8 @@ try {
   check(/no-store/.test(mine.headers()['cache-control'] ?? ''), `/ho-so is sent "${mine.headers()['cache-control']}", not no-store`);
   await waitForApp(page, 'my dossiers');
   check(await page.evaluate(() => document.documentElement.dataset.rendered) === 'hydrated', '/ho-so did not hydrate the full app');
-  await page.waitForFunction(async (name) => !(await (await caches.open(name)).match('/ho-so')), cacheName, { timeout: 10000 })
-    .catch(() => { throw new Error('the copy of /ho-so kept before is still in the cache after a no-store answer'); });
+  await eventually('the copy of /ho-so kept before is still in the cache after a no-store answer',
+    () => page.evaluate(async (name) => !(await (await caches.open(name)).match('/ho-so')), cacheName));
   // A page without personal data is kept for offline use.
   await page.goto(`${base}/tra-cuu`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'empty look-up page');
@@ -240,17 +252,11 @@ try {
   for (const path of visits) {
     await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
     await waitForApp(page, path);
-    await page.waitForFunction(async ({ name, path }) => !!(await (await caches.open(name)).match(path)), { name: newCache, path }, { timeout: 10000 })
-      .catch(() => { throw new Error(`${path} was not kept`); });
+    await eventually(`${path} was not kept`,
+      async () => (await keptPages()).includes(path));
   }
-  await page.waitForFunction(async ({ name, precached }) => {
-    const cache = await caches.open(name);
-    const pages = (await cache.keys()).map((r) => new URL(r.url).pathname)
-      .filter((p) => p !== '/' && p !== '/__motcua-app-shell' && !precached.includes(p));
-    return pages.length <= 2;
-  }, { name: newCache, precached: build.precache }, { timeout: 10000 })
-    .catch(async () => { throw new Error(`more than 2 pages kept: ${JSON.stringify(await keptPages())}`); });
-  const kept = await keptPages();
+  const kept = await eventually(async () => `more than 2 pages kept: ${JSON.stringify(await keptPages())}`,
+    async () => { const pages = await keptPages(); return pages.length <= 2 && pages; });
   check(JSON.stringify([...kept].sort()) === JSON.stringify(visits.slice(-2).sort()),
     `the 2 pages visited last should be kept, found ${JSON.stringify(kept)}`);
   const home = await page.evaluate(async (name) => !!(await (await caches.open(name)).match('/')), newCache);
