@@ -1,6 +1,7 @@
 // The offline layer in Debian's Chromium against the real server serving a copy of the release build:
-// the service worker installs and precaches this build; with the network cut, the home page reloads and a
-// procedure page never visited opens; no /api/ answer and no personal page is in any cache (a no-store
+// the service worker installs and precaches this build; with the network cut, the home page reloads, a
+// procedure page never visited opens, and a new draft starts from the home page (out of the public pages'
+// bundle into the full app's); no /api/ answer and no personal page is in any cache (a no-store
 // page of the app drops an older copy); when the worker changes on the server, the page offers the new
 // version and switches to it; the worker keeps a capped number of pages, the oldest dropped first;
 // Chromium finds the app installable.
@@ -195,9 +196,23 @@ try {
   await page.goto(`${base}/khong-co-trang-nay`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'offline unknown path');
   check(await page.locator('h1').count() === 1, 'offline, an unknown path shows no page');
+  // From the home page (kept, hydrated by the public pages' bundle) through a procedure page (the same
+  // bundle's router) into the app: "Nộp hồ sơ trực tuyến" loads a page of the full bundle, which the worker
+  // answers with the app shell; the full app starts a draft from the phone's own data.
+  await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+  await waitForApp(page, 'offline / again');
+  check(await page.evaluate(() => document.documentElement.dataset.rendered) === 'hydrated', 'offline, / was not the kept page');
+  await page.click('a[href="/thu-tuc/dang-ky-ho-kinh-doanh"]');
+  await page.waitForURL(/\/thu-tuc\/dang-ky-ho-kinh-doanh$/, { timeout: 10000 });
+  await page.click('text=Nộp hồ sơ trực tuyến');
+  await page.waitForURL(/\/soan\/[0-9a-f-]{36}\/noi-nop$/, { timeout: 15000 });
+  await waitForApp(page, 'offline new draft');
+  await page.locator('#f-office').waitFor({ timeout: 10000 });
+  check(await page.evaluate(() => document.documentElement.dataset.rendered) === 'client',
+    'offline, the new draft should be rendered by the full app on the app shell');
   await context.setOffline(false);
   offline = false;
-  console.log('offline: / reloads, /thu-tuc/dang-ky-ho-kinh-doanh and /tra-cuu open');
+  console.log('offline: / reloads, /thu-tuc/dang-ky-ho-kinh-doanh and /tra-cuu open, a new draft starts from /');
 
   // 4. A new version: the server's sw.js changes; the page offers it; "Cập nhật" switches to it.
   await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
