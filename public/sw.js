@@ -4,11 +4,14 @@
 // with the build's version (a hash of every precached file) and its list of files, so no list is kept by
 // hand and any change to a file gives a new worker. Design: docs/ARCHITECTURE.md, "The offline layer".
 //
-// - Precached at install, in one cache per version: the built files (WASM, JS, CSS, icons, manifest, data
-//   files) and the home page as the server renders it, plus an "app shell": that page with an empty
-//   body, on which the app renders any other route on the phone.
+// - Registered by either WASM bundle once the page is interactive, so its install is the background part
+//   of a first visit. Precached at install, in one cache per version: the built files of both bundles
+//   (the public pages' small one and the full app: WASM, JS, CSS, icons, manifest, data files), the home
+//   page as the server renders it, and an "app shell": a page of the full app with an empty body, on
+//   which the full app renders any route on the phone.
 // - Pages (navigations): network first with a short timeout; a page that came back is kept for offline
-//   use, unless it may hold personal data (a query string, /tra-cuu/…, or `Cache-Control: no-store`);
+//   use (at most MAX_KEPT_PAGES, the oldest dropped first), unless it may hold personal data (a query
+//   string, /tra-cuu/…, or `Cache-Control: no-store`/`private`, which also drops a copy kept before);
 //   offline: the kept page for that URL, else the app shell.
 // - Built files: from the cache, else the network.
 // - /api/…: never touched, never cached (personal data). Other methods than GET: never touched.
@@ -28,6 +31,11 @@ const SHELL = '/__motcua-app-shell';
 // staring at a blank screen); the late answer still refreshes the cache.
 const PAGE_TIMEOUT_MS = 3000;
 const PRECACHED = new Set(BUILD ? BUILD.precache : []);
+// A page of the full app, rendered by the server with the full bundle's template: its empty-bodied copy
+// is the app shell. It holds no personal data (the reader's dossiers come from the phone's IndexedDB).
+const SHELL_SOURCE = '/ho-so';
+// Pages kept for offline use besides the home page and the shell; the oldest goes first.
+const MAX_KEPT_PAGES = 30;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(install());
@@ -43,8 +51,10 @@ async function install() {
   await cache.addAll(BUILD.precache);
   const home = await fetch('/', { credentials: 'same-origin', cache: 'no-cache' });
   if (!home.ok) throw new Error(`GET / answered ${home.status}`);
-  await cache.put('/', home.clone());
-  await cache.put(SHELL, await appShell(home));
+  await cache.put('/', home);
+  const full = await fetch(SHELL_SOURCE, { credentials: 'same-origin', cache: 'no-cache' });
+  if (!full.ok) throw new Error(`GET ${SHELL_SOURCE} answered ${full.status}`);
+  await cache.put(SHELL, await appShell(full));
 }
 
 // The home page with an empty <body>: the app sees no server-rendered page and renders the route itself.
@@ -99,7 +109,10 @@ async function page(event, url) {
     const response = (await event.preloadResponse) || (await fetch(event.request));
     if (keep && response.ok && !response.redirected && !noStore(response)) {
       // Stored in the background: the reader gets the page as it streams in.
-      event.waitUntil(cache.put(url.pathname, response.clone()));
+      event.waitUntil(cache.put(url.pathname, response.clone()).then(() => trim(cache)));
+    } else if (noStore(response) && url.pathname !== '/') {
+      // The page may now carry personal data: no copy of it stays on the phone.
+      event.waitUntil(cache.delete(url.pathname));
     }
     return response;
   })();
@@ -119,6 +132,17 @@ async function page(event, url) {
 // /tra-cuu/{code}) and anything the server marks `Cache-Control: no-store`.
 function mayKeep(url) {
   return url.search === '' && !url.pathname.startsWith('/tra-cuu/');
+}
+
+// Drops the oldest kept pages beyond MAX_KEPT_PAGES. A cache lists its entries in the order they were
+// last put, so a page visited again moves to the end.
+async function trim(cache) {
+  const pages = (await cache.keys())
+    .map((request) => new URL(request.url).pathname)
+    .filter((path) => path !== '/' && path !== SHELL && !PRECACHED.has(path));
+  for (const path of pages.slice(0, Math.max(0, pages.length - MAX_KEPT_PAGES))) {
+    await cache.delete(path);
+  }
 }
 
 function noStore(response) {

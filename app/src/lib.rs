@@ -5,6 +5,15 @@
 //! same components. What does not belong here: anything of the server (no axum, sqlx, tokio) — the
 //! rules come from `domain`, the data from the server's JSON API.
 
+// The server renders and the phone hydrates the same components only when both are built with the same
+// Leptos type erasure; .cargo/config.toml sets it for every build, and a RUSTFLAGS variable would silently
+// replace it on one side. Refuse to build rather than ship pages that do not hydrate.
+#[cfg(not(erase_components))]
+compile_error!(
+    "motcua's app must be built with `--cfg erase_components` (.cargo/config.toml sets it): do not set \
+     RUSTFLAGS, or add `--cfg erase_components` to it"
+);
+
 pub mod forms;
 pub mod i18n;
 pub mod page_data;
@@ -21,7 +30,7 @@ use leptos_router::{
 
 pub use i18n::{LANG_COOKIE, RequestLang, lang_from_cookie_header};
 pub use page_data::{Lookup, LookupOutcome, PAGE_DATA_ID, PageData, Verify, VerifyOutcome};
-pub use routes::AppRoute;
+pub use routes::{AppRoute, Bundle};
 
 use crate::{
     i18n::{LangSwitch, provide_locale, use_lang},
@@ -31,7 +40,9 @@ use crate::{
     },
 };
 
-/// The whole application: the page frame and the router.
+/// The whole application: every page, the forms, drafts and the outbox. The server renders it for the
+/// pages of [`Bundle::Full`]; the full WASM bundle (`src/bin/web.rs`) hydrates them, and renders any route
+/// on the service worker's offline app shell.
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale();
@@ -42,32 +53,9 @@ pub fn App() -> impl IntoView {
     // Sends what waits in the outbox now, when the network returns, and with backoff (idempotent).
     #[cfg(feature = "hydrate")]
     Effect::new(|_| platform::outbox::start());
-    let lang = use_lang();
     view! {
         <Router>
-            <DocumentTitle />
-            <a class="skip-link" href="#main">
-                {move || lang.get().pick("Bỏ qua, đến nội dung chính", "Skip to main content")}
-            </a>
-            <pwa::UpdateBanner />
-            <header class="site-header">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"MC"</span>
-                    <span class="brand-text">
-                        <span class="brand-name">"Một cửa Quảng Ngãi"</span>
-                        <span class="brand-sub">
-                            {move || lang.get().pick("Dịch vụ công trực tuyến", "Online public services")}
-                        </span>
-                    </span>
-                </a>
-                <nav class="site-nav" aria-label=move || lang.get().pick("Chính", "Main")>
-                    <a href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
-                    <pages::notifications::InboxLink />
-                    <pages::account::AccountLink />
-                </nav>
-                <LangSwitch />
-            </header>
-            <main id="main" tabindex="-1">
+            <Frame>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
@@ -86,16 +74,106 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/can-bo/ho-so/:code") view=pages::staff::StaffDossierPage />
                     <Route path=path!("/verify/:code") view=VerifyPage />
                 </Routes>
-            </main>
-            <footer class="site-footer">
-                <p>
-                    {move || lang.get().pick(
-                        "Ủy ban nhân dân tỉnh Quảng Ngãi · Bộ phận Một cửa",
-                        "Quảng Ngãi Provincial People's Committee · One-stop service",
-                    )}
-                </p>
-            </footer>
+            </Frame>
         </Router>
+    }
+}
+
+/// The public pages only ([`Bundle::Public`]): what the small WASM bundle (`src/bin/public.rs`) hydrates.
+/// It links none of the forms, the outbox, IndexedDB or the catalogues; a link to a page of the full app
+/// becomes a full page load ([`OtherBundle`]).
+#[component]
+pub fn PublicApp() -> impl IntoView {
+    provide_locale();
+    pages::account::provide_session();
+    #[cfg(feature = "hydrate")]
+    page_data::provide_from_document();
+    view! {
+        <Router>
+            <Frame>
+                <Routes fallback=OtherBundle>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
+                    <Route path=path!("/tra-cuu") view=LookupPage />
+                    <Route path=path!("/tra-cuu/:code") view=LookupPage />
+                    <Route path=path!("/verify/:code") view=VerifyPage />
+                </Routes>
+            </Frame>
+        </Router>
+    }
+}
+
+/// The public bundle's fallback: a page of the full app is loaded from the server (or, offline, from the
+/// service worker) as a whole new page, which brings the full bundle; anything else is "not found".
+#[component]
+fn OtherBundle() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let route = AppRoute::parse(&location.pathname.get_untracked());
+    if route.bundle() == Bundle::Public {
+        return leptos::either::Either::Left(NotFound());
+    }
+    let lang = use_lang();
+    #[cfg(feature = "hydrate")]
+    {
+        let target = format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            location.search.get_untracked()
+        );
+        if let Some(window) = web_sys::window() {
+            // `replace`: the router has already pushed this address onto the history. Should the
+            // browser refuse, the line below stays, with a link that loads the page.
+            let _ = window.location().replace(&target);
+        }
+    }
+    let href = location.pathname.get_untracked();
+    leptos::either::Either::Right(view! {
+        <p role="status">
+            <a href=href rel="external">
+                {move || lang.get().pick("Đang mở trang…", "Opening the page…")}
+            </a>
+        </p>
+    })
+}
+
+/// The frame of every page: skip link, update banner, header, the page, footer.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <DocumentTitle />
+        <a class="skip-link" href="#main">
+            {move || lang.get().pick("Bỏ qua, đến nội dung chính", "Skip to main content")}
+        </a>
+        <pwa::UpdateBanner />
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"MC"</span>
+                <span class="brand-text">
+                    <span class="brand-name">"Một cửa Quảng Ngãi"</span>
+                    <span class="brand-sub">
+                        {move || lang.get().pick("Dịch vụ công trực tuyến", "Online public services")}
+                    </span>
+                </span>
+            </a>
+            <nav class="site-nav" aria-label=move || lang.get().pick("Chính", "Main")>
+                <a href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
+                <pages::notifications::InboxLink />
+                <pages::account::AccountLink />
+            </nav>
+            <LangSwitch />
+        </header>
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>
+                {move || lang.get().pick(
+                    "Ủy ban nhân dân tỉnh Quảng Ngãi · Bộ phận Một cửa",
+                    "Quảng Ngãi Provincial People's Committee · One-stop service",
+                )}
+            </p>
+        </footer>
     }
 }
 

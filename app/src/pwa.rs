@@ -46,7 +46,7 @@ const fn apply_update() {}
 #[cfg(feature = "hydrate")]
 use client::{apply_update, update_waiting};
 #[cfg(feature = "hydrate")]
-pub use client::{hydratable, prepare_client_render, register};
+pub use client::{hydratable, prepare_client_render, register, start};
 
 #[cfg(feature = "hydrate")]
 mod client {
@@ -67,6 +67,30 @@ mod client {
         static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
         // Set when this page asked the new version to take over, so only then does it reload.
         static RELOAD_ON_CHANGE: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// What each WASM bundle's `main` does: hydrates the HTML the server rendered from the same
+    /// component, or, on the service worker's offline app shell, renders the route on the phone; marks the
+    /// document as driven by the app; then registers the worker.
+    pub fn start<N: IntoView + 'static>(app: fn() -> N) {
+        console_error_panic_hook::set_once();
+        let how = if hydratable() {
+            leptos::mount::hydrate_body(app);
+            "hydrated"
+        } else {
+            prepare_client_render();
+            leptos::mount::mount_to_body(app);
+            "client"
+        };
+        // Tells browser tests (and anyone curious) that the page is now driven by the WASM app, and how.
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-hydrated", "true");
+            let _ = root.set_attribute("data-rendered", how);
+        }
+        register();
     }
 
     pub(super) fn update_waiting() -> Signal<bool> {

@@ -7,6 +7,16 @@ fn one_segment_under(path: &str, prefix: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
 }
 
+/// Which of the two WASM bundles drives a page (docs/ARCHITECTURE.md, "Two bundles").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The small bundle of the public pages ([`crate::PublicApp`]): no forms, no outbox, no IndexedDB,
+    /// no catalogues, so the first visit of the home page stays light.
+    Public,
+    /// The whole app ([`crate::App`]): every page, the forms, drafts and the outbox.
+    Full,
+}
+
 /// A page of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppRoute {
@@ -161,6 +171,60 @@ impl AppRoute {
         }
     }
 
+    /// The bundle that hydrates the page (docs/ARCHITECTURE.md §5, "Two bundles"). Links from a page of
+    /// one bundle to a page of the other are full page loads.
+    ///
+    /// **A new route must choose here** (the match has no wildcard, so it does not compile until it
+    /// does): [`Bundle::Public`] only for a page that anyone may read, that the server renders whole and
+    /// that needs none of the forms, drafts, outbox, IndexedDB or catalogues — its component must then
+    /// also be routed in [`crate::PublicApp`]; everything else (sign-in, staff, administration, forms,
+    /// anything with the reader's data) is [`Bundle::Full`], routed in [`crate::App`]. Choose
+    /// [`Self::is_private`] in the same change.
+    #[must_use]
+    pub const fn bundle(self) -> Bundle {
+        match self {
+            Self::Home | Self::Procedure(_) | Self::Lookup | Self::Verify | Self::NotFound => {
+                Bundle::Public
+            }
+            Self::Start(_)
+            | Self::Edit
+            | Self::MyDossiers
+            | Self::Dossier
+            | Self::Inbox
+            | Self::SignIn
+            | Self::StaffSignIn
+            | Self::StaffPassword
+            | Self::StaffAdmin
+            | Self::StaffQueue
+            | Self::StaffDossier => Bundle::Full,
+        }
+    }
+
+    /// Whether the page may show personal data (the reader's drafts, dossiers, messages; a staff or
+    /// administration page): the server then sends it with `Cache-Control: no-store, private`, and
+    /// neither the browser nor the service worker keeps it. A look-up page is private only with a code or
+    /// a query (decided by the server, which sees both). Like [`Self::bundle`], an exhaustive match: a new
+    /// route must choose; when in doubt, `true`.
+    #[must_use]
+    pub const fn is_private(self) -> bool {
+        match self {
+            Self::Home | Self::Procedure(_) | Self::Lookup | Self::NotFound => false,
+            // A verified document names people and businesses.
+            Self::Verify
+            | Self::Start(_)
+            | Self::Edit
+            | Self::MyDossiers
+            | Self::Dossier
+            | Self::Inbox
+            | Self::SignIn
+            | Self::StaffSignIn
+            | Self::StaffPassword
+            | Self::StaffAdmin
+            | Self::StaffQueue
+            | Self::StaffDossier => true,
+        }
+    }
+
     /// Whether the page exists (the server answers 404 otherwise).
     #[must_use]
     pub const fn is_found(self) -> bool {
@@ -191,6 +255,42 @@ mod tests {
             assert_eq!(AppRoute::parse(&route.path()), route, "{route:?}");
             assert_eq!(AppRoute::parse(&format!("{}?x=1", route.path())), route);
         }
+    }
+
+    #[test]
+    fn public_pages_take_the_small_bundle_and_the_app_pages_the_full_one() {
+        for path in [
+            "/",
+            "/thu-tuc/dang-ky-ho-kinh-doanh",
+            "/tra-cuu",
+            "/tra-cuu/x",
+            "/abc",
+        ] {
+            let route = AppRoute::parse(path);
+            assert_eq!(route.bundle(), Bundle::Public, "{path}");
+            assert!(!route.is_private(), "{path}");
+        }
+        for path in [
+            "/nop/dang-ky-ho-kinh-doanh",
+            "/soan/a/b",
+            "/ho-so",
+            "/ho-so/a",
+            "/thong-bao",
+            "/dang-nhap",
+            "/can-bo/dang-nhap",
+            "/can-bo/mat-khau",
+            "/quan-tri/can-bo",
+            "/can-bo",
+            "/can-bo/ho-so/a",
+        ] {
+            let route = AppRoute::parse(path);
+            assert_eq!(route.bundle(), Bundle::Full, "{path}");
+            assert!(route.is_private(), "{path}");
+        }
+        // A document's verification page is public (its QR code is scanned by anyone) but names people.
+        let verify = AppRoute::parse("/verify/abc");
+        assert_eq!(verify.bundle(), Bundle::Public);
+        assert!(verify.is_private());
     }
 
     #[test]

@@ -64,7 +64,8 @@ impl Db {
 pub struct AppState {
     /// The database.
     pub store: Arc<dyn Store>,
-    /// The built app's `index.html`, split where the server puts the rendered page.
+    /// The built app's page templates (`index.html` of the full app, `public.html` of the public pages),
+    /// split where the server puts the rendered page.
     pub template: Arc<PageTemplate>,
     /// Uploaded files.
     pub storage: Storage,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use app::{
-    AppRoute, Lookup, LookupOutcome, PageData, RequestLang, Verify, VerifyOutcome,
+    AppRoute, Bundle, Lookup, LookupOutcome, PageData, RequestLang, Verify, VerifyOutcome,
     lang_from_cookie_header,
 };
 use axum::{
@@ -21,9 +21,85 @@ use leptos_router::location::RequestUrl;
 
 use crate::AppState;
 
-/// The built `index.html`, cut where the server writes the language, the title and the page.
+/// The built app's two page templates: `index.html` (the full app's bundle) and `public.html` (the public
+/// pages' small bundle), each cut where the server writes the language, the title and the page.
 #[derive(Debug, Clone)]
 pub struct PageTemplate {
+    full: Template,
+    /// Missing in a build without the public bundle: every page then takes the full app.
+    public: Option<Template>,
+}
+
+impl PageTemplate {
+    /// Reads `index.html` and, when there, `public.html` from the built app's directory.
+    ///
+    /// # Errors
+    /// When `index.html` is missing (the app was not built) or either file lacks the expected markers.
+    pub async fn load(dist_dir: &Path) -> anyhow::Result<Self> {
+        let full = Template::load(&dist_dir.join("index.html")).await?;
+        let public_path = dist_dir.join("public.html");
+        let public = if tokio::fs::try_exists(&public_path).await.unwrap_or(false) {
+            Some(Template::load(&public_path).await?)
+        } else {
+            tracing::warn!(
+                "{} is missing: the public pages load the full app's bundle",
+                public_path.display()
+            );
+            None
+        };
+        Ok(Self { full, public })
+    }
+
+    /// The templates of a build with only `index.html` (the full app on every page).
+    ///
+    /// # Errors
+    /// When the HTML lacks the expected markers.
+    pub fn parse(html: &str) -> anyhow::Result<Self> {
+        Ok(Self {
+            full: Template::parse(html)?,
+            public: None,
+        })
+    }
+
+    /// The bundle that serves a route: its own, or the full app when the public template is missing.
+    #[must_use]
+    pub const fn bundle_for(&self, route: AppRoute) -> Bundle {
+        match (route.bundle(), &self.public) {
+            (Bundle::Public, Some(_)) => Bundle::Public,
+            _ => Bundle::Full,
+        }
+    }
+
+    fn template(&self, bundle: Bundle) -> &Template {
+        match (bundle, &self.public) {
+            (Bundle::Public, Some(public)) => public,
+            _ => &self.full,
+        }
+    }
+
+    /// The Content-Security-Policy that lets exactly the scripts of a bundle's template run.
+    #[must_use]
+    pub fn csp(&self, bundle: Bundle) -> &str {
+        self.template(bundle).csp()
+    }
+
+    /// The whole document in a bundle's template; see [`Template::render`].
+    #[must_use]
+    pub fn render(
+        &self,
+        bundle: Bundle,
+        lang: Lang,
+        title: &str,
+        body: &str,
+        data: Option<&str>,
+    ) -> String {
+        self.template(bundle).render(lang, title, body, data)
+    }
+}
+
+/// One built HTML file, cut where the server writes the language, the title and the page.
+#[derive(Debug, Clone)]
+struct Template {
     /// Up to and including `<html lang="`.
     before_lang: String,
     /// From after the language up to and including `<title>`.
@@ -38,27 +114,21 @@ pub struct PageTemplate {
     csp: String,
 }
 
-impl PageTemplate {
-    /// Reads `index.html` from the built app's directory.
-    ///
-    /// # Errors
-    /// When the file is missing (the app was not built) or lacks the expected markers.
-    pub async fn load(dist_dir: &Path) -> anyhow::Result<Self> {
-        let path = dist_dir.join("index.html");
-        let html = tokio::fs::read_to_string(&path).await.with_context(|| {
+impl Template {
+    async fn load(path: &Path) -> anyhow::Result<Self> {
+        let html = tokio::fs::read_to_string(path).await.with_context(|| {
             format!(
                 "the built app is missing ({} cannot be read): run `cargo xtask build` first, or `cargo xtask serve`",
                 path.display()
             )
         })?;
-        Self::parse(&html).with_context(|| format!("{} is not motcua's index.html", path.display()))
+        Self::parse(&html)
+            .with_context(|| format!("{} is not a page template of motcua", path.display()))
     }
 
-    /// Cuts an `index.html` into its parts.
-    ///
-    /// # Errors
-    /// When `<html lang="…">`, `<title>…</title>` or `<body>…</body>` is missing.
-    pub fn parse(html: &str) -> anyhow::Result<Self> {
+    /// Cuts a built HTML file into its parts; fails when `<html lang="…">`, `<title>…</title>` or
+    /// `<body>…</body>` is missing.
+    fn parse(html: &str) -> anyhow::Result<Self> {
         const LANG_ATTR: &str = "<html lang=\"";
         let lang_start = html.find(LANG_ATTR).context("no <html lang=\"…\">")? + LANG_ATTR.len();
         let lang_end = lang_start + html[lang_start..].find('"').context("unterminated lang")?;
@@ -86,14 +156,12 @@ impl PageTemplate {
     }
 
     /// The Content-Security-Policy that lets exactly this page's scripts run.
-    #[must_use]
-    pub fn csp(&self) -> &str {
+    fn csp(&self) -> &str {
         &self.csp
     }
 
     /// The whole document; `data`, when given, is written into `<head>` as the page's JSON data.
-    #[must_use]
-    pub fn render(&self, lang: Lang, title: &str, body: &str, data: Option<&str>) -> String {
+    fn render(&self, lang: Lang, title: &str, body: &str, data: Option<&str>) -> String {
         let mut out = String::with_capacity(
             self.before_lang.len()
                 + self.before_body.len()
@@ -174,15 +242,24 @@ fn push_escaped(out: &mut String, text: &str) {
 }
 
 /// Renders the app at a path (with its query) in a language: the HTML of `<body>`'s content, with the
-/// markers the WASM needs to hydrate it.
+/// markers the WASM needs to hydrate it. The route's bundle decides the root component, which must be the
+/// one the page's WASM hydrates: [`app::PublicApp`] or [`app::App`].
 #[must_use]
 pub fn render_page(path_and_query: &str, lang: Lang, data: &PageData) -> String {
+    let path = path_and_query.split('?').next().unwrap_or_default();
+    render_page_in(AppRoute::parse(path).bundle(), path_and_query, lang, data)
+}
+
+fn render_page_in(bundle: Bundle, path_and_query: &str, lang: Lang, data: &PageData) -> String {
     let owner = Owner::new();
     owner.with(|| {
         provide_context(RequestUrl::new(path_and_query));
         provide_context(RequestLang(lang));
         provide_context(data.clone());
-        app::App().into_view().to_html()
+        match bundle {
+            Bundle::Public => app::PublicApp().into_view().to_html(),
+            Bundle::Full => app::App().into_view().to_html(),
+        }
     })
 }
 
@@ -190,8 +267,9 @@ pub fn render_page(path_and_query: &str, lang: Lang, data: &PageData) -> String 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(page))
-        // The unrendered template is not a page of its own.
+        // The unrendered templates are no pages of their own.
         .route("/index.html", get(page))
+        .route("/public.html", get(page))
 }
 
 /// Serves the page of the request's path: 200 for an app route, 404 with the app's "not found" page
@@ -224,27 +302,33 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
             _ => None,
         },
     };
-    let body = render_page(path_and_query, lang, &data);
+    let bundle = state.template.bundle_for(route);
+    let body = render_page_in(bundle, path_and_query, lang, &data);
     let json = (data != PageData::default())
         .then(|| serde_json::to_string(&data).ok())
         .flatten();
     let html = state
         .template
-        .render(lang, &route.title(lang), &body, json.as_deref());
+        .render(bundle, lang, &route.title(lang), &body, json.as_deref());
     let unknown_document = data
         .verify
         .as_ref()
         .is_some_and(|v| v.outcome == VerifyOutcome::NotFound);
+    // Pages that may show personal data are kept by no cache: the reader's drafts and dossiers, a
+    // look-up with a code or a query, a verified document. The others are revalidated: they carry the
+    // current script names and the reader's language.
+    let private = route.is_private()
+        || uri.query().is_some_and(|q| !q.is_empty())
+        || (route == AppRoute::Lookup && uri.path().trim_end_matches('/') != "/tra-cuu");
+    let cache_control = if private {
+        "no-store, private"
+    } else {
+        "no-cache"
+    };
     let status = if route.is_found() && !unknown_document {
         StatusCode::OK
     } else {
         StatusCode::NOT_FOUND
-    };
-    // A verified document names people and businesses: never kept by a cache or the phone's worker.
-    let cache = if route == AppRoute::Verify {
-        "private, no-store"
-    } else {
-        "no-cache"
     };
     (
         status,
@@ -253,15 +337,17 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/html; charset=utf-8"),
             ),
-            // Always revalidate: the page carries the current script names and the reader's language.
-            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control),
+            ),
             (
                 header::VARY,
                 HeaderValue::from_static("Cookie, Accept-Encoding"),
             ),
             (
                 header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_str(state.template.csp())
+                HeaderValue::from_str(state.template.csp(bundle))
                     .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
             ),
         ],
@@ -329,7 +415,7 @@ mod tests {
 
     #[test]
     fn template_puts_lang_title_and_body_in_place() {
-        let t = PageTemplate::parse(INDEX).expect("parse");
+        let t = Template::parse(INDEX).expect("parse");
         let html = t.render(Lang::En, "A & B", "<h1>Hi</h1>", None);
         assert_eq!(
             html,
@@ -345,7 +431,7 @@ mod tests {
     #[test]
     fn csp_allows_the_inline_loader_by_its_hash_and_nothing_else_inline() {
         let html = r#"<html lang="vi"><head><title>t</title><script type="module">import init from '/a.js';</script><script src="/b.js"></script></head><body></body></html>"#;
-        let t = PageTemplate::parse(html).expect("parse");
+        let t = Template::parse(html).expect("parse");
         // echo -n "import init from '/a.js';" | openssl dgst -sha256 -binary | base64
         assert!(
             t.csp()
@@ -394,6 +480,34 @@ mod tests {
         assert!(html.contains(p.name(Lang::En)), "{html}");
         assert!(html.contains("NĐ 168/2025/NĐ-CP art. 104"), "{html}");
         assert!(html.contains("Tiếng Việt"), "the switch offers Vietnamese");
+    }
+
+    #[test]
+    fn the_public_bundle_serves_public_pages_when_its_template_is_built() {
+        let full = INDEX.replace("/x.js", "/full.js");
+        let public = INDEX.replace("/x.js", "/public.js");
+        let both = PageTemplate {
+            full: Template::parse(&full).expect("full"),
+            public: Some(Template::parse(&public).expect("public")),
+        };
+        assert_eq!(both.bundle_for(AppRoute::Home), Bundle::Public);
+        assert_eq!(both.bundle_for(AppRoute::MyDossiers), Bundle::Full);
+        assert!(
+            both.render(Bundle::Public, Lang::Vi, "t", "", None)
+                .contains("/public.js")
+        );
+        assert!(
+            both.render(Bundle::Full, Lang::Vi, "t", "", None)
+                .contains("/full.js")
+        );
+        assert_ne!(both.csp(Bundle::Public), "");
+        let only_full = PageTemplate::parse(&full).expect("only full");
+        assert_eq!(only_full.bundle_for(AppRoute::Home), Bundle::Full);
+        assert!(
+            only_full
+                .render(Bundle::Public, Lang::Vi, "t", "", None)
+                .contains("/full.js")
+        );
     }
 
     #[test]

@@ -1,8 +1,10 @@
 // The offline layer in Debian's Chromium against the real server serving a copy of the release build:
-// the service worker installs and precaches this build; with the network cut, the home page reloads and a
-// procedure page never visited opens; no /api/ answer and no personal page is in any cache; when the
-// worker changes on the server, the page offers the new version and switches to it; Chromium finds the
-// app installable.
+// the service worker installs and precaches this build; with the network cut, the home page reloads, a
+// procedure page never visited opens, and a new draft starts from the home page (out of the public pages'
+// bundle into the full app's); no /api/ answer and no personal page is in any cache (a no-store
+// page of the app drops an older copy); when the worker changes on the server, the page offers the new
+// version and switches to it; the worker keeps a capped number of pages, the oldest dropped first;
+// Chromium finds the app installable.
 // Usage: MOTCUA_URL=http://127.0.0.1:PORT MOTCUA_DIST=<the copy of dist/ the server serves>
 //        SCREENSHOT_DIR=target/browser node tests/browser/offline.mjs
 // Exits non-zero, saying why, at the first thing that is wrong.
@@ -39,6 +41,18 @@ async function cacheContents(page) {
     }
     return out;
   });
+}
+
+// Polls `probe` (which may be async, unlike page.waitForFunction's predicate: a promise counts as truthy
+// there) until it gives a truthy value; fails with `what` after `timeout` ms.
+async function eventually(what, probe, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(typeof what === 'function' ? await what() : what);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function waitForApp(page, what) {
@@ -115,6 +129,18 @@ try {
   await waitForApp(page, 'look-up page');
   await page.goto(`${base}/tra-cuu/${encodeURIComponent(code)}`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'look-up page by code');
+  // A page of the app with personal data (the server sends it `no-store`) is not kept, and a copy kept
+  // before (planted here, as an older worker might have left it) is dropped when it comes back.
+  await page.evaluate(async (name) => {
+    const cache = await caches.open(name);
+    await cache.put('/ho-so', new Response('<html><body>an old copy</body></html>', { headers: { 'content-type': 'text/html' } }));
+  }, cacheName);
+  const mine = await page.goto(`${base}/ho-so`, { waitUntil: 'domcontentloaded' });
+  check(/no-store/.test(mine.headers()['cache-control'] ?? ''), `/ho-so is sent "${mine.headers()['cache-control']}", not no-store`);
+  await waitForApp(page, 'my dossiers');
+  check(await page.evaluate(() => document.documentElement.dataset.rendered) === 'hydrated', '/ho-so did not hydrate the full app');
+  await eventually('the copy of /ho-so kept before is still in the cache after a no-store answer',
+    () => page.evaluate(async (name) => !(await (await caches.open(name)).match('/ho-so')), cacheName));
   // A page without personal data is kept for offline use.
   await page.goto(`${base}/tra-cuu`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'empty look-up page');
@@ -170,16 +196,35 @@ try {
   await page.goto(`${base}/khong-co-trang-nay`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'offline unknown path');
   check(await page.locator('h1').count() === 1, 'offline, an unknown path shows no page');
+  // From the home page (kept, hydrated by the public pages' bundle) through a procedure page (the same
+  // bundle's router) into the app: "Nộp hồ sơ trực tuyến" loads a page of the full bundle, which the worker
+  // answers with the app shell; the full app starts a draft from the phone's own data.
+  await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+  await waitForApp(page, 'offline / again');
+  check(await page.evaluate(() => document.documentElement.dataset.rendered) === 'hydrated', 'offline, / was not the kept page');
+  await page.click('a[href="/thu-tuc/dang-ky-ho-kinh-doanh"]');
+  await page.waitForURL(/\/thu-tuc\/dang-ky-ho-kinh-doanh$/, { timeout: 10000 });
+  await page.click('text=Nộp hồ sơ trực tuyến');
+  await page.waitForURL(/\/soan\/[0-9a-f-]{36}\/noi-nop$/, { timeout: 15000 });
+  await waitForApp(page, 'offline new draft');
+  await page.locator('#f-office').waitFor({ timeout: 10000 });
+  check(await page.evaluate(() => document.documentElement.dataset.rendered) === 'client',
+    'offline, the new draft should be rendered by the full app on the app shell');
   await context.setOffline(false);
   offline = false;
-  console.log('offline: / reloads, /thu-tuc/dang-ky-ho-kinh-doanh and /tra-cuu open');
+  console.log('offline: / reloads, /thu-tuc/dang-ky-ho-kinh-doanh and /tra-cuu open, a new draft starts from /');
 
   // 4. A new version: the server's sw.js changes; the page offers it; "Cập nhật" switches to it.
   await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'home before the update');
   const next = `${build.version}-next`;
   const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
-  writeFileSync(join(dist, 'sw.js'), sw.replace(`"version": "${build.version}"`, `"version": "${next}"`));
+  // The new version also keeps fewer pages, so step 5 can see the cap at work with the few public pages.
+  const cap = 'const MAX_KEPT_PAGES = 30;';
+  check(sw.includes(cap), `sw.js no longer says "${cap}"`);
+  writeFileSync(join(dist, 'sw.js'), sw
+    .replace(`"version": "${build.version}"`, `"version": "${next}"`)
+    .replace(cap, 'const MAX_KEPT_PAGES = 2;'));
   // The server would send its precompressed copies of the old file.
   rmSync(join(dist, 'sw.js.br'), { force: true });
   rmSync(join(dist, 'sw.js.gz'), { force: true });
@@ -210,7 +255,30 @@ try {
   check(await page.locator('.update-banner').count() === 0, 'the banner is still there after the update');
   console.log(`update: banner shown, ${build.version} → ${next} on "Cập nhật", old cache deleted`);
 
-  // 5. Installable: the manifest parses and Chromium has no installability error.
+  // 5. The worker keeps a limited number of pages (here 2, rewritten in step 4): the oldest goes first,
+  //    besides the home page and the app shell.
+  const newCache = `motcua-${next}`;
+  const keptPages = () => page.evaluate(async ({ name, precached }) => {
+    const cache = await caches.open(name);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname)
+      .filter((p) => p !== '/' && p !== '/__motcua-app-shell' && !precached.includes(p));
+  }, { name: newCache, precached: build.precache });
+  const visits = ['/thu-tuc/thong-bao-khuyen-mai', '/thu-tuc/thay-doi-ho-kinh-doanh', '/tra-cuu', '/thu-tuc/cham-dut-ho-kinh-doanh'];
+  for (const path of visits) {
+    await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
+    await waitForApp(page, path);
+    await eventually(`${path} was not kept`,
+      async () => (await keptPages()).includes(path));
+  }
+  const kept = await eventually(async () => `more than 2 pages kept: ${JSON.stringify(await keptPages())}`,
+    async () => { const pages = await keptPages(); return pages.length <= 2 && pages; });
+  check(JSON.stringify([...kept].sort()) === JSON.stringify(visits.slice(-2).sort()),
+    `the 2 pages visited last should be kept, found ${JSON.stringify(kept)}`);
+  const home = await page.evaluate(async (name) => !!(await (await caches.open(name)).match('/')), newCache);
+  check(home, 'the cap dropped the home page');
+  console.log(`cap: of ${visits.length} pages visited, the last 2 are kept (${kept.join(', ')})`);
+
+  // 6. Installable: the manifest parses and Chromium has no installability error.
   const cdp = await context.newCDPSession(page);
   const manifest = await cdp.send('Page.getAppManifest');
   check(manifest.errors.length === 0, `manifest errors: ${JSON.stringify(manifest.errors)}`);

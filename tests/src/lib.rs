@@ -6,9 +6,10 @@
 use std::{
     path::{Path, PathBuf},
     process::Output,
+    sync::Arc,
 };
 
-use server::Config;
+use server::{Config, Db, Store};
 use tokio::{process::Command, sync::oneshot};
 
 /// The workspace's root.
@@ -104,6 +105,20 @@ impl ScriptRun {
 /// # Panics
 /// When the server does not start or stop cleanly, or node cannot run.
 pub async fn run_script(script: &str, dist: &Path, env: &[(&str, &Path)]) -> ScriptRun {
+    run_script_seeded(script, dist, env, async |_| {}).await
+}
+
+/// [`run_script`], with `seed` given the fresh, migrated database before the server starts (e.g. a
+/// household business in the registry for the change and termination forms to prefill).
+///
+/// # Panics
+/// As [`run_script`], or when the database cannot be made.
+pub async fn run_script_seeded(
+    script: &str,
+    dist: &Path,
+    env: &[(&str, &Path)],
+    seed: impl AsyncFnOnce(Arc<dyn Store>),
+) -> ScriptRun {
     let root = root();
     let chromium = chromium();
     let data = tempfile::tempdir().expect("temporary directory");
@@ -113,6 +128,13 @@ pub async fn run_script(script: &str, dist: &Path, env: &[(&str, &Path)]) -> Scr
         dist_dir: dist.to_path_buf(),
         ..Config::default()
     };
+    {
+        let store = Db::connect(&config.database_url())
+            .await
+            .expect("the test database opens");
+        store.migrate().await.expect("the test database migrates");
+        seed(store).await;
+    }
     let (stop, stopped) = oneshot::channel::<()>();
     let running = server::spawn(config, async {
         let _ = stopped.await;

@@ -25,24 +25,64 @@ const COMPRESSIBLE: &[&str] = &[
     "html",
 ];
 
-/// Builds the WASM app in release mode into `dist/`, writes the service worker `dist/sw.js` with this
-/// build's precache list, and writes `.br` and `.gz` copies beside each compressible file, which the
-/// server sends to browsers that accept them.
+/// The template of the public pages' small bundle in `dist/` (Trunk's own output of `public.html` is
+/// an `index.html` in another directory; see [`build_app`]).
+pub(crate) const PUBLIC_HTML: &str = "public.html";
+
+/// Builds the two WASM bundles in release mode into `dist/` — the full app from `index.html` and the
+/// public pages' small bundle from `public.html` (Trunk builds one HTML target per run and empties its
+/// dist directory, so the second is built beside it and merged in as `dist/public.html`) — writes the
+/// service worker `dist/sw.js` with this build's precache list, and writes `.br` and `.gz` copies beside
+/// each compressible file, which the server sends to browsers that accept them.
 pub(crate) fn build_app() -> anyhow::Result<PathBuf> {
     let tools = Tools::ensure()?;
-    step("building the app (trunk build --release)");
     let root = util::root();
+    step("building the full app (trunk build --release index.html)");
     run(Command::new(&tools.trunk)
         .current_dir(&root)
         .env("PATH", tools.path_env()?)
-        .args(["build", "--release"]))?;
+        .args(["build", "--release=true", "index.html"]))?;
+    step("building the public pages' bundle (trunk build --release public.html)");
+    let public_dist = util::target_dir().join("trunk-public");
+    std::fs::create_dir_all(&public_dist)
+        .with_context(|| format!("cannot create {}", public_dist.display()))?;
+    run(Command::new(&tools.trunk)
+        .current_dir(&root)
+        .env("PATH", tools.path_env()?)
+        .args(["build", "--release=true", "public.html", "--dist"])
+        .arg(&public_dist))?;
     let dist = root.join("dist");
+    merge_public(&public_dist, &dist)?;
     let version = crate::sw::write(&root.join("public").join("sw.js"), &dist)?;
     say(&format!(
         "   wrote dist/sw.js (version {version}, precache list from dist/)"
     ));
     precompress(&dist)?;
     Ok(dist)
+}
+
+/// Copies the public build into `dist/`: its `index.html` as `public.html`, and the files the full build
+/// lacks (its script and WASM; the CSS and icons are the same files under the same names).
+fn merge_public(public_dist: &Path, dist: &Path) -> anyhow::Result<()> {
+    for file in walk(public_dist)? {
+        let relative = file
+            .strip_prefix(public_dist)
+            .context("a file outside the dist")?;
+        let target = if relative == Path::new("index.html") {
+            dist.join(PUBLIC_HTML)
+        } else {
+            dist.join(relative)
+        };
+        if relative != Path::new("index.html") && target.exists() {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(&file, &target)
+            .with_context(|| format!("cannot copy {} to {}", file.display(), target.display()))?;
+    }
+    Ok(())
 }
 
 fn precompress(dist: &Path) -> anyhow::Result<()> {

@@ -10,8 +10,8 @@ use crate::build::walk;
 /// The placeholder in `public/sw.js` that becomes `{"version": "…", "precache": [...]}`.
 const PLACEHOLDER: &str = "/* MOTCUA_BUILD */ null";
 
-/// What the service worker of this build precaches: every file of `dist/` as a URL path, except the
-/// template page (the server renders pages; the worker stores the rendered home page itself), the worker
+/// What the service worker of this build precaches: every file of `dist/` as a URL path (both bundles),
+/// except the template pages (the server renders pages; the worker stores the rendered home page itself), the worker
 /// itself, and the icons only the browser's installer uses (512 px and maskable ones, fetched when the app
 /// is installed), which would weigh on every first visit.
 pub(crate) fn precache_list(dist: &Path) -> anyhow::Result<Vec<String>> {
@@ -33,7 +33,7 @@ pub(crate) fn precache_list(dist: &Path) -> anyhow::Result<Vec<String>> {
 fn is_precached(relative: &str) -> bool {
     let install_only_icon = relative.starts_with("icons/")
         && (relative.contains("512") || relative.contains("maskable"));
-    !matches!(relative, "index.html" | "sw.js") && !install_only_icon
+    !matches!(relative, "index.html" | crate::build::PUBLIC_HTML | "sw.js") && !install_only_icon
 }
 
 /// Writes `dist/sw.js` and returns the build's version.
@@ -125,6 +125,7 @@ mod tests {
         }
         for path in [
             "index.html",
+            "public.html",
             "sw.js",
             "icons/icon-512.png",
             "icons/icon-maskable-192.png",

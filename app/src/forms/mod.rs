@@ -396,6 +396,44 @@ mod tests {
         }
     }
 
+    /// Fields the domain requires only in some cases, marked optional on the form with a hint that says when.
+    const REQUIRED_ONLY_SOMETIMES: &[(Procedure, &str)] = &[
+        // Required unless the rules are attached instead (the hint says so).
+        (Procedure::PromotionNotice, "rules"),
+    ];
+
+    #[test]
+    fn a_field_the_domain_requires_is_marked_required_on_the_form() {
+        for p in Procedure::ALL {
+            let spec = FormSpec::of(p);
+            // Every section of the change form opened, empty: each raises its own "required" errors.
+            let sections: serde_json::Map<String, Value> = super::specs::sections_for_test()
+                .iter()
+                .map(|s| ((*s).to_owned(), json!({})))
+                .collect();
+            for draft in [json!({}), Value::Object(sections)] {
+                let Err(errors) = validate(p, &draft, today()) else {
+                    continue;
+                };
+                for e in errors
+                    .iter()
+                    .filter(|e| e.key == domain::MessageKey::Required)
+                {
+                    let Some((_, field)) = spec.field_of(&e.path) else {
+                        continue;
+                    };
+                    if field.path == e.path && !REQUIRED_ONLY_SOMETIMES.contains(&(p, field.path)) {
+                        assert!(
+                            field.required,
+                            "{p:?}: the domain requires {:?}, but the form shows it as optional",
+                            e.path
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn step_slugs_are_unique_and_every_path_is_known_to_the_domain_keys() {
         for p in Procedure::ALL {

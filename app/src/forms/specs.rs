@@ -142,6 +142,12 @@ const CHANGE_SECTIONS: &[Opt] = &[
     },
 ];
 
+/// The change form's sections, for the tests of `forms`.
+#[cfg(test)]
+pub(super) const fn sections_for_test() -> &'static [&'static str] {
+    KEEP_SECTIONS
+}
+
 const KEEP_SECTIONS: &[&str] = &[
     "change_name",
     "change_seat",
@@ -744,7 +750,7 @@ fn change() -> FormSpec {
                             ("Hình thức", "Increase or decrease"),
                             Kind::Choice(CAPITAL_METHODS),
                         ),
-                        Field::opt(
+                        Field::req(
                             "change_capital.changed_on",
                             ("Thời điểm thay đổi vốn", "Date of the change"),
                             Kind::Date,

@@ -160,7 +160,7 @@ impl TestDb {
     }
 }
 
-/// A built-looking `dist/`: an `index.html` like Trunk's, one hashed script with a brotli copy, a manifest.
+/// A built-looking `dist/`: an `index.html` (the full app) and a `public.html` (the public pages) like Trunk's, one hashed script with a brotli copy, a manifest.
 pub(crate) fn fake_dist(dir: &Path) -> std::path::PathBuf {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).expect("dist");
@@ -175,6 +175,17 @@ pub(crate) fn fake_dist(dir: &Path) -> std::path::PathBuf {
 </html>"#,
     )
     .expect("index.html");
+    std::fs::write(
+        dist.join("public.html"),
+        r#"<!doctype html>
+<html lang="vi">
+<head><meta charset="utf-8"><title>Một cửa Quảng Ngãi</title>
+<script type="module">import init from '/motcua-public-0123456789abcdef.js'; await init();</script></head>
+<body>
+</body>
+</html>"#,
+    )
+    .expect("public.html");
     let js = "export default function init() { return 'motcua'; }\n".repeat(20);
     std::fs::write(dist.join("motcua-web-0123456789abcdef.js"), &js).expect("js");
     std::fs::write(

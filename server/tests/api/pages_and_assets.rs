@@ -33,9 +33,49 @@ async fn home_is_server_rendered_in_vietnamese_with_the_four_procedures() {
         assert!(html.contains(p.name(Lang::Vi)), "{p:?} is missing: {html}");
     }
     assert!(
-        html.contains("import init from '/motcua-web-0123456789abcdef.js'"),
-        "the built app's script stays in the page"
+        html.contains("import init from '/motcua-public-0123456789abcdef.js'"),
+        "the public pages' bundle is in the page"
     );
+    t.teardown().await;
+}
+
+#[tokio::test]
+async fn app_pages_take_the_full_bundle_and_pages_with_personal_data_are_not_stored() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = TestServer::start(&t).await;
+    for path in [
+        "/ho-so",
+        "/ho-so/abc",
+        "/soan/abc/ten",
+        "/nop/dang-ky-ho-kinh-doanh",
+    ] {
+        let res = get(&app, path, &[]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(header(&res, "cache-control"), "no-store, private", "{path}");
+        let html = body_text(res).await;
+        assert!(
+            html.contains("import init from '/motcua-web-0123456789abcdef.js'"),
+            "{path} loads the full app: {html}"
+        );
+    }
+    for path in [
+        "/tra-cuu/21025-261123-0001",
+        "/tra-cuu?code=x&phone=0912345678",
+        "/?q=1",
+    ] {
+        let res = get(&app, path, &[]).await;
+        assert_eq!(header(&res, "cache-control"), "no-store, private", "{path}");
+        assert!(
+            body_text(res)
+                .await
+                .contains("/motcua-public-0123456789abcdef.js"),
+            "{path} is a public page"
+        );
+    }
+    for path in ["/tra-cuu", "/thu-tuc/dang-ky-ho-kinh-doanh", "/"] {
+        let res = get(&app, path, &[]).await;
+        assert_eq!(header(&res, "cache-control"), "no-cache", "{path}");
+    }
     t.teardown().await;
 }
 
@@ -69,6 +109,7 @@ async fn a_procedure_page_is_rendered_and_an_unknown_path_is_404_with_a_page() {
         "/khong-co-trang-nay",
         "/thu-tuc/khong-co",
         "/index.html",
+        "/public.html",
         "/missing.js",
     ] {
         let res = get(&app, path, &[]).await;
