@@ -48,6 +48,7 @@ async fn app_pages_take_the_full_bundle_and_pages_with_personal_data_are_not_sto
         "/ho-so/abc",
         "/soan/abc/ten",
         "/nop/dang-ky-ho-kinh-doanh",
+        "/thong-bao",
     ] {
         let res = get(&app, path, &[]).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
