@@ -25,7 +25,7 @@ async fn api(app: &TestServer, code: &str) -> (StatusCode, Option<VerifiedDocume
     let res = send(app, "GET", &format!("/api/v1/verify/{code}"), &[], vec![]).await;
     let status = res.status();
     if status == StatusCode::OK {
-        assert_eq!(header(&res, "cache-control"), "private, no-store");
+        assert_eq!(header(&res, "cache-control"), "no-store, private");
         (status, Some(res.json().await.expect("a VerifiedDocument")))
     } else {
         (status, None)
@@ -79,7 +79,7 @@ async fn a_certificate_is_in_force_until_replaced_or_its_business_ends(engine: E
     assert_eq!(doc.business_status.as_deref(), Some("Đang hoạt động"));
     let (s, cache, html) = page(&app, &first).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(cache, "private, no-store", "never kept by a cache");
+    assert_eq!(cache, "no-store, private", "never kept by a cache");
     for expected in [
         "Kiểm tra văn bản",
         "Còn hiệu lực",
@@ -173,7 +173,7 @@ async fn an_unknown_code_is_a_clear_404_and_letters_verify_too(engine: Engine) {
         assert_eq!(s, StatusCode::NOT_FOUND, "{code}");
         let (s, cache, html) = page(&app, code).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{code}");
-        assert_eq!(cache, "private, no-store");
+        assert_eq!(cache, "no-store, private");
         assert!(html.contains("Không tìm thấy văn bản"), "{code}: {html}");
         assert!(html.contains("Hãy quét lại mã QR trên văn bản"));
     }
