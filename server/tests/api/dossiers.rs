@@ -612,6 +612,7 @@ async fn the_openapi_document_describes_every_api_route() {
         "POST /api/v1/admin/staff/{id}/password",
         "GET /api/v1/staff/dossiers",
         "GET /api/v1/staff/dossiers/{code}",
+        "POST /api/v1/staff/assisted/otp",
         "POST /api/v1/staff/dossiers/{code}/actions",
         "GET /api/v1/staff/dossiers/{code}/attachments/{id}",
         "GET /api/v1/dossiers/{code}/documents/{id}",
