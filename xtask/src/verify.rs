@@ -68,8 +68,8 @@ pub(crate) fn test() -> anyhow::Result<()> {
     build::build_app()?;
 
     step(
-        "browser tests (Debian Chromium, playwright-core): smoke, citizen journey, offline layer and \
-         updates, axe-core and 360 px layout",
+        "browser tests (Debian Chromium, playwright-core): smoke, the registration journey, the other \
+         three procedures, offline layer and updates, axe-core and 360 px layout",
     );
     let chromium = tools::ensure_chromium()?;
     tools::ensure_browser_test_packages()?;
