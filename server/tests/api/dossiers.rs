@@ -620,7 +620,6 @@ async fn the_openapi_document_describes_every_api_route() {
         "GET /api/v1/dossiers/{code}/supplement",
         "POST /api/v1/dossiers/{code}/resubmissions",
         "GET /api/v1/verify/{code}",
-        "POST /api/v1/staff/assisted/otp",
     ];
     served.sort_unstable();
     assert_eq!(described, served);
