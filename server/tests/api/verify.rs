@@ -25,7 +25,7 @@ async fn api(app: &TestServer, code: &str) -> (StatusCode, Option<VerifiedDocume
     let res = send(app, "GET", &format!("/api/v1/verify/{code}"), &[], vec![]).await;
     let status = res.status();
     if status == StatusCode::OK {
-        assert_eq!(header(&res, "cache-control"), "no-store, private");
+        assert_eq!(header(&res, "cache-control"), "private, no-store");
         (status, Some(res.json().await.expect("a VerifiedDocument")))
     } else {
         (status, None)
