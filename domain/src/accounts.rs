@@ -88,6 +88,18 @@ impl AccountError {
     }
 }
 
+/// How many digits a one-time code has (sign-in by phone, and a citizen's confirmation of an assisted
+/// submission).
+pub const ONE_TIME_CODE_DIGITS: usize = 6;
+
+/// A one-time code as typed (spaces allowed, as people read codes out in groups): its digits, or `None`
+/// unless exactly [`ONE_TIME_CODE_DIGITS`] ASCII digits.
+#[must_use]
+pub fn parse_one_time_code(raw: &str) -> Option<String> {
+    let code: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    (code.len() == ONE_TIME_CODE_DIGITS && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+}
+
 /// A login name, lower-cased.
 ///
 /// # Errors
@@ -154,6 +166,15 @@ mod tests {
 
     fn v(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_one_time_code_is_six_digits_spaces_aside() {
+        assert_eq!(parse_one_time_code("123456").as_deref(), Some("123456"));
+        assert_eq!(parse_one_time_code(" 123 456 ").as_deref(), Some("123456"));
+        for bad in ["", "12345", "1234567", "12345a", "１２３４５６", "12-456"] {
+            assert_eq!(parse_one_time_code(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

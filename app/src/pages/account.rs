@@ -264,12 +264,7 @@ fn OtpForm() -> impl IntoView {
         let OtpStep::Code(number) = step.get_untracked() else {
             return;
         };
-        let typed: String = code
-            .get_untracked()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if typed.len() != 6 || !typed.bytes().all(|b| b.is_ascii_digit()) {
+        let Some(typed) = domain::accounts::parse_one_time_code(&code.get_untracked()) else {
             code_error.set(Some(
                 lang.get_untracked()
                     .pick(
@@ -279,7 +274,7 @@ fn OtpForm() -> impl IntoView {
                     .to_owned(),
             ));
             return;
-        }
+        };
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {

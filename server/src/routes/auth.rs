@@ -152,6 +152,7 @@ pub(crate) async fn issue_code(
             ));
         }
     }
+    // `domain::accounts::ONE_TIME_CODE_DIGITS` digits.
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000_u32));
     let ttl = settings.otp_ttl_secs;
     state
@@ -182,13 +183,12 @@ pub(crate) async fn issue_code(
 /// Checks and spends the code typed for `key`: wrong tries are counted and lock the code after the
 /// limit.
 pub(crate) async fn spend_code(state: &AppState, key: &str, typed: &str) -> Result<(), AppError> {
-    let code: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+    let Some(code) = domain::accounts::parse_one_time_code(typed) else {
         return Err(AppError::unprocessable(
             "Mã xác thực gồm đúng 6 chữ số, như trong tin nhắn.",
             "The code has exactly 6 digits, as in the text message.",
         ));
-    }
+    };
     let now = Utc::now();
     let Some(otp) = state.store.current_otp(key).await? else {
         return Err(no_code());

@@ -209,9 +209,11 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
     });
     let assisted_code = RwSignal::new(String::new());
     let code_errors = Memo::new(move |_| {
-        let typed: String =
-            assisted_code.with(|c| c.chars().filter(|c| !c.is_whitespace()).collect());
-        if assisted.get() && (typed.len() != 6 || !typed.bytes().all(|b| b.is_ascii_digit())) {
+        if assisted.get()
+            && assisted_code
+                .with(|c| domain::accounts::parse_one_time_code(c))
+                .is_none()
+        {
             vec![(
                 "assisted-code",
                 (
@@ -235,11 +237,9 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
         }
         tried.set(true);
         ctx.show_errors.set(true);
-        let code_typed: String = assisted_code
-            .get_untracked()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let code_typed = assisted_code
+            .with_untracked(|c| domain::accounts::parse_one_time_code(c))
+            .unwrap_or_default();
         let code_missing = !code_errors.with_untracked(Vec::is_empty);
         if !ctx.errors.with_untracked(Vec::is_empty)
             || !contact_errors.with_untracked(Vec::is_empty)
