@@ -5,14 +5,19 @@
 // hand and any change to a file gives a new worker. Design: docs/ARCHITECTURE.md, "The offline layer".
 //
 // - Registered by either WASM bundle once the page is interactive, so its install is the background part
-//   of a first visit. Precached at install, in one cache per version: the built files of both bundles
-//   (the public pages' small one and the full app: WASM, JS, CSS, icons, manifest, data files), the home
-//   page as the server renders it, and an "app shell": a page of the full app with an empty body, on
-//   which the full app renders any route on the phone.
+//   of a first visit. Precached in one cache per version, in two parts so that a first visit of the home
+//   page stays light (the page-weight budget counts every file of it):
+//   * at install, the core: the public pages' small bundle, CSS, icons, manifest, data files, and the
+//     home page as the server renders it;
+//   * the app, when a page asks for it (`PRECACHE_APP`: the reader went past the home page, opened a page
+//     of the full app, came back for a second visit, or uses the installed app), or at install when the
+//     previous version had it: the full app's bundle and an "app shell", a page of the full app with an
+//     empty body, on which the full app renders any route on the phone — forms and drafts with no signal.
 // - Pages (navigations): network first with a short timeout; a page that came back is kept for offline
 //   use (at most MAX_KEPT_PAGES, the oldest dropped first), unless it may hold personal data (a query
 //   string, /tra-cuu/…, or `Cache-Control: no-store`/`private`, which also drops a copy kept before);
-//   offline: the kept page for that URL, else the app shell.
+//   offline: the kept page for that URL, else the app shell, else (the app not yet precached) a page
+//   that says so.
 // - Built files: from the cache, else the network.
 // - /api/…: never touched, never cached (personal data). Other methods than GET: never touched.
 // - Update: a new worker installs and waits; the page shows "Đã có phiên bản mới — Cập nhật", which
@@ -30,7 +35,7 @@ const SHELL = '/__motcua-app-shell';
 // A page that has not come back by then is served from the cache (a weak signal must not leave the reader
 // staring at a blank screen); the late answer still refreshes the cache.
 const PAGE_TIMEOUT_MS = 3000;
-const PRECACHED = new Set(BUILD ? BUILD.precache : []);
+const PRECACHED = new Set(BUILD ? [...BUILD.core, ...BUILD.app] : []);
 // A page of the full app, rendered by the server with the full bundle's template: its empty-bodied copy
 // is the app shell. It holds no personal data (the reader's dossiers come from the phone's IndexedDB).
 const SHELL_SOURCE = '/ho-so';
@@ -48,13 +53,38 @@ async function install() {
   }
   const cache = await caches.open(CACHE);
   // Hashed files come from the HTTP cache when the page has just loaded them; the rest are revalidated.
-  await cache.addAll(BUILD.precache);
+  await cache.addAll(BUILD.core);
   const home = await fetch('/', { credentials: 'same-origin', cache: 'no-cache' });
   if (!home.ok) throw new Error(`GET / answered ${home.status}`);
   await cache.put('/', home);
-  const full = await fetch(SHELL_SOURCE, { credentials: 'same-origin', cache: 'no-cache' });
-  if (!full.ok) throw new Error(`GET ${SHELL_SOURCE} answered ${full.status}`);
-  await cache.put(SHELL, await appShell(full));
+  // A phone that could open forms offline with the previous version can with this one too.
+  if (await appKeptBefore()) await precacheApp();
+}
+
+async function appKeptBefore() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX) && name !== CACHE && await (await caches.open(name)).match(SHELL)) return true;
+  }
+  return false;
+}
+
+// The full app and its shell, once per version (the shell goes in last: its presence means the app is
+// all there). Several pages may ask at once; they share one download.
+let appDownload = null;
+function precacheApp() {
+  if (!appDownload) {
+    appDownload = (async () => {
+      const cache = await caches.open(CACHE);
+      if (await cache.match(SHELL)) return;
+      await cache.addAll(BUILD.app);
+      const full = await fetch(SHELL_SOURCE, { credentials: 'same-origin', cache: 'no-cache' });
+      if (!full.ok) throw new Error(`GET ${SHELL_SOURCE} answered ${full.status}`);
+      await cache.put(SHELL, await appShell(full));
+    })();
+    // A failed download (the signal went) is tried again at the next request.
+    appDownload.catch(() => { appDownload = null; });
+  }
+  return appDownload;
 }
 
 // The home page with an empty <body>: the app sees no server-rendered page and renders the route itself.
@@ -83,7 +113,11 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   const type = typeof event.data === 'string' ? event.data : event.data?.type;
-  if (type === 'SKIP_WAITING') self.skipWaiting();
+  if (type === 'SKIP_WAITING') {
+    self.skipWaiting();
+  } else if (type === 'PRECACHE_APP' && BUILD) {
+    event.waitUntil(precacheApp().catch(() => undefined));
+  }
 });
 
 self.addEventListener('fetch', (event) => {
@@ -123,9 +157,43 @@ async function page(event, url) {
   } catch {
     const cached = (keep && (await cache.match(url.pathname, { ignoreVary: true })))
       || (await cache.match(SHELL));
-    // Nothing kept yet: wait for the network after all (or show the browser's offline page).
-    return cached || network;
+    if (cached) return cached;
+    // Nothing kept: the network after all, or, when it has failed, a page that says what to do.
+    return network.catch(() => offlinePage());
   }
+}
+
+// What an offline reader sees for a page this phone has not kept, before the full app is precached:
+// in both languages (the worker cannot read the reader's choice), styled by the precached CSS.
+function offlinePage() {
+  const css = BUILD ? BUILD.core.find((path) => path.endsWith('.css')) : null;
+  const html = `<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Không có kết nối mạng — Một cửa Quảng Ngãi</title>
+${css ? `<link rel="stylesheet" href="${css}">` : ''}
+</head>
+<body>
+<header class="site-header"><a class="brand" href="/"><span class="brand-mark" aria-hidden="true">MC</span><span class="brand-text"><span class="brand-name">Một cửa Quảng Ngãi</span></span></a></header>
+<main id="main" class="offline-page">
+<h1>Không có kết nối mạng</h1>
+<p>Trang này chưa được lưu trên máy nên chưa mở được khi không có mạng. Khi có mạng trở lại, hãy mở lại trang.</p>
+<p>Sau khi bạn mở một trang thủ tục lúc có mạng, ứng dụng tự tải về máy để soạn và nộp hồ sơ cả khi không có mạng.</p>
+<p><a href="/">Về trang chủ</a></p>
+<div lang="en">
+<h2>No connection</h2>
+<p>This page is not saved on this phone yet, so it cannot open without a connection. Open it again when you are back online. Once you have opened a procedure page online, the app saves itself on the phone for filling and sending forms offline.</p>
+<p><a href="/">Go to the home page</a></p>
+</div>
+</main>
+</body>
+</html>`;
+  return new Response(html, {
+    status: 503,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  });
 }
 
 // Pages that may carry personal data are never kept: look-up results (a query string or

@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
 pub fn PublicApp() -> impl IntoView {
     provide_locale();
     pages::account::provide_session();
+    // The header's unread count is the same on every page.
+    pages::notifications::provide_unread();
     #[cfg(feature = "hydrate")]
     page_data::provide_from_document();
     view! {
@@ -140,6 +142,15 @@ fn OtherBundle() -> impl IntoView {
 #[component]
 fn Frame(children: Children) -> impl IntoView {
     let lang = use_lang();
+    // Past the home page, the reader is likely to file: the worker downloads the full app for use with
+    // no signal (a first visit of the home page alone stays light). The public pages' router moves
+    // between pages without a load, hence an effect on the path.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if location.pathname.get() != AppRoute::Home.path() {
+            pwa::want_offline_app();
+        }
+    });
     view! {
         <DocumentTitle />
         <a class="skip-link" href="#main">

@@ -46,7 +46,11 @@ const fn apply_update() {}
 #[cfg(feature = "hydrate")]
 use client::{apply_update, update_waiting};
 #[cfg(feature = "hydrate")]
-pub use client::{hydratable, prepare_client_render, register, start};
+pub use client::{hydratable, prepare_client_render, register, start, want_offline_app};
+
+/// On the server's render nothing is precached.
+#[cfg(not(feature = "hydrate"))]
+pub const fn want_offline_app() {}
 
 #[cfg(feature = "hydrate")]
 mod client {
@@ -60,6 +64,8 @@ mod client {
 
     /// The worker's own message for "take over now" (`public/sw.js`).
     const SKIP_WAITING: &str = "SKIP_WAITING";
+    /// The worker's message for "download the full app for use with no signal" (`public/sw.js`).
+    const PRECACHE_APP: &str = "PRECACHE_APP";
 
     thread_local! {
         // Reference-counted rather than arena-owned: it outlives any component that reads it.
@@ -67,6 +73,45 @@ mod client {
         static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
         // Set when this page asked the new version to take over, so only then does it reload.
         static RELOAD_ON_CHANGE: Cell<bool> = const { Cell::new(false) };
+        // Set once this page has asked the worker for the full app.
+        static APP_ASKED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Asks the service worker to download the full app (its bundle and the app shell) so that forms
+    /// and drafts open with no signal. A first visit of the home page does not (it stays within the
+    /// page-weight budget); the reader's next step does: a page past the home page (`Frame` asks on
+    /// every route but `/`), any page of the full app, a second visit, the installed app. Once per page;
+    /// the worker downloads once per version.
+    pub fn want_offline_app() {
+        if APP_ASKED.with(|a| a.replace(true)) {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let navigator = window.navigator();
+        if !js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false) {
+            return;
+        }
+        let on_ready = Closure::<dyn FnMut(JsValue)>::new(|registration: JsValue| {
+            let registration: ServiceWorkerRegistration = registration.unchecked_into();
+            if let Some(active) = registration.active() {
+                // A refusal only means the app is precached at the next page.
+                let _ = active.post_message(&JsValue::from_str(PRECACHE_APP));
+            }
+        });
+        // `ready` settles once a worker is active (at once after the first visit).
+        if let Ok(ready) = navigator.service_worker().ready() {
+            let _ = ready.then(&on_ready);
+        }
+        on_ready.forget();
+    }
+
+    /// Whether the app runs installed, from the home screen.
+    fn installed() -> bool {
+        web_sys::window()
+            .and_then(|w| w.match_media("(display-mode: standalone)").ok().flatten())
+            .is_some_and(|m| m.matches())
     }
 
     /// What each WASM bundle's `main` does: hydrates the HTML the server rendered from the same
@@ -156,6 +201,10 @@ mod client {
             return;
         }
         let container = navigator.service_worker();
+        // A worker from an earlier visit controls the page: a second visit. The installed app too.
+        if container.controller().is_some() || installed() {
+            want_offline_app();
+        }
 
         let on_controller_change = Closure::<dyn FnMut()>::new(move || {
             if RELOAD_ON_CHANGE.with(Cell::get) {

@@ -1,6 +1,8 @@
 // The offline layer in Debian's Chromium against the real server serving a copy of the release build:
-// the service worker installs and precaches this build; with the network cut, the home page reloads, a
-// procedure page never visited opens, and a new draft starts from the home page (out of the public pages'
+// the service worker installs and precaches the core of this build on a first visit of the home page
+// (not the full app: offline, a page never visited says so), and the full app once the reader goes
+// past the home page; with the network cut, the home page reloads, a procedure page never visited
+// opens, and a new draft starts from the home page (out of the public pages'
 // bundle into the full app's); no /api/ answer and no personal page is in any cache (a no-store
 // page of the app drops an older copy); when the worker changes on the server, the page offers the new
 // version and switches to it; the worker keeps a capped number of pages, the oldest dropped first;
@@ -26,9 +28,11 @@ function check(condition, message) {
 
 function builtVersion() {
   const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
-  const match = sw.match(/"version": "([^"]+)", "precache": (\[[^\]]*\])/);
+  const match = sw.match(/"version": "([^"]+)", "core": (\[[^\]]*\]), "app": (\[[^\]]*\])/);
   check(match, 'dist/sw.js carries no build version: it was not written by `cargo xtask build`');
-  return { version: match[1], precache: JSON.parse(match[2]) };
+  const core = JSON.parse(match[2]);
+  const app = JSON.parse(match[3]);
+  return { version: match[1], core, app, precache: [...core, ...app] };
 }
 
 // Every cache of the origin and every URL in it, as the page sees them.
@@ -92,13 +96,43 @@ try {
   let cached = await cacheContents(page);
   check(Object.keys(cached).length === 1 && cached[cacheName],
     `expected exactly the cache ${cacheName}, found ${JSON.stringify(Object.keys(cached))}`);
-  const paths = cached[cacheName].map((u) => new URL(u).pathname);
-  for (const file of [...build.precache, '/', '/__motcua-app-shell']) {
+  let paths = cached[cacheName].map((u) => new URL(u).pathname);
+  for (const file of [...build.core, '/']) {
     check(paths.includes(file), `${file} is not precached (cache holds ${JSON.stringify(paths)})`);
   }
-  check(build.precache.some((f) => f.endsWith('.wasm')) && build.precache.some((f) => f.endsWith('.css')),
-    `the precache list lacks the WASM or the CSS: ${JSON.stringify(build.precache)}`);
-  console.log(`service worker ${build.version} installed; precached ${paths.length} entries`);
+  check(build.core.some((f) => f.endsWith('.wasm')) && build.core.some((f) => f.endsWith('.css')),
+    `the core precache list lacks the public bundle's WASM or the CSS: ${JSON.stringify(build.core)}`);
+  check(build.app.some((f) => f.endsWith('.wasm')), `the app precache list lacks the full app's WASM: ${JSON.stringify(build.app)}`);
+  // A first visit of the home page downloads only the core: the page-weight budget counts every file.
+  await page.waitForTimeout(1000);
+  paths = (await cacheContents(page))[cacheName].map((u) => new URL(u).pathname);
+  const early = [...build.app, '/__motcua-app-shell'].filter((f) => paths.includes(f));
+  check(early.length === 0, `a first visit of the home page precached the full app: ${JSON.stringify(early)}`);
+  console.log(`service worker ${build.version} installed; first visit of / precached ${paths.length} entries (core)`);
+
+  // 1b. Offline before going past the home page: a page never visited (opened in a second tab, so the
+  //     first stays as it is) says it is not on the phone yet.
+  await context.setOffline(true);
+  offline = true;
+  const tab = await context.newPage();
+  await tab.goto(`${base}/thu-tuc/thong-bao-khuyen-mai`, { waitUntil: 'domcontentloaded' });
+  check(await tab.locator('h1').first().textContent() === 'Không có kết nối mạng',
+    `offline, before the app was precached, a page never visited shows "${await tab.locator('h1').first().textContent().catch(() => 'no h1')}"`);
+  await tab.screenshot({ path: join(shots, 'offline-not-kept.png'), fullPage: true });
+  await tab.close();
+  await context.setOffline(false);
+  offline = false;
+
+  // 1c. Past the home page (a procedure page, reached through the public bundle's router without a page
+  //     load): the worker downloads the full app and its shell.
+  await page.click('a[href="/thu-tuc/dang-ky-ho-kinh-doanh"]');
+  await page.waitForURL(/\/thu-tuc\/dang-ky-ho-kinh-doanh$/, { timeout: 10000 });
+  await eventually(async () => `the full app was not precached after a procedure page: ${JSON.stringify((await cacheContents(page))[cacheName])}`,
+    async () => {
+      const now = ((await cacheContents(page))[cacheName] ?? []).map((u) => new URL(u).pathname);
+      return [...build.app, '/__motcua-app-shell'].every((f) => now.includes(f));
+    }, 30000);
+  console.log('past the home page, the full app and its shell were precached');
 
   // 2. Personal data never lands in a cache: API answers fetched by the page (GET and POST) and a
   //    look-up result page, all through the worker.

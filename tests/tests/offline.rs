@@ -1,6 +1,8 @@
 //! The offline layer in headless Chromium (`tests/browser/offline.mjs`), against the real server serving
 //! a copy of the release build, which the script rewrites to publish a new service worker: the worker
-//! precaches the build; with the network cut the home page reloads and a procedure page never visited
+//! precaches the core of the build on a first visit of the home page (offline, a page never visited
+//! then says it is not on the phone) and the full app once the reader goes past the home page; with the
+//! network cut the home page reloads and a procedure page never visited
 //! opens; no `/api/` answer or look-up result is in any cache; a new version shows the update banner and
 //! takes over on "Cập nhật"; Chromium finds the app installable. `cargo xtask test` builds `dist/` and
 //! installs Chromium and the npm packages first; run alone, the test fails and says what is missing.
@@ -38,6 +40,7 @@ async fn the_app_opens_offline_keeps_no_personal_data_and_offers_a_new_version()
     run.assert_passed("offline test passed");
     let root = root();
     for shot in [
+        "offline-not-kept.png",
         "offline-home.png",
         "offline-procedure.png",
         "update-banner.png",

@@ -7,15 +7,35 @@ use anyhow::{Context as _, bail};
 
 use crate::build::walk;
 
-/// The placeholder in `public/sw.js` that becomes `{"version": "…", "precache": [...]}`.
+/// The placeholder in `public/sw.js` that becomes `{"version": "…", "core": [...], "app": [...]}`.
 const PLACEHOLDER: &str = "/* MOTCUA_BUILD */ null";
 
-/// What the service worker of this build precaches: every file of `dist/` as a URL path (both bundles),
-/// except the template pages (the server renders pages; the worker stores the rendered home page itself), the worker
+/// What the service worker of this build precaches, as URL paths, in two parts.
+pub(crate) struct Precache {
+    /// At install, on the first visit of any page: the public pages' bundle, the CSS, icons, manifest,
+    /// data files. With the home page this is the whole of a first visit of `/`.
+    pub(crate) core: Vec<String>,
+    /// Once the reader goes past the home page (or opens a page of the full app, or comes back): the full
+    /// app's bundle, which the app shell needs to open forms with no signal.
+    pub(crate) app: Vec<String>,
+}
+
+impl Precache {
+    /// Both parts.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &String> {
+        self.core.iter().chain(&self.app)
+    }
+}
+
+/// What the service worker of this build precaches: every file of `dist/` (both bundles), except the
+/// template pages (the server renders pages; the worker stores the rendered home page itself), the worker
 /// itself, and the icons only the browser's installer uses (512 px and maskable ones, fetched when the app
-/// is installed), which would weigh on every first visit.
-pub(crate) fn precache_list(dist: &Path) -> anyhow::Result<Vec<String>> {
-    let mut paths = Vec::new();
+/// is installed), which would weigh on every first visit; split into the core and the full app's files.
+pub(crate) fn precache_lists(dist: &Path) -> anyhow::Result<Precache> {
+    let mut lists = Precache {
+        core: Vec::new(),
+        app: Vec::new(),
+    };
     for file in walk(dist)? {
         let relative = file
             .strip_prefix(dist)
@@ -23,11 +43,28 @@ pub(crate) fn precache_list(dist: &Path) -> anyhow::Result<Vec<String>> {
             .to_str()
             .with_context(|| format!("{} is not UTF-8", file.display()))?
             .replace('\\', "/");
-        if is_precached(&relative) {
-            paths.push(format!("/{relative}"));
+        if !is_precached(&relative) {
+            continue;
         }
+        let list = if is_full_app(&relative) {
+            &mut lists.app
+        } else {
+            &mut lists.core
+        };
+        list.push(format!("/{relative}"));
     }
-    Ok(paths)
+    if lists.app.is_empty() {
+        bail!("dist/ holds no file of the full app's bundle ({FULL_BUNDLE}*): was it built?");
+    }
+    Ok(lists)
+}
+
+/// The file-name prefix Trunk gives the full app's bundle (`data-bin="motcua-web"` in `index.html`):
+/// its script and its WASM.
+const FULL_BUNDLE: &str = "motcua-web-";
+
+fn is_full_app(relative: &str) -> bool {
+    relative.starts_with(FULL_BUNDLE)
 }
 
 fn is_precached(relative: &str) -> bool {
@@ -46,11 +83,11 @@ pub(crate) fn write(template: &Path, dist: &Path) -> anyhow::Result<String> {
             template.display()
         );
     }
-    let precache = precache_list(dist)?;
+    let precache = precache_lists(dist)?;
     // The version changes whenever the worker or any file it precaches changes.
     let mut hash = Fnv64::default();
     hash.update(source.as_bytes());
-    for path in &precache {
+    for path in precache.all() {
         hash.update(path.as_bytes());
         hash.update(&[0]);
         let file = dist.join(path.trim_start_matches('/'));
@@ -60,12 +97,18 @@ pub(crate) fn write(template: &Path, dist: &Path) -> anyhow::Result<String> {
         hash.update(&[0]);
     }
     let version = format!("{:016x}", hash.finish());
-    let list = precache
-        .iter()
-        .map(|p| json_string(p))
-        .collect::<anyhow::Result<Vec<_>>>()?
-        .join(", ");
-    let build = format!("{{ \"version\": \"{version}\", \"precache\": [{list}] }}");
+    let list = |paths: &[String]| -> anyhow::Result<String> {
+        Ok(paths
+            .iter()
+            .map(|p| json_string(p))
+            .collect::<anyhow::Result<Vec<_>>>()?
+            .join(", "))
+    };
+    let build = format!(
+        "{{ \"version\": \"{version}\", \"core\": [{}], \"app\": [{}] }}",
+        list(&precache.core)?,
+        list(&precache.app)?
+    );
     let out = dist.join("sw.js");
     std::fs::write(&out, source.replace(PLACEHOLDER, &build))
         .with_context(|| format!("cannot write {}", out.display()))?;
@@ -133,6 +176,10 @@ mod tests {
         ] {
             assert!(!is_precached(path), "{path}");
         }
+        assert!(is_full_app("motcua-web-0123456789abcdef_bg.wasm"));
+        assert!(is_full_app("motcua-web-0123456789abcdef.js"));
+        assert!(!is_full_app("motcua-public-0123456789abcdef_bg.wasm"));
+        assert!(!is_full_app("main-0123456789abcdef.css"));
     }
 
     #[test]
@@ -143,19 +190,20 @@ mod tests {
         let template = dir.join("sw.js");
         std::fs::write(&template, "const BUILD = /* MOTCUA_BUILD */ null;\n").expect("template");
         std::fs::write(dist.join("index.html"), "<html></html>").expect("index");
-        std::fs::write(dist.join("app-0123456789abcdef.js"), "a").expect("js");
+        std::fs::write(dist.join("motcua-public-0123456789abcdef.js"), "p").expect("js");
+        std::fs::write(dist.join("motcua-web-0123456789abcdef.js"), "a").expect("js");
         std::fs::write(dist.join("icons/icon-192.png"), "png").expect("icon");
 
         let first = write(&template, &dist).expect("write");
         let written = std::fs::read_to_string(dist.join("sw.js")).expect("sw.js");
-        std::fs::write(dist.join("app-0123456789abcdef.js"), "b").expect("js");
+        std::fs::write(dist.join("motcua-web-0123456789abcdef.js"), "b").expect("js");
         let second = write(&template, &dist).expect("write again");
         let _ = std::fs::remove_dir_all(&dir);
 
         assert_eq!(
             written,
             format!(
-                "const BUILD = {{ \"version\": \"{first}\", \"precache\": [\"/app-0123456789abcdef.js\", \"/icons/icon-192.png\"] }};\n"
+                "const BUILD = {{ \"version\": \"{first}\", \"core\": [\"/icons/icon-192.png\", \"/motcua-public-0123456789abcdef.js\"], \"app\": [\"/motcua-web-0123456789abcdef.js\"] }};\n"
             )
         );
         assert_ne!(first, second, "new content, new version");

@@ -5,4 +5,6 @@
 
 fn main() {
     app::pwa::start(app::App);
+    // Whoever opens a page of the full app will want it with no signal too.
+    app::pwa::want_offline_app();
 }
