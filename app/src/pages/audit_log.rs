@@ -201,6 +201,7 @@ fn AuditWork(principal: Principal) -> impl IntoView {
         let q = wanted.get();
         more.set(false);
         more_error.set(None);
+        loading_more.set(false);
         let mine = generation.get_untracked().wrapping_add(1);
         generation.set(mine);
         if q.dossier.is_none() && q.jurisdiction.is_none() {
