@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/can-bo") view=pages::admin::StaffAdminPage />
                     <Route path=path!("/can-bo") view=pages::staff::StaffQueuePage />
                     <Route path=path!("/can-bo/ho-so/:code") view=pages::staff::StaffDossierPage />
+                    <Route path=path!("/can-bo/nhat-ky") view=pages::audit_log::StaffAuditPage />
                     <Route path=path!("/verify/:code") view=VerifyPage />
                 </Routes>
             </Frame>

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit_log;
 pub mod dossiers;
 pub mod form;
 pub mod home;

@@ -49,6 +49,8 @@ pub enum AppRoute {
     StaffQueue,
     /// `/can-bo/ho-so/{code}` — one dossier in the staff workspace.
     StaffDossier,
+    /// `/can-bo/nhat-ky` — the audit log of a jurisdiction or a dossier (supervisors and administrators).
+    StaffAudit,
     /// `/verify/{code}` — what an issued document says and whether it is in force; every document's QR
     /// code points here.
     Verify,
@@ -75,6 +77,7 @@ impl AppRoute {
             "/can-bo/mat-khau" => Self::StaffPassword,
             "/quan-tri/can-bo" => Self::StaffAdmin,
             "/can-bo" => Self::StaffQueue,
+            "/can-bo/nhat-ky" => Self::StaffAudit,
             _ if one_segment_under(path, "/can-bo/ho-so/") => Self::StaffDossier,
             _ if one_segment_under(path, "/ho-so/") => Self::Dossier,
             _ if one_segment_under(path, "/verify/") => Self::Verify,
@@ -116,6 +119,7 @@ impl AppRoute {
             Self::StaffPassword => "/can-bo/mat-khau".to_owned(),
             Self::StaffAdmin => "/quan-tri/can-bo".to_owned(),
             Self::StaffQueue | Self::StaffDossier => "/can-bo".to_owned(),
+            Self::StaffAudit => "/can-bo/nhat-ky".to_owned(),
             Self::Verify => "/verify".to_owned(),
             Self::NotFound => "/404".to_owned(),
         }
@@ -160,6 +164,10 @@ impl AppRoute {
             Self::StaffDossier => {
                 format!("{} — {site}", lang.pick("Xử lý hồ sơ", "Process a dossier"))
             }
+            Self::StaffAudit => format!(
+                "{} — {site}",
+                lang.pick("Nhật ký truy cập hồ sơ", "Dossier access log")
+            ),
             Self::Verify => format!(
                 "{} — {site}",
                 lang.pick("Kiểm tra văn bản", "Check a document")
@@ -196,7 +204,8 @@ impl AppRoute {
             | Self::StaffPassword
             | Self::StaffAdmin
             | Self::StaffQueue
-            | Self::StaffDossier => Bundle::Full,
+            | Self::StaffDossier
+            | Self::StaffAudit => Bundle::Full,
         }
     }
 
@@ -221,7 +230,8 @@ impl AppRoute {
             | Self::StaffPassword
             | Self::StaffAdmin
             | Self::StaffQueue
-            | Self::StaffDossier => true,
+            | Self::StaffDossier
+            | Self::StaffAudit => true,
         }
     }
 
@@ -248,6 +258,7 @@ mod tests {
             AppRoute::StaffPassword,
             AppRoute::StaffAdmin,
             AppRoute::StaffQueue,
+            AppRoute::StaffAudit,
         ];
         routes.extend(Procedure::ALL.map(AppRoute::Procedure));
         routes.extend(Procedure::ALL.map(AppRoute::Start));
@@ -282,6 +293,8 @@ mod tests {
             "/quan-tri/can-bo",
             "/can-bo",
             "/can-bo/ho-so/a",
+            "/can-bo/nhat-ky",
+            "/can-bo/nhat-ky?dia-ban=21025",
         ] {
             let route = AppRoute::parse(path);
             assert_eq!(route.bundle(), Bundle::Full, "{path}");

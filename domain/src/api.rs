@@ -163,7 +163,8 @@ pub struct ApiError {
 // - A signed-in client sends `X-CSRF-Token: <SessionInfo::csrf_token>` on every POST/PUT/PATCH/DELETE.
 // - Staff: `GET /api/v1/staff/dossiers` (query: [`QueueQuery`]) → `Vec<`[`QueueItem`]`>`;
 //   `GET /api/v1/staff/dossiers/{code}` → [`StaffDossier`]; `POST /api/v1/staff/dossiers/{code}/actions`
-//   [`StaffAction`] → [`StaffDossier`].
+//   [`StaffAction`] → [`StaffDossier`]; `GET /api/v1/staff/audit` (query: [`AuditQuery`]) →
+//   `Vec<`[`AuditRecord`]`>` (supervisors of the jurisdiction and administrators).
 // - Citizen: `GET /api/v1/dossiers/{code}/supplement?phone=…` → [`SupplementRequest`];
 //   `POST /api/v1/dossiers/{code}/resubmissions` (header `Idempotency-Key`) [`Resubmission`] →
 //   [`DossierStatus`]; `GET /api/v1/me/dossiers` → `Vec<`[`DossierStatus`]`>`; `GET /api/v1/me/inbox` →
@@ -499,6 +500,47 @@ pub struct StaffAction {
     /// serves as the tax code of a household business (TT 86/2024/TT-BTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hkd_code: Option<String>,
+}
+
+/// `GET /api/v1/staff/audit`: whose rows. A dossier wins over a jurisdiction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditQuery {
+    /// A dossier code: every row of that dossier, oldest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<String>,
+    /// A commune code or `SCT`: its latest rows (at most 500 an answer), newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// With `jurisdiction`: only rows older than this one ([`AuditRecord::id`] of the last row of the
+    /// previous answer), for the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<i64>,
+}
+
+/// One row of the audit log: who read or did what, when and from which address. Append-only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditRecord {
+    /// The row's number, growing with time (the cursor of [`AuditQuery::before`]).
+    pub id: i64,
+    /// When (RFC 3339, Vietnam time).
+    pub at: String,
+    /// The staff member's id.
+    pub staff_id: String,
+    /// Their name.
+    pub staff_name: String,
+    /// `view`, `attachment`, `document`, `queue`, `action:<name>` (a [`crate::lifecycle::Action`] or
+    /// `assisted_submission`).
+    pub action: String,
+    /// The dossier (none for a read of the queue).
+    pub dossier: Option<String>,
+    /// Its jurisdiction (commune code or `SCT`).
+    pub jurisdiction: String,
+    /// The client's address.
+    pub client_addr: Option<String>,
+    /// What exactly (a file, a note, the queue's filters and how many dossiers it showed).
+    pub detail: Option<String>,
 }
 
 /// One thing the office asks to amend.

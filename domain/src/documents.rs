@@ -46,6 +46,26 @@ impl DocumentKind {
         Self::PromotionAcknowledgement,
     ];
 
+    /// The name the server stores and lists it under (`dossier_documents.kind`, the audit log's detail
+    /// of a document read).
+    #[must_use]
+    pub const fn stored_name(self) -> &'static str {
+        match self {
+            Self::HkdCertificate => "gcn",
+            Self::TerminationNotice => "termination_notice",
+            Self::SupplementRequest => "supplement_request",
+            Self::IntakeRefusal => "refusal",
+            Self::Apology => "apology",
+            Self::PromotionAcknowledgement => "acknowledgement",
+        }
+    }
+
+    /// A kind by its [`Self::stored_name`].
+    #[must_use]
+    pub fn from_stored_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.stored_name() == name)
+    }
+
     /// The document's name.
     #[must_use]
     pub const fn name(self, lang: Lang) -> &'static str {

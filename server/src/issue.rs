@@ -30,22 +30,13 @@ use crate::{
 /// The stored name of a document kind (`dossier_documents.kind`).
 #[must_use]
 pub(crate) const fn kind_name(kind: DocumentKind) -> &'static str {
-    match kind {
-        DocumentKind::HkdCertificate => "gcn",
-        DocumentKind::TerminationNotice => "termination_notice",
-        DocumentKind::SupplementRequest => "supplement_request",
-        DocumentKind::IntakeRefusal => "refusal",
-        DocumentKind::Apology => "apology",
-        DocumentKind::PromotionAcknowledgement => "acknowledgement",
-    }
+    kind.stored_name()
 }
 
 /// A document kind by its stored name.
 #[must_use]
 pub(crate) fn kind_of(name: &str) -> Option<DocumentKind> {
-    DocumentKind::ALL
-        .into_iter()
-        .find(|k| kind_name(*k) == name)
+    DocumentKind::from_stored_name(name)
 }
 
 /// A new verification code: 128 random bits in lower-case base 32 (26 characters, no padding), so that

@@ -5,7 +5,8 @@
 //   works;
 // - the first administrator signs in, is sent to change the temporary password, then on the staff
 //   page sees every field the domain refuses in an error summary, creates a commune officer for Lý Sơn,
-//   reads the temporary password shown once, and signs out;
+//   reads the temporary password shown once, opens the audit log of a commune (nothing read there yet),
+//   and signs out;
 // - the new officer signs in with it, must change it, and lands on the workspace.
 // Every page is checked with axe-core and for sideways scrolling at 360 px (text 100 % and 200 %).
 // Prints `officer: <login>` for the Rust test.
@@ -149,6 +150,18 @@ try {
   const tabletAudit = auditor(tablet, failures, shots);
   await tabletAudit('staff-admin', '/quan-tri/can-bo');
   await tablet.setViewportSize({ width: 800, height: 1100 });
+  // The administrator's audit log: any commune, chosen from the list (the choice kept in the URL).
+  await tablet.click('.staff-nav a:has-text("Nhật ký truy cập hồ sơ")');
+  await tablet.waitForURL(/\/can-bo\/nhat-ky$/, { timeout: 10000 });
+  await tablet.waitForSelector('text=Chọn địa bàn hoặc nhập mã hồ sơ', { timeout: 10000 });
+  check(await tablet.locator('#audit-jurisdiction option').count() > 90, 'every commune and the Sở Công Thương to choose from');
+  await tablet.selectOption('#audit-jurisdiction', { label: 'Đặc khu Lý Sơn' });
+  await tablet.click('button[type=submit]:has-text("Xem nhật ký")');
+  await tablet.waitForURL(/\/can-bo\/nhat-ky\?dia-ban=\d+$/, { timeout: 10000 });
+  await tablet.waitForSelector('text=Chưa có lượt truy cập nào được ghi.', { timeout: 10000 });
+  await tablet.click('.staff-nav a:has-text("Tài khoản cán bộ")');
+  await tablet.waitForURL(/\/quan-tri\/can-bo$/, { timeout: 10000 });
+  await tablet.waitForSelector('.staff-list >> text=tran.lan', { timeout: 10000 });
   await tablet.click('button:has-text("Đăng xuất")');
   await tablet.waitForURL(/\/dang-nhap$/, { timeout: 10000 });
 

@@ -8,11 +8,18 @@
 // - the citizen sees the request on the phone, corrects the capital and presses "Gửi lại hồ sơ";
 // - the officer approves; the citizen's inbox (/thong-bao) says so, the phone's dossier page lists the
 //   GCN, and its PDF downloads (200, `%PDF`);
-// - the officer of the other commune gets 403/404 for the dossier and does not find it in the queue.
+// - the officer of the other commune gets 403/404 for the dossier and does not find it in the queue;
+// - the audit log: the officer has no link to it and, opening its address, reads the server's refusal;
+//   a supervisor of the commune (made by the administrator) signs in, follows the workspace's link to
+//   /can-bo/nhat-ky, finds the officer's read of the dossier under the officer's name, filters by the
+//   dossier code (kept in the URL), and sees the same on the dossier's page; the page passes axe-core
+//   and the 360 px checks.
 // Prints `dossier code: …` for the Rust test.
 import { chromium, request } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { auditor } from './audit.mjs';
 
 const base = process.env.MOTCUA_URL;
 const shots = process.env.SCREENSHOT_DIR ?? 'target/browser';
@@ -246,6 +253,74 @@ try {
   const queue = await other.api.get('/api/v1/staff/dossiers');
   check(queue.ok(), `the other officer's queue: ${queue.status()}`);
   check(!(await queue.text()).includes(code), 'the dossier is not in the other commune\'s queue');
+
+  // ── The audit log: not for officers ────────────────────────────────────────────────────────────
+  await open(tablet, '/can-bo');
+  await tablet.locator(`.queue-list a[href="/can-bo/ho-so/${code}"]`).first().waitFor({ timeout: 15000 });
+  check(await tablet.locator('a[href^="/can-bo/nhat-ky"]').count() === 0, 'an officer has no link to the audit log');
+  await open(tablet, '/can-bo/nhat-ky');
+  const refusal = await tablet.locator('.notice-error').first().textContent({ timeout: 15000 });
+  check(/Chỉ lãnh đạo, giám sát của đơn vị và quản trị viên/.test(refusal), `the officer reads the server's refusal: ${refusal}`);
+  check(await tablet.locator('.audit-table').count() === 0, 'no audit rows for an officer');
+
+  // ── …but for the commune's supervisor ──────────────────────────────────────────────────────────
+  res = await admin.api.post('/api/v1/admin/staff', {
+    headers: { 'X-CSRF-Token': admin.csrf },
+    data: { username: 'lanh.dao.xa', display_name: 'Lãnh đạo Phạm Văn Tư', role: 'supervisor', jurisdictions: [office] },
+  });
+  check(res.status() === 201, `the administrator creates a supervisor: ${res.status()} ${await res.text()}`);
+  const supervisorTemporary = (await res.json()).password;
+  const boss = await (await browser.newContext({ viewport: { width: 800, height: 1100 }, locale: 'vi-VN' })).newPage();
+  watch(boss, 'supervisor');
+  await open(boss, '/can-bo/dang-nhap');
+  await boss.fill('#staff-username', 'lanh.dao.xa');
+  await boss.fill('#staff-password', supervisorTemporary);
+  await boss.click('button[type=submit]:has-text("Đăng nhập")');
+  await boss.waitForURL(/\/can-bo\/mat-khau$/, { timeout: 10000 });
+  const bossPassword = 'sông Trà Khúc mùa nước lớn';
+  await boss.fill('#password-current', supervisorTemporary);
+  await boss.fill('#password-new', bossPassword);
+  await boss.fill('#password-again', bossPassword);
+  await boss.click('button[type=submit]:has-text("Đổi mật khẩu")');
+  await boss.waitForURL(/\/can-bo$/, { timeout: 10000 });
+  await boss.click('.staff-nav a:has-text("Nhật ký truy cập hồ sơ")', { timeout: 15000 });
+  await boss.waitForURL(/\/can-bo\/nhat-ky$/, { timeout: 10000 });
+  const officerRead = boss.locator('.audit-table tbody tr', { hasText: 'Cán bộ can.bo.xa' })
+    .filter({ hasText: 'Xem hồ sơ' })
+    .filter({ has: boss.locator(`a[href="/can-bo/ho-so/${code}"]`) });
+  await officerRead.first().waitFor({ timeout: 15000 });
+  check(await boss.locator('.audit-table caption').count() === 1, 'the log is a captioned table');
+  check(await boss.locator('.audit-table thead th[scope=col]').count() === 5, 'five column headers');
+  const actionRow = boss.locator('.audit-table tbody tr', { hasText: 'Phê duyệt, cấp kết quả' });
+  check(await actionRow.count() > 0, 'the approval is in the log under its button\'s name');
+  const when = (await officerRead.first().locator('th[scope=row]').innerText()).trim();
+  check(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(when), `the time reads dd/mm/yyyy HH:mm: ${when}`);
+  await boss.screenshot({ path: `${shots}/journey-audit-log.png`, fullPage: true });
+  const failures = [];
+  const audit = auditor(boss, failures, shots);
+  await boss.setViewportSize({ width: 360, height: 740 });
+  await audit('audit-log', '/can-bo/nhat-ky');
+  await boss.setViewportSize({ width: 800, height: 1100 });
+
+  // The dossier's own log, by its code (kept in the address), oldest first: the officer's read leads.
+  await boss.fill('#audit-dossier', code);
+  await boss.click('button[type=submit]:has-text("Xem nhật ký")');
+  await boss.waitForURL(new RegExp(`/can-bo/nhat-ky\\?dia-ban=${office}&ho-so=${code}$`), { timeout: 10000 });
+  await boss.waitForSelector(`.audit-table caption:has-text("Hồ sơ ${code}")`, { timeout: 15000 });
+  const first = boss.locator('.audit-table tbody tr').first();
+  check(/Cán bộ can\.bo\.xa/.test(await first.innerText()) && /Xem hồ sơ/.test(await first.innerText()),
+    `the dossier's log starts with the officer's read: ${await first.innerText()}`);
+  await boss.setViewportSize({ width: 360, height: 740 });
+  await audit('audit-log-dossier', `/can-bo/nhat-ky?ho-so=${code}`);
+  check(failures.length === 0, `accessibility or layout failures:\n${failures.join('\n')}`);
+  await boss.setViewportSize({ width: 800, height: 1100 });
+
+  // The same on the dossier's page, for the supervisor.
+  await open(boss, `/can-bo/ho-so/${code}`);
+  const section = boss.locator('section.dossier-audit');
+  await section.locator('.audit-table tbody tr', { hasText: 'Cán bộ can.bo.xa' }).first().waitFor({ timeout: 15000 });
+  check(await section.locator('h2:has-text("Nhật ký truy cập hồ sơ")').count() === 1, 'the dossier page has the log section');
+  check(await boss.locator('.action-panel').count() === 0, 'a supervisor has no actions');
 
   check(problems.length === 0, problems.join('\n'));
   console.log('journey test passed');

@@ -1,7 +1,8 @@
 //! Accounts in headless Chromium (`tests/browser/accounts.mjs`) against the real server on the release
 //! build: a citizen signs in by phone and one-time code and out again; the first administrator changes
-//! the temporary password, creates a commune officer; the officer signs in and sets a password. Then the
-//! database holds the officer's account, no longer on its temporary password.
+//! the temporary password, creates a commune officer and opens a commune's audit log from the workspace
+//! navigation; the officer signs in and sets a password. Then the database holds the officer's account,
+//! no longer on its temporary password.
 
 use motcua_tests::{release_build, run_script};
 use server::Db;

@@ -36,8 +36,12 @@ async fn an_officer_files_a_termination_for_a_citizen_who_confirms_with_a_code()
     assert!(
         audit
             .iter()
+            .map(|row| &row.entry)
             .any(|e| e.action == "action:assisted_submission" && e.staff_name == "Cán bộ tại quầy"),
         "the officer who filed it is in the audit log: {:?}",
-        audit.iter().map(|e| &e.action).collect::<Vec<_>>()
+        audit
+            .iter()
+            .map(|row| &row.entry.action)
+            .collect::<Vec<_>>()
     );
 }

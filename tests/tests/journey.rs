@@ -4,6 +4,8 @@
 //! changed in the UI) works it on an 800 px tablet — receives it, asks for an amendment of the capital
 //! with a note —; the citizen corrects it on the phone and resubmits; the officer approves; the
 //! citizen's inbox says so and the GCN PDF downloads; an officer of another commune cannot see it.
+//! The officer has no way into the audit log; a supervisor of the commune finds the officer's read of
+//! the dossier there (the page, filtered by the dossier, and the dossier's own section).
 //! Afterwards the database holds the one dossier, approved, sent online, with the amendment in its
 //! timeline.
 

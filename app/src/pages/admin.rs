@@ -12,7 +12,10 @@ use domain::{
 };
 use leptos::{prelude::*, task::spawn_local};
 
-use super::account::{SignOutButton, use_session};
+use super::{
+    account::{SignOutButton, use_session},
+    staff::StaffNav,
+};
 use crate::{i18n::use_lang, pages::form::confirm, platform::session};
 
 const ROLES: [Role; 4] = [
@@ -256,6 +259,7 @@ fn AdminWork() -> impl IntoView {
     };
     Effect::new(move |_| load());
     view! {
+        <StaffNav role=Role::Administrator current="/quan-tri/can-bo" />
         <p class="lead">{move || lang.get().pick(
             "Tạo tài khoản cho cán bộ, giao địa bàn, khóa tài khoản khi cán bộ nghỉ việc. Mật khẩu tạm thời chỉ hiện một lần; cán bộ phải đổi khi đăng nhập lần đầu.",
             "Create staff accounts, assign jurisdictions, disable an account when someone leaves. A temporary password shows once; the staff member must change it at the first sign-in.",

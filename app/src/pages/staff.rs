@@ -2,7 +2,8 @@
 //! `/can-bo`, the queue of the officer's jurisdiction (filters by state and procedure, search by code,
 //! name or phone; the server puts overdue and due-soon dossiers first), and `/can-bo/ho-so/{code}`, one
 //! dossier with every answer, its files (images shown, PDFs opened), documents, timeline, and the actions
-//! the lifecycle allows now. Supervisors read; they take no action.
+//! the lifecycle allows now. Supervisors read; they take no action, and see the dossier's access log
+//! (`pages::audit_log`, which is also their page `/can-bo/nhat-ky`, reached from [`StaffNav`]).
 
 use domain::{
     Lang, MaXa, Procedure,
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 use super::{
     account::{SignOutButton, use_session},
+    audit_log::DossierAudit,
     lookup::vietnamese_time,
     supplement::target_label,
 };
@@ -54,12 +56,12 @@ fn wire<T: serde::Serialize>(value: T) -> String {
         .unwrap_or_default()
 }
 
-fn parse_wire<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+pub(super) fn parse_wire<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_value(Value::String(text.to_owned())).ok()
 }
 
 /// A jurisdiction as people read it.
-fn place(code: &str, lang: Lang) -> String {
+pub(super) fn place(code: &str, lang: Lang) -> String {
     if code == TRADE_DEPARTMENT {
         lang.pick("Sở Công Thương", "Department of Industry and Trade")
             .to_owned()
@@ -112,6 +114,43 @@ fn gate(
         }
         .into_any()),
     }
+}
+
+/// The pages of the workspace a role has besides its home, each a link, the current one marked: a
+/// supervisor's queue and audit log, an administrator's staff accounts and audit log. Officers have
+/// only the queue, so they get no navigation (and no link to the audit log).
+#[component]
+pub(crate) fn StaffNav(
+    /// Whose workspace.
+    role: Role,
+    /// The path of the page shown.
+    current: &'static str,
+) -> impl IntoView {
+    let lang = use_lang();
+    let links: &[(&str, &str, &str)] = match role {
+        Role::Supervisor => &[
+            ("/can-bo", "Hồ sơ", "Dossiers"),
+            ("/can-bo/nhat-ky", "Nhật ký truy cập hồ sơ", "Access log"),
+        ],
+        Role::Administrator => &[
+            ("/quan-tri/can-bo", "Tài khoản cán bộ", "Staff accounts"),
+            ("/can-bo/nhat-ky", "Nhật ký truy cập hồ sơ", "Access log"),
+        ],
+        Role::CommuneOfficer | Role::TradeOfficer => &[],
+    };
+    (!links.is_empty()).then(|| {
+        view! {
+            <nav class="staff-nav" aria-label=move || lang.get().pick("Trang làm việc", "Workspace")>
+                <ul>
+                    {links.iter().map(|&(href, vi, en)| view! {
+                        <li>
+                            <a href=href aria-current=(href == current).then_some("page")>{move || lang.get().pick(vi, en)}</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </nav>
+        }
+    })
 }
 
 /// The due date with its warning.
@@ -220,6 +259,7 @@ fn Queue(principal: Principal) -> impl IntoView {
     };
     let places = jurisdictions.clone();
     view! {
+        <StaffNav role current="/can-bo" />
         <p class="lead">
             {display_name}" · "{move || role.label(lang.get())}" · "
             {move || lang.get().pick("Địa bàn: ", "Jurisdiction: ")}
@@ -333,8 +373,8 @@ fn QueueCard(item: QueueItem) -> impl IntoView {
     .into_any()
 }
 
-/// The button text of a staff action.
-const fn action_button(action: Action, lang: Lang) -> &'static str {
+/// The button text of a staff action (the audit log names actions the same way).
+pub(super) const fn action_button(action: Action, lang: Lang) -> &'static str {
     match action {
         Action::Receive => lang.pick("Tiếp nhận hồ sơ", "Receive"),
         Action::RefuseIntake => lang.pick("Từ chối tiếp nhận", "Refuse at intake"),
@@ -601,6 +641,8 @@ fn DossierView(
                 }
             }).collect_view()}
         </ol>
+        // Supervisors read the audit log; the server refuses it to officers.
+        {reads_only.then(|| view! { <DossierAudit code=code.clone() /> })}
     }
     .into_any()
 }

@@ -1,11 +1,15 @@
 //! The staff workspace's requests: the queue (`GET /api/v1/staff/dossiers`), one dossier
-//! (`GET /api/v1/staff/dossiers/{code}`) and the actions on it
-//! (`POST /api/v1/staff/dossiers/{code}/actions`). A staff session is required; the server checks the
-//! jurisdiction and the lifecycle (`domain::lifecycle`) and answers in the reader's language.
+//! (`GET /api/v1/staff/dossiers/{code}`), the actions on it
+//! (`POST /api/v1/staff/dossiers/{code}/actions`) and the audit log (`GET /api/v1/staff/audit`). A staff
+//! session is required; the server checks the jurisdiction, the role and the lifecycle
+//! (`domain::lifecycle`) and answers in the reader's language.
 
 use domain::{
     Lang,
-    api::{OtpRequest, OtpSent, QueueItem, QueueQuery, StaffAction, StaffDossier},
+    api::{
+        AuditQuery, AuditRecord, OtpRequest, OtpSent, QueueItem, QueueQuery, StaffAction,
+        StaffDossier,
+    },
 };
 
 use super::{PlatformError, net};
@@ -102,6 +106,42 @@ pub async fn send_assisted_code(phone: &str, lang: Lang) -> Result<OtpSent, Plat
     .await
 }
 
+/// The query string of an audit-log request: a dossier's rows, else a jurisdiction's (from `before`).
+#[must_use]
+pub fn audit_url(query: &AuditQuery) -> String {
+    let trimmed = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(net::encode_component)
+    };
+    let mut parts = Vec::new();
+    if let Some(code) = trimmed(&query.dossier) {
+        parts.push(format!("dossier={code}"));
+    } else if let Some(jurisdiction) = trimmed(&query.jurisdiction) {
+        parts.push(format!("jurisdiction={jurisdiction}"));
+        if let Some(before) = query.before {
+            parts.push(format!("before={before}"));
+        }
+    }
+    let base = format!("{}/staff/audit", net::API);
+    if parts.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", parts.join("&"))
+    }
+}
+
+/// Rows of the audit log: a dossier's, oldest first, or a jurisdiction's, newest first (at most 500 an
+/// answer; the next page with [`AuditQuery::before`]).
+///
+/// # Errors
+/// As [`net::get_json`]; 403 (with the server's message) for an officer or a supervisor of another
+/// jurisdiction, 404 for an unknown dossier.
+pub async fn audit(query: &AuditQuery, lang: Lang) -> Result<Vec<AuditRecord>, PlatformError> {
+    net::get_json(&audit_url(query), lang).await
+}
+
 #[cfg(test)]
 mod tests {
     use domain::{Procedure, lifecycle::State};
@@ -122,5 +162,29 @@ mod tests {
             "{url}"
         );
         assert!(url.ends_with("&q=Nguy%E1%BB%85n%20V%C4%83n"), "{url}");
+    }
+
+    #[test]
+    fn the_audit_query_asks_for_a_dossier_or_a_page_of_a_jurisdiction() {
+        let url = |dossier: Option<&str>, jurisdiction: Option<&str>, before| {
+            audit_url(&AuditQuery {
+                dossier: dossier.map(str::to_owned),
+                jurisdiction: jurisdiction.map(str::to_owned),
+                before,
+            })
+        };
+        assert_eq!(
+            url(Some(" 21025-261123-0001 "), Some("21025"), Some(9)),
+            "/api/v1/staff/audit?dossier=21025-261123-0001"
+        );
+        assert_eq!(
+            url(Some(" "), Some("SCT"), None),
+            "/api/v1/staff/audit?jurisdiction=SCT"
+        );
+        assert_eq!(
+            url(None, Some("21025"), Some(120)),
+            "/api/v1/staff/audit?jurisdiction=21025&before=120"
+        );
+        assert_eq!(url(None, None, None), "/api/v1/staff/audit");
     }
 }

@@ -16,8 +16,8 @@ use chrono::{NaiveDate, Utc};
 use domain::{
     Lang, Procedure,
     api::{
-        AttachmentView, IssuedDocument, QueueItem, QueueQuery, Receipt, StaffAction, StaffDossier,
-        StateNotice, SupplementItem, SupplementRequest, TimelineEntry,
+        AttachmentView, AuditQuery, AuditRecord, IssuedDocument, QueueItem, QueueQuery, Receipt,
+        StaffAction, StaffDossier, StateNotice, SupplementItem, SupplementRequest, TimelineEntry,
     },
     calendar::VIETNAM_OFFSET,
     documents as doc,
@@ -31,7 +31,7 @@ use crate::{
     error::AppError,
     issue::Draft,
     store::work::{
-        AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, Transition,
+        AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, StoredAudit, Transition,
         TransitionOutcome, WorkDossier,
     },
 };
@@ -967,38 +967,11 @@ pub(crate) async fn document(
     Ok(res)
 }
 
-/// `?dossier=` or `?jurisdiction=`: whose audit rows.
-#[derive(Debug, Deserialize)]
-pub(crate) struct AuditQuery {
-    dossier: Option<String>,
-    jurisdiction: Option<String>,
-}
-
-/// One audit row on the wire.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub(crate) struct AuditRecord {
-    /// When (RFC 3339, Vietnam time).
-    at: String,
-    /// The staff member's id.
-    staff_id: String,
-    /// Their name.
-    staff_name: String,
-    /// `view`, `attachment`, `document`, `queue`, `action:<name>`.
-    action: String,
-    /// The dossier (none for a read of the queue).
-    dossier: Option<String>,
-    /// Its jurisdiction (commune code or `SCT`).
-    jurisdiction: String,
-    /// The client's address.
-    client_addr: Option<String>,
-    /// What exactly (a file, a note, the queue's filters and how many dossiers it showed).
-    detail: Option<String>,
-}
-
 /// Rows of the audit log, on the wire.
-fn audit_records(rows: Vec<AuditEntry>) -> Vec<AuditRecord> {
+fn audit_records(rows: Vec<StoredAudit>) -> Vec<AuditRecord> {
     rows.into_iter()
-        .map(|a| AuditRecord {
+        .map(|StoredAudit { id, entry: a }| AuditRecord {
+            id,
             at: vn_time(a.at),
             staff_id: a.staff_id,
             staff_name: a.staff_name,
@@ -1027,7 +1000,8 @@ const AUDIT_PAGE: i64 = 500;
     tag = "staff",
     params(
         ("dossier" = Option<String>, Query, description = "The dossier code: its rows, oldest first"),
-        ("jurisdiction" = Option<String>, Query, description = "A commune code (or SCT): its latest rows, newest first"),
+        ("jurisdiction" = Option<String>, Query, description = "A commune code (or SCT): its latest rows (at most 500), newest first"),
+        ("before" = Option<i64>, Query, description = "With jurisdiction: only rows older than this row id (the last id of the previous page)"),
     ),
     responses(
         (status = 200, description = "Who read or did what, when and from which address", body = Vec<AuditRecord>),
@@ -1077,7 +1051,7 @@ pub(crate) async fn audit(
             }
             let rows = state
                 .store
-                .audit_of_jurisdiction(&jurisdiction, AUDIT_PAGE)
+                .audit_of_jurisdiction(&jurisdiction, query.before, AUDIT_PAGE)
                 .await?;
             Ok(Json(audit_records(rows)))
         }

@@ -207,6 +207,36 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+/// An audit row as stored: its number (growing with time, the cursor of a next page) and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAudit {
+    /// `audit_log.id`.
+    pub id: i64,
+    /// The row.
+    pub entry: AuditEntry,
+}
+
+/// A selected [`AuditTuple`] as a [`StoredAudit`].
+#[doc(hidden)]
+#[must_use]
+pub fn stored_audit(
+    (id, at, staff_id, staff_name, action, dossier_code, jurisdiction, client_addr, detail): AuditTuple,
+) -> StoredAudit {
+    StoredAudit {
+        id,
+        entry: AuditEntry {
+            at,
+            staff_id,
+            staff_name,
+            action,
+            dossier_code,
+            jurisdiction,
+            client_addr,
+            detail,
+        },
+    }
+}
+
 /// One lifecycle move, already allowed by `domain::lifecycle`: applied only if the dossier is still in
 /// `from` (another officer or server may have moved it meanwhile).
 #[derive(Debug, Clone)]
@@ -300,9 +330,11 @@ pub type SupplementTuple = (
     Option<String>,
 );
 
-/// One row as selected: at, staff_id, staff_name, action, dossier_code, jurisdiction, client_addr, detail.
+/// One row as selected: id, at, staff_id, staff_name, action, dossier_code, jurisdiction, client_addr,
+/// detail.
 #[doc(hidden)]
 pub type AuditTuple = (
+    i64,
     chrono::DateTime<chrono::Utc>,
     String,
     String,
@@ -353,15 +385,16 @@ pub trait WorkStore: Send + Sync {
     fn append_audit<'a>(&'a self, entry: &'a AuditEntry) -> BoxFuture<'a, anyhow::Result<()>>;
 
     /// The audit rows of a dossier, oldest first.
-    fn audit_of<'a>(&'a self, code: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<AuditEntry>>>;
+    fn audit_of<'a>(&'a self, code: &'a str) -> BoxFuture<'a, anyhow::Result<Vec<StoredAudit>>>;
 
-    /// The latest `limit` audit rows of a jurisdiction (dossier reads, actions and queue reads), newest
-    /// first.
+    /// The latest `limit` audit rows of a jurisdiction (dossier reads, actions and queue reads) older
+    /// than the row `before` (all rows without it), newest first.
     fn audit_of_jurisdiction<'a>(
         &'a self,
         jurisdiction: &'a str,
+        before: Option<i64>,
         limit: i64,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<AuditEntry>>>;
+    ) -> BoxFuture<'a, anyhow::Result<Vec<StoredAudit>>>;
 
     /// (code, procedure) of the dossiers whose request for amendments is open and whose deadline is
     /// before `today`.
@@ -856,11 +889,11 @@ macro_rules! work_store {
                 code: &'a str,
             ) -> ::futures::future::BoxFuture<
                 'a,
-                ::anyhow::Result<Vec<$crate::store::work::AuditEntry>>,
+                ::anyhow::Result<Vec<$crate::store::work::StoredAudit>>,
             > {
                 Box::pin(async move {
                     let rows: Vec<$crate::store::work::AuditTuple> = sqlx::query_as(
-                        "SELECT at, staff_id, staff_name, action, dossier_code, jurisdiction, \
+                        "SELECT id, at, staff_id, staff_name, action, dossier_code, jurisdiction, \
                          client_addr, detail FROM audit_log WHERE dossier_code = $1 ORDER BY id",
                     )
                     .bind(code)
@@ -868,27 +901,7 @@ macro_rules! work_store {
                     .await?;
                     Ok(rows
                         .into_iter()
-                        .map(
-                            |(
-                                at,
-                                staff_id,
-                                staff_name,
-                                action,
-                                dossier_code,
-                                jurisdiction,
-                                client_addr,
-                                detail,
-                            )| $crate::store::work::AuditEntry {
-                                at,
-                                staff_id,
-                                staff_name,
-                                action,
-                                dossier_code,
-                                jurisdiction,
-                                client_addr,
-                                detail,
-                            },
-                        )
+                        .map($crate::store::work::stored_audit)
                         .collect())
                 })
             }
@@ -896,43 +909,26 @@ macro_rules! work_store {
             fn audit_of_jurisdiction<'a>(
                 &'a self,
                 jurisdiction: &'a str,
+                before: Option<i64>,
                 limit: i64,
             ) -> ::futures::future::BoxFuture<
                 'a,
-                ::anyhow::Result<Vec<$crate::store::work::AuditEntry>>,
+                ::anyhow::Result<Vec<$crate::store::work::StoredAudit>>,
             > {
                 Box::pin(async move {
                     let rows: Vec<$crate::store::work::AuditTuple> = sqlx::query_as(
-                        "SELECT at, staff_id, staff_name, action, dossier_code, jurisdiction, \
-                         client_addr, detail FROM audit_log WHERE jurisdiction = $1 ORDER BY id DESC LIMIT $2",
+                        "SELECT id, at, staff_id, staff_name, action, dossier_code, jurisdiction, \
+                         client_addr, detail FROM audit_log WHERE jurisdiction = $1 AND id < $2 \
+                         ORDER BY id DESC LIMIT $3",
                     )
                     .bind(jurisdiction)
+                    .bind(before.unwrap_or(i64::MAX))
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
                     Ok(rows
                         .into_iter()
-                        .map(
-                            |(
-                                at,
-                                staff_id,
-                                staff_name,
-                                action,
-                                dossier_code,
-                                jurisdiction,
-                                client_addr,
-                                detail,
-                            )| $crate::store::work::AuditEntry {
-                                at,
-                                staff_id,
-                                staff_name,
-                                action,
-                                dossier_code,
-                                jurisdiction,
-                                client_addr,
-                                detail,
-                            },
-                        )
+                        .map($crate::store::work::stored_audit)
                         .collect())
                 })
             }

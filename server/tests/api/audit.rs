@@ -137,6 +137,18 @@ async fn every_staff_read_and_action_is_audited_and_only_supervisors_read_it(eng
     assert!(queue["dossier"].is_null(), "{queue}");
     assert_eq!(queue["detail"], "1 hồ sơ (q=Nguyễn)");
     assert_eq!(rows[0]["staff_name"], "Cán bộ lanhdao");
+    let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().expect("id")).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    // The next page: the rows older than a row id.
+    let (s, older) = get(
+        &app,
+        &supervisor,
+        &format!("{per_commune}&before={}", ids[2]),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{older}");
+    assert_eq!(older.as_array().map(Vec::as_slice), Some(&rows[3..]));
 
     // Who may read it.
     for (who, uri, expected) in [

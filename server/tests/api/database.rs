@@ -159,14 +159,15 @@ impl server::store::work::WorkStore for Unreachable {
     fn audit_of<'a>(
         &'a self,
         _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::AuditEntry>>> {
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::StoredAudit>>> {
         down()
     }
     fn audit_of_jurisdiction<'a>(
         &'a self,
         _: &'a str,
+        _: Option<i64>,
         _: i64,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::AuditEntry>>> {
+    ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::StoredAudit>>> {
         down()
     }
     fn lapse_candidates(
