@@ -1,10 +1,98 @@
-//! Rules of staff accounts (issue 7): login names, names shown, and which jurisdictions each role takes.
-//! The administrator's page and `motcua staff add` check the same way, on the tablet and on the server.
+//! Rules of staff accounts (issue 7): login names, names shown, which jurisdictions each role takes,
+//! and the position (chức danh) each holds, which decides how they sign what they issue
+//! ([`crate::documents::Signer::of`]). The administrator's page and `motcua staff add` check the same
+//! way, on the tablet and on the server.
+
+use serde::{Deserialize, Serialize};
 
 use crate::{Lang, MaXa, api::Role};
 
 /// The jurisdiction of the Sở Công Thương (promotion notices).
 pub const TRADE_DEPARTMENT: &str = "SCT";
+
+/// A staff member's position (chức danh) in the office that issues documents: the commune's Phòng Kinh
+/// tế (or Phòng Kinh tế, Hạ tầng và Đô thị), or the Sở Công Thương. It decides the signature block of
+/// what they issue (NĐ 30/2020/NĐ-CP art. 13; [`crate::documents::Signer::of`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Title {
+    /// Giám đốc Sở (the head of the Sở Công Thương).
+    GiamDoc,
+    /// Phó Giám đốc Sở: signs "KT. GIÁM ĐỐC".
+    PhoGiamDoc,
+    /// Trưởng phòng: the head of a commune's Phòng, or of a unit of the Sở (who signs "TL. GIÁM ĐỐC").
+    TruongPhong,
+    /// Phó Trưởng phòng: signs "KT. TRƯỞNG PHÒNG".
+    PhoTruongPhong,
+    /// Chuyên viên: an officer without signing authority, who signs as "CÁN BỘ XỬ LÝ HỒ SƠ" — what
+    /// every account was before positions existed, so the default.
+    #[default]
+    ChuyenVien,
+}
+
+impl Title {
+    /// Every position, the most senior first.
+    pub const ALL: [Self; 5] = [
+        Self::GiamDoc,
+        Self::PhoGiamDoc,
+        Self::TruongPhong,
+        Self::PhoTruongPhong,
+        Self::ChuyenVien,
+    ];
+
+    /// The positions of a commune's Phòng (and of any account not of the Sở Công Thương alone).
+    pub const COMMUNE: [Self; 3] = [Self::TruongPhong, Self::PhoTruongPhong, Self::ChuyenVien];
+
+    /// The stored and wire name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::GiamDoc => "giam_doc",
+            Self::PhoGiamDoc => "pho_giam_doc",
+            Self::TruongPhong => "truong_phong",
+            Self::PhoTruongPhong => "pho_truong_phong",
+            Self::ChuyenVien => "chuyen_vien",
+        }
+    }
+
+    /// The position by its stored name.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The position as people write it.
+    #[must_use]
+    pub const fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::GiamDoc => lang.pick("Giám đốc", "Director"),
+            Self::PhoGiamDoc => lang.pick("Phó Giám đốc", "Deputy director"),
+            Self::TruongPhong => lang.pick("Trưởng phòng", "Head of office"),
+            Self::PhoTruongPhong => lang.pick("Phó Trưởng phòng", "Deputy head of office"),
+            Self::ChuyenVien => lang.pick("Chuyên viên", "Officer"),
+        }
+    }
+
+    /// The positions an account with these jurisdictions may hold: the Sở Công Thương's (Giám đốc,
+    /// Phó Giám đốc and those of its units) only for an account of the Sở alone; a commune's Phòng's
+    /// otherwise.
+    #[must_use]
+    pub fn choices(jurisdictions: &[String]) -> &'static [Self] {
+        if is_trade_department_only(jurisdictions) {
+            &Self::ALL
+        } else {
+            &Self::COMMUNE
+        }
+    }
+}
+
+fn is_trade_department_only(jurisdictions: &[String]) -> bool {
+    !jurisdictions.is_empty()
+        && jurisdictions
+            .iter()
+            .all(|j| j.trim().eq_ignore_ascii_case(TRADE_DEPARTMENT))
+}
 
 /// Why a staff account's data is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,15 +111,18 @@ pub enum AccountError {
     CommuneOfficerNotSct,
     /// An administrator has no jurisdiction.
     AdministratorHasNone,
+    /// Giám đốc and Phó Giám đốc are positions of the Sở Công Thương only.
+    TitleNotOfOffice(Title),
 }
 
 impl AccountError {
-    /// The field it concerns (`username`, `display_name`, `jurisdictions`).
+    /// The field it concerns (`username`, `display_name`, `jurisdictions`, `title`).
     #[must_use]
     pub const fn field(&self) -> &'static str {
         match self {
             Self::Username => "username",
             Self::DisplayName => "display_name",
+            Self::TitleNotOfOffice(_) => "title",
             _ => "jurisdictions",
         }
     }
@@ -84,6 +175,16 @@ impl AccountError {
                     "An administrator covers no jurisdiction; clear the communes.",
                 )
                 .to_owned(),
+            Self::TitleNotOfOffice(title) => match lang {
+                Lang::Vi => format!(
+                    "Chức danh «{}» chỉ dành cho tài khoản của Sở Công Thương (địa bàn chỉ có SCT); cán bộ cấp xã chọn Trưởng phòng, Phó Trưởng phòng hoặc Chuyên viên.",
+                    title.label(Lang::Vi)
+                ),
+                Lang::En => format!(
+                    "The position “{}” is for accounts of the Department of Industry and Trade only (SCT alone); a commune's staff are Head of office, Deputy head of office or Officer.",
+                    title.label(Lang::En)
+                ),
+            },
         }
     }
 }
@@ -160,6 +261,19 @@ pub fn parse_jurisdictions(role: Role, raw: &[String]) -> Result<Vec<String>, Ac
     }
 }
 
+/// A position checked against the jurisdictions (as [`parse_jurisdictions`] answered them): Giám đốc
+/// and Phó Giám đốc only for an account of the Sở Công Thương alone ([`Title::choices`]).
+///
+/// # Errors
+/// [`AccountError::TitleNotOfOffice`] for a position of the Sở on another account.
+pub fn check_title(title: Title, jurisdictions: &[String]) -> Result<Title, AccountError> {
+    if Title::choices(jurisdictions).contains(&title) {
+        Ok(title)
+    } else {
+        Err(AccountError::TitleNotOfOffice(title))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,8 +336,60 @@ mod tests {
             parse_jurisdictions(Role::Administrator, &v(&[&code])),
             Err(AccountError::AdministratorHasNone)
         );
-        for e in [AccountError::Username, AccountError::NoJurisdiction] {
+        for e in [
+            AccountError::Username,
+            AccountError::NoJurisdiction,
+            AccountError::TitleNotOfOffice(Title::GiamDoc),
+        ] {
             assert!(!e.message(Lang::Vi).is_empty() && !e.message(Lang::En).is_empty());
         }
+    }
+
+    #[test]
+    fn positions_round_trip_and_the_department_ones_are_its_own() {
+        for t in Title::ALL {
+            assert_eq!(Title::parse(t.as_str()), Some(t));
+            assert_eq!(
+                serde_json::to_value(t).expect("json"),
+                serde_json::json!(t.as_str()),
+                "the stored name is the wire name"
+            );
+        }
+        assert_eq!(
+            Title::default(),
+            Title::ChuyenVien,
+            "accounts made before positions"
+        );
+        assert_eq!(Title::PhoTruongPhong.label(Lang::Vi), "Phó Trưởng phòng");
+        let sct = v(&["SCT"]);
+        let commune = v(&["21025"]);
+        assert_eq!(check_title(Title::PhoGiamDoc, &sct), Ok(Title::PhoGiamDoc));
+        assert_eq!(
+            check_title(Title::TruongPhong, &sct),
+            Ok(Title::TruongPhong)
+        );
+        assert_eq!(
+            check_title(Title::TruongPhong, &commune),
+            Ok(Title::TruongPhong)
+        );
+        assert_eq!(
+            check_title(Title::GiamDoc, &commune),
+            Err(AccountError::TitleNotOfOffice(Title::GiamDoc))
+        );
+        assert_eq!(
+            check_title(Title::GiamDoc, &v(&["SCT", "21025"])),
+            Err(AccountError::TitleNotOfOffice(Title::GiamDoc)),
+            "a supervisor of a commune too is not of the Sở alone"
+        );
+        assert_eq!(
+            check_title(Title::PhoGiamDoc, &[]),
+            Err(AccountError::TitleNotOfOffice(Title::PhoGiamDoc)),
+            "an administrator"
+        );
+        assert_eq!(Title::choices(&commune), Title::COMMUNE);
+        assert_eq!(
+            AccountError::TitleNotOfOffice(Title::GiamDoc).field(),
+            "title"
+        );
     }
 }

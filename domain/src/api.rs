@@ -294,6 +294,9 @@ pub struct StaffAccount {
     pub display_name: String,
     /// Role.
     pub role: Role,
+    /// Position (chức danh): how documents they issue are signed.
+    #[serde(default)]
+    pub title: crate::accounts::Title,
     /// Commune codes (or `SCT`).
     pub jurisdictions: Vec<String>,
     /// Cannot sign in.
@@ -317,6 +320,10 @@ pub struct NewStaffAccount {
     /// Commune codes (or `SCT`), as the role needs (`crate::accounts::parse_jurisdictions`).
     #[serde(default)]
     pub jurisdictions: Vec<String>,
+    /// Position (chức danh), as the jurisdictions allow (`crate::accounts::check_title`); a chuyên viên
+    /// when left out.
+    #[serde(default)]
+    pub title: crate::accounts::Title,
 }
 
 /// The answer to [`NewStaffAccount`] (201), and to a password reset: the temporary password, shown once.
@@ -339,6 +346,9 @@ pub struct StaffAccountUpdate {
     /// The new jurisdictions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jurisdictions: Option<Vec<String>>,
+    /// The new position (checked against the jurisdictions after the change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<crate::accounts::Title>,
 }
 
 /// Who is signed in.
@@ -448,6 +458,9 @@ pub struct IssuedDocument {
     pub kind: String,
     /// Its title as printed.
     pub title: String,
+    /// Its number and symbol as printed after "Số: " ("07/TB-PKT"); none for the certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     /// When (RFC 3339, Vietnam time).
     pub issued_at: String,
     /// The PDF (for the owner and staff).
@@ -657,6 +670,9 @@ pub struct VerifiedDocument {
     pub kind: String,
     /// Its title as printed.
     pub title: String,
+    /// Its number and symbol as printed after "Số: " ("07/TB-PKT"); none for the certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     /// The official form it follows, as printed at the top (none for a letter without one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,

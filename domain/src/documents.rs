@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Gender, Lang, Procedure, Vnd, forms::common::Address, forms::hkd_registration::Founder,
+    Gender, Lang, Procedure, Vnd, accounts::Title, forms::common::Address,
+    forms::hkd_registration::Founder,
 };
 
 /// A document the office issues, by its kind.
@@ -114,6 +115,151 @@ impl DocumentKind {
             Self::PromotionAcknowledgement => None,
         }
     }
+
+    /// The series its number is taken from for a dossier of `procedure`; `None` for the certificate,
+    /// which has no "Số:" (TT 68/2025 Mẫu 7: its number is the Mã số hộ kinh doanh).
+    #[must_use]
+    pub const fn series(self, procedure: Procedure) -> Option<NumberSeries> {
+        let hkd = !matches!(procedure, Procedure::PromotionNotice);
+        match self {
+            Self::HkdCertificate => None,
+            // TT 68/2025 Mẫu 10 and Mẫu 13 are "Thông báo".
+            Self::TerminationNotice => Some(NumberSeries::Notice),
+            Self::SupplementRequest if hkd => Some(NumberSeries::Notice),
+            Self::SupplementRequest => Some(NumberSeries::SupplementSlip),
+            Self::IntakeRefusal => Some(NumberSeries::RefusalSlip),
+            Self::Apology => Some(NumberSeries::Apology),
+            Self::PromotionAcknowledgement => Some(NumberSeries::OfficialLetter),
+        }
+    }
+}
+
+/// The bodies that issue motcua's documents: a commune's business-registration office (NĐ 168/2025
+/// art. 20.2) or the province's Sở Công Thương.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuingBody {
+    /// Phòng Kinh tế of a xã or đặc khu.
+    EconomyOffice,
+    /// Phòng Kinh tế, Hạ tầng và Đô thị of a phường.
+    EconomyInfrastructureOffice,
+    /// Sở Công Thương.
+    TradeDepartment,
+}
+
+impl IssuingBody {
+    /// Its name, as the top left of its documents prints it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::EconomyOffice => "Phòng Kinh tế",
+            Self::EconomyInfrastructureOffice => "Phòng Kinh tế, Hạ tầng và Đô thị",
+            Self::TradeDepartment => "Sở Công Thương",
+        }
+    }
+
+    /// The abbreviation of its name in the symbols of its documents (NĐ 30/2020/NĐ-CP Phụ lục I, item
+    /// II.3.b: the body's abbreviation, which the body sets): the initials of its name.
+    #[must_use]
+    pub const fn abbreviation(self) -> &'static str {
+        match self {
+            Self::EconomyOffice => "PKT",
+            Self::EconomyInfrastructureOffice => "PKTHTĐT",
+            Self::TradeDepartment => "SCT",
+        }
+    }
+
+    /// The unit that drafts its letters without a type name (công văn), whose abbreviation follows
+    /// the body's in their symbol (NĐ 30/2020 Phụ lục I, II.3.b): the Sở's Phòng Quản lý thương mại,
+    /// which handles promotions; a commune's Phòng has no units.
+    #[must_use]
+    pub const fn letter_unit(self) -> Option<&'static str> {
+        match self {
+            Self::EconomyOffice | Self::EconomyInfrastructureOffice => None,
+            Self::TradeDepartment => Some("QLTM"),
+        }
+    }
+
+    /// Its head's title, as a signature block prints it.
+    #[must_use]
+    pub const fn head(self) -> &'static str {
+        match self {
+            Self::EconomyOffice | Self::EconomyInfrastructureOffice => "TRƯỞNG PHÒNG",
+            Self::TradeDepartment => "GIÁM ĐỐC",
+        }
+    }
+}
+
+/// The series an issuing body numbers a document in. NĐ 30/2020/NĐ-CP art. 15.1: numbers run in the
+/// order of issue within the calendar year, from 01 on 1 January, and a number with its symbol is
+/// unique within the year; art. 15.1.c leaves how administrative documents are numbered to the body's
+/// head. motcua keeps one series per kind of document — each with its own symbol, so number and
+/// symbol stay unique — per body and year ([`document_number`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberSeries {
+    /// Thông báo (TT 68/2025 Mẫu 10, Mẫu 13): "TB", as NĐ 30/2020 Phụ lục III abbreviates it.
+    Notice,
+    /// Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (TT 03/2025/TT-VPCP Mẫu 02): "PBS".
+    SupplementSlip,
+    /// Phiếu từ chối tiếp nhận giải quyết hồ sơ (TT 03/2025 Mẫu 03): "PTC".
+    RefusalSlip,
+    /// Văn bản xin lỗi và đề nghị gia hạn (TT 03/2025 Mẫu 04, formerly TT 01/2018's "Phiếu xin lỗi
+    /// và hẹn lại ngày trả kết quả"): "PXL".
+    Apology,
+    /// A letter without a type name (công văn, NĐ 30/2020 art. 7), such as the Sở Công Thương's
+    /// acknowledgement of a promotion notice: its symbol is the body's abbreviation and its drafting
+    /// unit's, "SCT-QLTM" (Phụ lục I, II.3.b).
+    OfficialLetter,
+}
+
+impl NumberSeries {
+    /// Every series.
+    pub const ALL: [Self; 5] = [
+        Self::Notice,
+        Self::SupplementSlip,
+        Self::RefusalSlip,
+        Self::Apology,
+        Self::OfficialLetter,
+    ];
+
+    /// The stored name of the series (the counters' key).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Notice => "TB",
+            Self::SupplementSlip => "PBS",
+            Self::RefusalSlip => "PTC",
+            Self::Apology => "PXL",
+            Self::OfficialLetter => "CV",
+        }
+    }
+
+    /// The abbreviation of the document's type in its symbol, `None` for a công văn. NĐ 30/2020 Phụ
+    /// lục III gives "TB" for Thông báo; the slips of TT 03/2025/TT-VPCP are not among the types of NĐ
+    /// 30/2020 art. 7, so theirs are made the way Phụ lục III makes its own, from the initials of the
+    /// name: Phiếu (yêu cầu) Bổ Sung, Phiếu Từ Chối, Phiếu Xin Lỗi.
+    #[must_use]
+    pub const fn type_abbreviation(self) -> Option<&'static str> {
+        match self {
+            Self::OfficialLetter => None,
+            other => Some(other.as_str()),
+        }
+    }
+}
+
+/// "Số và ký hiệu" of a document (NĐ 30/2020 Phụ lục I, item II.3), printed after "Số: ": the number,
+/// at least two digits (numbering starts at 01, art. 15.1), a slash, then the symbol — the type's
+/// abbreviation and the body's, "07/TB-PKT"; for a công văn the body's and its drafting unit's,
+/// "1234/SCT-QLTM".
+#[must_use]
+pub fn document_number(number: u32, series: NumberSeries, body: IssuingBody) -> String {
+    let symbol = match (series.type_abbreviation(), body.letter_unit()) {
+        (Some(kind), _) => format!("{kind}-{}", body.abbreviation()),
+        (None, Some(unit)) => format!("{}-{unit}", body.abbreviation()),
+        (None, None) => body.abbreviation().to_owned(),
+    };
+    format!("{number:02}/{symbol}")
 }
 
 /// The body that issues a document, as the top left of the page names it (NĐ 30/2020/NĐ-CP Phụ lục I:
@@ -133,10 +279,62 @@ pub struct Signer {
     /// The authority line when signing for the head, e.g. "KT. TRƯỞNG PHÒNG"; `None` when the head
     /// signs, or for a receiving officer.
     pub on_behalf: Option<String>,
+    /// A second authority line, under the first: a deputy of a unit's head who signs by order of the
+    /// body's head, "TL. GIÁM ĐỐC" then "KT. TRƯỞNG PHÒNG" (NĐ 30/2020 art. 13.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_on_behalf: Option<String>,
     /// The signer's role, e.g. "TRƯỞNG PHÒNG", "PHÓ GIÁM ĐỐC", "NGƯỜI TIẾP NHẬN HỒ SƠ".
     pub role: String,
     /// The signer's full name.
     pub name: String,
+}
+
+/// How an officer without signing authority (a chuyên viên) signs: as before positions existed.
+pub const OFFICER_ROLE: &str = "CÁN BỘ XỬ LÝ HỒ SƠ";
+
+impl Signer {
+    /// The signature block of a staff member of `body` holding `title` (NĐ 30/2020/NĐ-CP art. 13):
+    /// the head signs under the head's title; a deputy "KT." (ký thay) the head; a unit's head of the
+    /// Sở "TL." (thừa lệnh) the Giám đốc, and the unit's deputy "KT." that unit's head under it; an
+    /// officer without signing authority as [`OFFICER_ROLE`].
+    #[must_use]
+    pub fn of(body: IssuingBody, title: Title, name: &str) -> Self {
+        let head = body.head();
+        let by_order = format!("TL. {head}");
+        let (on_behalf, unit_on_behalf, role) = match (body, title) {
+            (IssuingBody::TradeDepartment, Title::GiamDoc)
+            | (
+                IssuingBody::EconomyOffice | IssuingBody::EconomyInfrastructureOffice,
+                Title::TruongPhong,
+            ) => (None, None, head.to_owned()),
+            (IssuingBody::TradeDepartment, Title::PhoGiamDoc)
+            | (
+                IssuingBody::EconomyOffice | IssuingBody::EconomyInfrastructureOffice,
+                Title::PhoTruongPhong,
+            ) => (Some(format!("KT. {head}")), None, format!("PHÓ {head}")),
+            (IssuingBody::TradeDepartment, Title::TruongPhong) => {
+                (Some(by_order), None, "TRƯỞNG PHÒNG".to_owned())
+            }
+            (IssuingBody::TradeDepartment, Title::PhoTruongPhong) => (
+                Some(by_order),
+                Some("KT. TRƯỞNG PHÒNG".to_owned()),
+                "PHÓ TRƯỞNG PHÒNG".to_owned(),
+            ),
+            // A commune's account never holds a position of the Sở (`accounts::check_title`); were
+            // one to, it has no authority in a Phòng.
+            (_, Title::ChuyenVien)
+            | (
+                IssuingBody::EconomyOffice | IssuingBody::EconomyInfrastructureOffice,
+                Title::GiamDoc | Title::PhoGiamDoc,
+            ) => (None, None, OFFICER_ROLE.to_owned()),
+        };
+        Self {
+            on_behalf,
+            unit_on_behalf,
+            role,
+            name: name.to_owned(),
+        }
+    }
 }
 
 /// The header every issued letter shares: who issues it, its number, when, and who signs.
@@ -368,6 +566,131 @@ pub struct PromotionAcknowledgement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_have_two_digits_at_least_and_the_symbol_of_their_series_and_body() {
+        use IssuingBody::{EconomyInfrastructureOffice, EconomyOffice, TradeDepartment};
+        use NumberSeries::{Apology, Notice, OfficialLetter, RefusalSlip, SupplementSlip};
+        assert_eq!(document_number(7, Notice, EconomyOffice), "07/TB-PKT");
+        assert_eq!(document_number(15, Notice, EconomyOffice), "15/TB-PKT");
+        assert_eq!(document_number(3, Apology, EconomyOffice), "03/PXL-PKT");
+        assert_eq!(
+            document_number(1, RefusalSlip, EconomyInfrastructureOffice),
+            "01/PTC-PKTHTĐT"
+        );
+        assert_eq!(
+            document_number(1234, OfficialLetter, TradeDepartment),
+            "1234/SCT-QLTM"
+        );
+        assert_eq!(
+            document_number(2, SupplementSlip, TradeDepartment),
+            "02/PBS-SCT"
+        );
+        assert_eq!(document_number(9, OfficialLetter, EconomyOffice), "09/PKT");
+        let names: std::collections::HashSet<&str> =
+            NumberSeries::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names.len(),
+            NumberSeries::ALL.len(),
+            "each series its own key"
+        );
+    }
+
+    #[test]
+    fn every_letter_is_numbered_and_the_certificate_is_not() {
+        for kind in DocumentKind::ALL {
+            for procedure in [Procedure::HkdRegistration, Procedure::PromotionNotice] {
+                assert_eq!(
+                    kind.series(procedure).is_none(),
+                    kind == DocumentKind::HkdCertificate,
+                    "{kind:?} of {procedure:?}"
+                );
+            }
+        }
+        assert_eq!(
+            DocumentKind::SupplementRequest.series(Procedure::HkdChange),
+            Some(NumberSeries::Notice),
+            "TT 68 Mẫu 10 is a Thông báo"
+        );
+        assert_eq!(
+            DocumentKind::SupplementRequest.series(Procedure::PromotionNotice),
+            Some(NumberSeries::SupplementSlip)
+        );
+        assert_eq!(
+            DocumentKind::PromotionAcknowledgement.series(Procedure::PromotionNotice),
+            Some(NumberSeries::OfficialLetter)
+        );
+    }
+
+    fn block(s: &Signer) -> Vec<&str> {
+        s.on_behalf
+            .iter()
+            .chain(&s.unit_on_behalf)
+            .map(String::as_str)
+            .chain([s.role.as_str(), s.name.as_str()])
+            .collect()
+    }
+
+    #[test]
+    fn the_signature_block_follows_the_position() {
+        use IssuingBody::{EconomyInfrastructureOffice, EconomyOffice, TradeDepartment};
+        let n = "Trần Văn Hưởng";
+        assert_eq!(
+            block(&Signer::of(EconomyOffice, Title::TruongPhong, n)),
+            ["TRƯỞNG PHÒNG", n]
+        );
+        assert_eq!(
+            block(&Signer::of(
+                EconomyInfrastructureOffice,
+                Title::PhoTruongPhong,
+                n
+            )),
+            ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", n]
+        );
+        assert_eq!(
+            block(&Signer::of(EconomyOffice, Title::ChuyenVien, n)),
+            ["CÁN BỘ XỬ LÝ HỒ SƠ", n]
+        );
+        assert_eq!(
+            block(&Signer::of(EconomyOffice, Title::GiamDoc, n)),
+            ["CÁN BỘ XỬ LÝ HỒ SƠ", n],
+            "no authority of the Sở in a Phòng"
+        );
+        assert_eq!(
+            block(&Signer::of(TradeDepartment, Title::GiamDoc, n)),
+            ["GIÁM ĐỐC", n]
+        );
+        assert_eq!(
+            block(&Signer::of(TradeDepartment, Title::PhoGiamDoc, n)),
+            ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", n]
+        );
+        assert_eq!(
+            block(&Signer::of(TradeDepartment, Title::TruongPhong, n)),
+            ["TL. GIÁM ĐỐC", "TRƯỞNG PHÒNG", n]
+        );
+        assert_eq!(
+            block(&Signer::of(TradeDepartment, Title::PhoTruongPhong, n)),
+            ["TL. GIÁM ĐỐC", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", n]
+        );
+        assert_eq!(
+            block(&Signer::of(TradeDepartment, Title::ChuyenVien, n)),
+            ["CÁN BỘ XỬ LÝ HỒ SƠ", n]
+        );
+    }
+
+    #[test]
+    fn a_signer_stored_before_the_second_authority_line_still_reads() {
+        let old: Signer = serde_json::from_str(
+            r#"{"on_behalf":null,"role":"CÁN BỘ XỬ LÝ HỒ SƠ","name":"Trần Văn Bình"}"#,
+        )
+        .expect("old JSON");
+        assert_eq!(old.unit_on_behalf, None);
+        assert!(
+            !serde_json::to_string(&old)
+                .expect("json")
+                .contains("unit_on_behalf")
+        );
+    }
 
     #[test]
     fn every_kind_has_a_name_and_the_supplement_form_follows_the_procedure() {

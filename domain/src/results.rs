@@ -14,7 +14,7 @@ use crate::{
     data::PROVINCE_NAME,
     documents::{
         CertificateLine, CertificatePerson, DossierRef, HkdCertificate, Issuance, Issuer,
-        PromotionAcknowledgement, RegistrationCount, Signer, TerminationNotice,
+        IssuingBody, PromotionAcknowledgement, RegistrationCount, Signer, TerminationNotice,
     },
     forms::{
         common::{Address, BusinessLine, LocalAddress, Person},
@@ -93,6 +93,34 @@ impl HkdStatus {
     }
 }
 
+/// Which office is a commune's business-registration office (NĐ 168/2025 art. 20.2): the Phòng Kinh
+/// tế of a xã or đặc khu, the Phòng Kinh tế, Hạ tầng và Đô thị of a phường.
+#[must_use]
+pub fn commune_body(commune: MaXa) -> IssuingBody {
+    match commune.commune().kind {
+        CommuneType::Phuong => IssuingBody::EconomyInfrastructureOffice,
+        CommuneType::Xa | CommuneType::DacKhu => IssuingBody::EconomyOffice,
+    }
+}
+
+/// The body that issues the documents of a dossier of this jurisdiction.
+#[must_use]
+pub fn issuing_body(jurisdiction: crate::Jurisdiction) -> IssuingBody {
+    match jurisdiction {
+        crate::Jurisdiction::Commune(commune) => commune_body(commune),
+        crate::Jurisdiction::ProvincialTradeDepartment => IssuingBody::TradeDepartment,
+    }
+}
+
+/// The issuer of the documents of a dossier of this jurisdiction, as their top left prints it.
+#[must_use]
+pub fn issuer(jurisdiction: crate::Jurisdiction) -> Issuer {
+    match jurisdiction {
+        crate::Jurisdiction::Commune(commune) => commune_office(commune),
+        crate::Jurisdiction::ProvincialTradeDepartment => trade_department(),
+    }
+}
+
 /// The business-registration office of a commune (NĐ 168/2025 art. 20.2): the Phòng Kinh tế of a xã
 /// or đặc khu, the Phòng Kinh tế, Hạ tầng và Đô thị of a phường, under the commune's People's Committee.
 #[must_use]
@@ -105,11 +133,7 @@ pub fn commune_office(commune: MaXa) -> Issuer {
     }
     Issuer {
         parent: Some(format!("UBND {name}")),
-        name: match c.kind {
-            CommuneType::Phuong => "Phòng Kinh tế, Hạ tầng và Đô thị",
-            CommuneType::Xa | CommuneType::DacKhu => "Phòng Kinh tế",
-        }
-        .to_owned(),
+        name: commune_body(commune).name().to_owned(),
     }
 }
 
@@ -121,7 +145,7 @@ pub fn trade_department() -> Issuer {
             "UBND {}",
             PROVINCE_NAME.replacen("Tỉnh", "tỉnh", 1)
         )),
-        name: "Sở Công Thương".to_owned(),
+        name: IssuingBody::TradeDepartment.name().to_owned(),
     }
 }
 
@@ -373,11 +397,11 @@ mod tests {
     }
 
     fn signer() -> Signer {
-        Signer {
-            on_behalf: None,
-            role: "CÁN BỘ XỬ LÝ HỒ SƠ".to_owned(),
-            name: "Trần Văn Bình".to_owned(),
-        }
+        Signer::of(
+            IssuingBody::EconomyInfrastructureOffice,
+            crate::accounts::Title::ChuyenVien,
+            "Trần Văn Bình",
+        )
     }
 
     fn registration() -> HkdRegistration {
@@ -458,6 +482,19 @@ mod tests {
             "{office:?}"
         );
         assert_eq!(office.name, "Phòng Kinh tế");
+        assert_eq!(commune_body(xa.code), IssuingBody::EconomyOffice);
+        assert_eq!(
+            commune_body(MaXa::parse("21025").expect("commune")),
+            IssuingBody::EconomyInfrastructureOffice
+        );
+        assert_eq!(
+            issuing_body(crate::Jurisdiction::ProvincialTradeDepartment),
+            IssuingBody::TradeDepartment
+        );
+        assert_eq!(
+            issuer(crate::Jurisdiction::Commune(xa.code)),
+            commune_office(xa.code)
+        );
         assert_eq!(
             trade_department().parent.as_deref(),
             Some("UBND tỉnh Quảng Ngãi")

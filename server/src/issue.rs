@@ -9,11 +9,17 @@
 //! certificate, after which the earlier ones are no longer current (NĐ 168/2025 art. 85.5); a
 //! termination sets the status "Đã chấm dứt hoạt động" and issues the notice (Mẫu 13); receiving a
 //! promotion notice issues the Sở Công Thương's acknowledgement.
+//!
+//! Every letter with a "Số:" line takes its number when it is issued ([`Office::number`]): the next of
+//! its series (`domain::documents::NumberSeries`) at the issuing body in the calendar year, from the
+//! database's counter, after the move's checks and before the PDF is set. A move that fails after that
+//! (another officer moved the dossier first, the object store failed) leaves its number unused.
 
 use bytes::Bytes;
+use chrono::Datelike as _;
 use domain::{
-    MaSoHoKinhDoanh, Submission, TenHoKinhDoanh,
-    documents::{self as doc, DocumentKind, HkdCertificate},
+    MaSoHoKinhDoanh, Procedure, Submission, TenHoKinhDoanh,
+    documents::{self as doc, DocumentKind, HkdCertificate, IssuingBody},
     results::{self, HkdStatus},
 };
 use rand::RngCore as _;
@@ -77,11 +83,44 @@ pub(crate) fn verify_url(state: &AppState, code: &str) -> String {
     format!("{}/verify/{code}", state.public_url.trim_end_matches('/'))
 }
 
-/// One document to issue: its kind, verification code, what it says, and the business it concerns.
+/// The body that issues a dossier's documents, and its key in the number counters (the dossier's
+/// jurisdiction: the commune's code, or `SCT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Office {
+    pub(crate) body: IssuingBody,
+    pub(crate) key: String,
+}
+
+impl Office {
+    /// The issuance with its number: the next of the series of `kind` (for a dossier of `procedure`)
+    /// at this body in the year of issue; unchanged for a document without one (the certificate).
+    pub(crate) async fn number(
+        &self,
+        state: &AppState,
+        kind: DocumentKind,
+        procedure: Procedure,
+        mut issuance: doc::Issuance,
+    ) -> Result<doc::Issuance, AppError> {
+        let Some(series) = kind.series(procedure) else {
+            return Ok(issuance);
+        };
+        let n = state
+            .store
+            .next_document_number(&self.key, issuance.issued_on.year(), series.as_str())
+            .await?;
+        issuance.number = Some(doc::document_number(n, series, self.body));
+        Ok(issuance)
+    }
+}
+
+/// One document to issue: its kind, verification code, what it says, its number, and the business it
+/// concerns.
 pub(crate) struct Draft<T> {
     pub(crate) kind: DocumentKind,
     pub(crate) verify_code: String,
     pub(crate) content: T,
+    /// Số và ký hiệu, as its issuance says.
+    pub(crate) number: Option<String>,
     pub(crate) hkd_code: Option<String>,
 }
 
@@ -113,6 +152,7 @@ impl<T: serde::Serialize + Send + 'static> Draft<T> {
             storage_key: key,
             hkd_code: self.hkd_code,
             content_json: Some(content_json),
+            number: self.number,
         })
     }
 }
@@ -194,6 +234,7 @@ fn name_key(name: &str) -> Result<String, AppError> {
 pub(crate) async fn approve(
     state: &AppState,
     d: &WorkDossier,
+    office: &Office,
     issuance: doc::Issuance,
     dossier: doc::DossierRef,
     hkd_code: Option<&str>,
@@ -239,6 +280,7 @@ pub(crate) async fn approve(
                 kind: DocumentKind::HkdCertificate,
                 verify_code: verify,
                 content: cert,
+                number: None,
                 hkd_code: Some(code.clone()),
             }
             .store(state, code_of_dossier, crate::documents::certificate_pdf)
@@ -296,6 +338,7 @@ pub(crate) async fn approve(
                         kind: DocumentKind::HkdCertificate,
                         verify_code: verify,
                         content: cert,
+                        number: None,
                         hkd_code: Some(record.code),
                     }
                     .store(state, code_of_dossier, crate::documents::certificate_pdf)
@@ -306,6 +349,15 @@ pub(crate) async fn approve(
         }
         Submission::HkdTermination(form) => {
             let (record, cert) = registered(state, d, &form.hkd_code).await?;
+            let issuance = office
+                .number(
+                    state,
+                    DocumentKind::TerminationNotice,
+                    Procedure::HkdTermination,
+                    issuance,
+                )
+                .await?;
+            let number = issuance.number.clone();
             let verify = verify_code();
             let notice = results::termination_notice(
                 &cert,
@@ -320,6 +372,7 @@ pub(crate) async fn approve(
                 kind: DocumentKind::TerminationNotice,
                 verify_code: verify,
                 content: notice,
+                number,
                 hkd_code: Some(record.code.clone()),
             }
             .store(
@@ -356,12 +409,22 @@ pub(crate) async fn approve(
 pub(crate) async fn receive(
     state: &AppState,
     d: &WorkDossier,
+    office: &Office,
     issuance: doc::Issuance,
     dossier: doc::DossierRef,
 ) -> Result<Effects, AppError> {
     let Submission::PromotionNotice(form) = submission(d)? else {
         return Ok(Effects::default());
     };
+    let issuance = office
+        .number(
+            state,
+            DocumentKind::PromotionAcknowledgement,
+            Procedure::PromotionNotice,
+            issuance,
+        )
+        .await?;
+    let number = issuance.number.clone();
     let verify = verify_code();
     let ack = results::promotion_acknowledgement(
         &form,
@@ -377,6 +440,7 @@ pub(crate) async fn receive(
         kind: DocumentKind::PromotionAcknowledgement,
         verify_code: verify,
         content: ack,
+        number,
         hkd_code: None,
     }
     .store(

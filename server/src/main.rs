@@ -79,6 +79,11 @@ enum StaffCommand {
         /// A commune code (5 digits) or SCT the account covers; repeat for several.
         #[arg(long = "jurisdiction")]
         jurisdictions: Vec<String>,
+        /// Position (chức danh), which decides how documents the account issues are signed:
+        /// truong_phong, pho_truong_phong or chuyen_vien; for an account of SCT alone also giam_doc or
+        /// pho_giam_doc.
+        #[arg(long, value_parser = parse_title, default_value = "chuyen_vien")]
+        title: domain::accounts::Title,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -88,6 +93,14 @@ fn parse_role(raw: &str) -> Result<domain::api::Role, String> {
     domain::api::Role::parse(raw.trim()).ok_or_else(|| {
         format!(
             "unknown role {raw:?}: use administrator, commune_officer, trade_officer or supervisor"
+        )
+    })
+}
+
+fn parse_title(raw: &str) -> Result<domain::accounts::Title, String> {
+    domain::accounts::Title::parse(raw.trim()).ok_or_else(|| {
+        format!(
+            "unknown position {raw:?}: use giam_doc, pho_giam_doc, truong_phong, pho_truong_phong or chuyen_vien"
         )
     })
 }
@@ -254,8 +267,9 @@ async fn main() -> anyhow::Result<()> {
             name,
             role,
             jurisdictions,
+            title,
             db,
-        }) => staff_add(username, name, role, jurisdictions, db).await,
+        }) => staff_add(username, name, role, jurisdictions, title, db).await,
         Command::Migrate(args) => {
             let config = Config {
                 data_dir: args.data_dir,
@@ -276,6 +290,7 @@ async fn staff_add(
     display_name: String,
     role: domain::api::Role,
     jurisdictions: Vec<String>,
+    title: domain::accounts::Title,
     db: DbArgs,
 ) -> anyhow::Result<()> {
     let config = Config {
@@ -290,6 +305,7 @@ async fn staff_add(
         display_name,
         role,
         jurisdictions,
+        title,
     };
     let outcome = server::add_staff(store.as_ref(), &new).await;
     store.close().await;
@@ -315,11 +331,14 @@ async fn staff_add(
     };
     writeln!(
         std::io::stdout(),
-        "Đã tạo tài khoản / account created: {} ({}, {})\n  vai trò / role:           {}\n  địa bàn / jurisdictions:  {}\n  mật khẩu tạm / temporary password (chỉ hiện một lần / shown only once, đổi khi đăng nhập lần đầu / to change at first sign-in):\n  {}",
+        "Đã tạo tài khoản / account created: {} ({}, {})\n  vai trò / role:           {}\n  chức danh / position:     {}\n  địa bàn / jurisdictions:  {}\n  mật khẩu tạm / temporary password (chỉ hiện một lần / shown only once, đổi khi đăng nhập lần đầu / to change at first sign-in):\n  {}",
         record.username,
         record.display_name,
         record.id,
         record.role,
+        domain::accounts::Title::parse(&record.title)
+            .unwrap_or_default()
+            .label(domain::Lang::Vi),
         if record.jurisdictions.is_empty() {
             "—".to_owned()
         } else {

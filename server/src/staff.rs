@@ -75,11 +75,12 @@ pub async fn add_staff(
     store: &dyn Store,
     new: &domain::api::NewStaffAccount,
 ) -> Result<(crate::store::auth::StaffRecord, String), AddStaffError> {
-    use domain::accounts::{parse_display_name, parse_jurisdictions, parse_username};
+    use domain::accounts::{check_title, parse_display_name, parse_jurisdictions, parse_username};
     let username = parse_username(&new.username).map_err(AddStaffError::Invalid)?;
     let display_name = parse_display_name(&new.display_name).map_err(AddStaffError::Invalid)?;
     let jurisdictions =
         parse_jurisdictions(new.role, &new.jurisdictions).map_err(AddStaffError::Invalid)?;
+    let title = check_title(new.title, &jurisdictions).map_err(AddStaffError::Invalid)?;
     let password = generate_password();
     let hash = {
         let password = password.clone();
@@ -96,6 +97,7 @@ pub async fn add_staff(
                 display_name,
                 password_hash: hash,
                 role: new.role.as_str().to_owned(),
+                title: title.as_str().to_owned(),
                 must_change_password: true,
                 created_at: chrono::Utc::now(),
             },
@@ -134,6 +136,7 @@ pub async fn ensure_first_admin(store: &dyn Store) -> anyhow::Result<Option<Firs
             display_name: "Quản trị viên".to_owned(),
             password_hash: hash_password(&password)?,
             role: "administrator".to_owned(),
+            title: domain::accounts::Title::default().as_str().to_owned(),
             must_change_password: true,
             created_at: chrono::Utc::now(),
         })

@@ -280,6 +280,8 @@ pub struct NewStaff {
     pub password_hash: String,
     /// `administrator`, `commune_officer`, `trade_officer` or `supervisor`.
     pub role: String,
+    /// The position (`domain::accounts::Title::as_str`).
+    pub title: String,
     /// Whether the first login must set a new password.
     pub must_change_password: bool,
     /// When it was made.

@@ -138,6 +138,10 @@ try {
   await tablet.fill('#new-jurisdiction-search', 'ly son');
   await tablet.locator('.choice-scroll label:has-text("Lý Sơn")').first().click();
   await tablet.waitForSelector('text=Đã chọn: Đặc khu Lý Sơn');
+  const positions = await tablet.locator('#new-title option').allTextContents();
+  check(positions.join('|') === 'Trưởng phòng|Phó Trưởng phòng|Chuyên viên',
+    `a commune's account chooses among the Phòng's positions: ${positions.join(' | ')}`);
+  await tablet.selectOption('#new-title', 'pho_truong_phong');
   await tablet.click('button[type=submit]:has-text("Tạo tài khoản")');
   await tablet.waitForSelector('#temporary-password .dossier-code', { timeout: 10000 });
   const temporary = (await tablet.textContent('#temporary-password .dossier-code')).trim();
@@ -145,6 +149,7 @@ try {
   await tablet.waitForSelector('.staff-list >> text=tran.lan', { timeout: 10000 });
   const card = tablet.locator('.staff-list li', { hasText: 'tran.lan' });
   check(/Đặc khu Lý Sơn/.test(await card.textContent()), 'the new account covers Lý Sơn');
+  check(/Phó Trưởng phòng/.test(await card.textContent()), 'the new account is a deputy head of office');
   check(/chưa đổi mật khẩu tạm thời/.test(await card.textContent()), 'the new account must change its password');
   await tablet.setViewportSize({ width: 360, height: 740 });
   const tabletAudit = auditor(tablet, failures, shots);

@@ -1,8 +1,8 @@
 //! Accounts in headless Chromium (`tests/browser/accounts.mjs`) against the real server on the release
 //! build: a citizen signs in by phone and one-time code and out again; the first administrator changes
-//! the temporary password, creates a commune officer and opens a commune's audit log from the workspace
-//! navigation; the officer signs in and sets a password. Then the database holds the officer's account,
-//! no longer on its temporary password.
+//! the temporary password, creates a commune officer (a Phó Trưởng phòng) and opens a commune's audit log
+//! from the workspace navigation; the officer signs in and sets a password. Then the database holds the
+//! officer's account, with its position, no longer on its temporary password.
 
 use motcua_tests::{release_build, run_script};
 use server::Db;
@@ -27,6 +27,10 @@ async fn citizen_and_staff_sign_in_and_the_administrator_creates_an_officer_in_c
         .expect("query")
         .expect("the officer's account is stored");
     assert_eq!(officer.role, "commune_officer");
+    assert_eq!(
+        officer.title, "pho_truong_phong",
+        "the position chosen on the admin page"
+    );
     assert!(
         !officer.must_change_password,
         "the officer set a password of their own"

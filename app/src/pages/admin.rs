@@ -1,11 +1,12 @@
 //! `/quan-tri/can-bo`: the administrator's staff accounts — create an account (the server makes a
-//! temporary password, shown once), change a commune officer's or supervisor's communes, disable or
-//! enable an account, give a new temporary password. The rules of names and jurisdictions are
+//! temporary password, shown once), change an account's position (chức danh, which decides how the
+//! documents it issues are signed) and a commune officer's or supervisor's communes, disable or enable
+//! an account, give a new temporary password. The rules of names, jurisdictions and positions are
 //! `domain::accounts`, checked here before sending and again by the server.
 
 use domain::{
     Lang, MaXa,
-    accounts::{self, AccountError, TRADE_DEPARTMENT},
+    accounts::{self, AccountError, TRADE_DEPARTMENT, Title},
     api::{
         CreatedStaffAccount, NewStaffAccount, Principal, Role, StaffAccount, StaffAccountUpdate,
     },
@@ -66,6 +67,7 @@ fn check_new(
     display_name: &str,
     role: Role,
     jurisdictions: &[String],
+    title: Title,
 ) -> Vec<AccountError> {
     let mut errors = Vec::new();
     if let Err(e) = accounts::parse_display_name(display_name) {
@@ -74,10 +76,86 @@ fn check_new(
     if let Err(e) = accounts::parse_username(username) {
         errors.push(e);
     }
-    if let Err(e) = accounts::parse_jurisdictions(role, jurisdictions) {
-        errors.push(e);
+    match accounts::parse_jurisdictions(role, jurisdictions) {
+        Err(e) => errors.push(e),
+        Ok(list) => {
+            if let Err(e) = accounts::check_title(title, &list) {
+                errors.push(e);
+            }
+        }
     }
     errors
+}
+
+/// Picks the position (chức danh) among those the jurisdictions allow ([`Title::choices`]); a
+/// position they no longer allow falls back to chuyên viên. Nothing for an administrator, who issues
+/// no document.
+#[component]
+fn TitleSelect(
+    /// The select's id.
+    #[prop(into)]
+    id: String,
+    /// The account's role.
+    role: Signal<Role>,
+    /// The jurisdictions chosen.
+    chosen: RwSignal<Vec<String>>,
+    /// The position chosen.
+    title: RwSignal<Title>,
+    /// The error to show, if any.
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    Effect::new(move |_| {
+        let allowed = chosen.with(|c| Title::choices(c).contains(&title.get()));
+        if !allowed {
+            title.set(Title::ChuyenVien);
+        }
+    });
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-err");
+    let described = {
+        let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
+        move || {
+            if error.with(Option::is_some) {
+                format!("{hint_id} {err_id}")
+            } else {
+                hint_id.clone()
+            }
+        }
+    };
+    move || {
+        (role.get() != Role::Administrator).then(|| {
+            let described = described.clone();
+            view! {
+                <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+                    <label for=id.clone()>{move || lang.get().pick("Chức danh", "Position")}</label>
+                    <p class="hint" id=hint_id.clone()>{move || lang.get().pick(
+                        "Quyết định cách ký văn bản cán bộ ban hành: Trưởng phòng ký «TRƯỞNG PHÒNG», Phó Trưởng phòng ký «KT. TRƯỞNG PHÒNG», chuyên viên ký «CÁN BỘ XỬ LÝ HỒ SƠ». Giám đốc, Phó Giám đốc chỉ dành cho tài khoản của Sở Công Thương.",
+                        "Decides how the documents this person issues are signed: a head of office as head, a deputy on the head's behalf (KT.), an officer as the officer handling the dossier. Director and deputy director are for the Department of Industry and Trade only.",
+                    )}</p>
+                    {
+                        let err_id = err_id.clone();
+                        move || error.get().map(|m| view! { <p class="field-error" id=err_id.clone() role="alert">{m}</p> })
+                    }
+                    <select id=id.clone() aria-describedby=described
+                        aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                        prop:value=move || title.get().as_str()
+                        on:change=move |ev| {
+                            if let Some(t) = Title::parse(&event_target_value(&ev)) {
+                                title.set(t);
+                            }
+                        }>
+                        {move || chosen.with(|c| Title::choices(c)).iter().map(|t| {
+                            let t = *t;
+                            view! {
+                                <option value=t.as_str() selected=move || title.get() == t>{move || t.label(lang.get())}</option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+            }
+        })
+    }
 }
 
 /// Picks communes (and, for a supervisor, the Sở Công Thương): a filter by name and a list of boxes.
@@ -322,6 +400,7 @@ fn NewAccountForm(on_created: Callback<CreatedStaffAccount>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let role = RwSignal::new(Role::CommuneOfficer);
     let chosen = RwSignal::new(Vec::<String>::new());
+    let title = RwSignal::new(Title::ChuyenVien);
     let errors = RwSignal::new(Vec::<AccountError>::new());
     let server_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -335,13 +414,14 @@ fn NewAccountForm(on_created: Callback<CreatedStaffAccount>) -> impl IntoView {
         })
     };
     let submit = move || {
-        let (u, d, r, j) = (
+        let (u, d, r, j, t) = (
             username.get_untracked(),
             display_name.get_untracked(),
             role.get_untracked(),
             chosen.get_untracked(),
+            title.get_untracked(),
         );
-        let found = check_new(&u, &d, r, &j);
+        let found = check_new(&u, &d, r, &j, t);
         if !found.is_empty() {
             errors.set(found);
             server_error.set(None);
@@ -354,6 +434,7 @@ fn NewAccountForm(on_created: Callback<CreatedStaffAccount>) -> impl IntoView {
             display_name: d,
             role: r,
             jurisdictions: j,
+            title: t,
         };
         spawn_local(async move {
             let l = crate::i18n::current_lang();
@@ -364,6 +445,7 @@ fn NewAccountForm(on_created: Callback<CreatedStaffAccount>) -> impl IntoView {
                         s.try_set(String::new());
                     }
                     chosen.try_set(Vec::new());
+                    title.try_set(Title::ChuyenVien);
                     on_created.run(created);
                 }
                 Err(e) => {
@@ -412,6 +494,7 @@ fn NewAccountForm(on_created: Callback<CreatedStaffAccount>) -> impl IntoView {
                             let href = match e.field() {
                                 "username" => "#new-username",
                                 "display_name" => "#new-name",
+                                "title" => "#new-title",
                                 _ => "#new-jurisdiction-search",
                             };
                             view! { <li><a href=href>{e.message(lang.get())}</a></li> }
@@ -444,6 +527,7 @@ fn NewAccountForm(on_created: Callback<CreatedStaffAccount>) -> impl IntoView {
                 </div>
             </fieldset>
             <JurisdictionPicker id="new-jurisdiction" role=Signal::derive(move || role.get()) chosen error=error_of("jurisdictions") />
+            <TitleSelect id="new-title" role=Signal::derive(move || role.get()) chosen title error=error_of("title") />
             <button type="submit" class="button-primary" disabled=busy aria-busy=move || busy.get().then_some("true")>
                 {move || lang.get().pick("Tạo tài khoản", "Create the account")}
             </button>
@@ -466,6 +550,8 @@ fn AccountCard(
     let busy = RwSignal::new(false);
     let id = StoredValue::new(account.id.clone());
     let role = account.role;
+    let current_title = account.title;
+    let title = RwSignal::new(account.title);
     let disabled = account.disabled;
     let name = StoredValue::new(account.display_name.clone());
     let edit_error = RwSignal::new(None::<AccountError>);
@@ -510,6 +596,7 @@ fn AccountCard(
             run(Some(StaffAccountUpdate {
                 disabled: Some(!disabled),
                 jurisdictions: None,
+                title: None,
             }));
         }
     };
@@ -528,24 +615,44 @@ fn AccountCard(
             run(None);
         }
     };
-    let save = move |_| match accounts::parse_jurisdictions(role, &chosen.get_untracked()) {
-        Ok(list) => {
-            edit_error.set(None);
-            run(Some(StaffAccountUpdate {
-                disabled: None,
-                jurisdictions: Some(list),
-            }));
+    let has_jurisdiction = matches!(role, Role::CommuneOfficer | Role::Supervisor);
+    let save = move |_| {
+        let checked = accounts::parse_jurisdictions(role, &chosen.get_untracked())
+            .and_then(|list| Ok((accounts::check_title(title.get_untracked(), &list)?, list)));
+        match checked {
+            Ok((t, list)) => {
+                edit_error.set(None);
+                run(Some(StaffAccountUpdate {
+                    disabled: None,
+                    jurisdictions: has_jurisdiction.then_some(list),
+                    title: Some(t),
+                }));
+            }
+            Err(e) => edit_error.set(Some(e)),
         }
-        Err(e) => edit_error.set(Some(e)),
+    };
+    let cancel = move |_| {
+        editing.set(false);
+        edit_error.set(None);
+        title.set(current_title);
     };
     let picker_id = StoredValue::new(format!("edit-{}", account.id));
-    let has_jurisdiction = matches!(role, Role::CommuneOfficer | Role::Supervisor);
+    let editable = role != Role::Administrator;
     let jurisdictions = account.jurisdictions.clone();
+    let error_of = move |field: &'static str| {
+        Signal::derive(move || {
+            edit_error
+                .get()
+                .filter(|e| (e.field() == "title") == (field == "title"))
+                .map(|e| e.message(lang.get()))
+        })
+    };
     view! {
         <li class="dossier-card">
             <p class="dossier-title">{account.display_name.clone()}</p>
             <p class="dossier-meta">
                 {account.username.clone()}" · "{move || role.label(lang.get())}
+                {editable.then(|| view! { " · "{move || current_title.label(lang.get())} })}
             </p>
             <p>{move || lang.get().pick("Địa bàn: ", "Jurisdiction: ")}{move || jurisdictions_text(&jurisdictions, lang.get())}</p>
             <p class="dossier-state">
@@ -559,22 +666,30 @@ fn AccountCard(
             </p>
             {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             {move || editing.get().then(|| view! {
-                <JurisdictionPicker id=picker_id.get_value() role=Signal::derive(move || role) chosen
-                    error=Signal::derive(move || edit_error.get().map(|e| e.message(lang.get()))) />
+                <TitleSelect id=format!("{}-title", picker_id.get_value()) role=Signal::derive(move || role)
+                    chosen title error=error_of("title") />
+                {has_jurisdiction.then(|| view! {
+                    <JurisdictionPicker id=picker_id.get_value() role=Signal::derive(move || role) chosen
+                        error=error_of("jurisdictions") />
+                })}
                 <div class="dossier-actions">
                     <button type="button" class="button" on:click=save disabled=busy>
-                        {move || lang.get().pick("Lưu địa bàn", "Save jurisdiction")}
+                        {move || lang.get().pick("Lưu thay đổi", "Save changes")}
                     </button>
-                    <button type="button" class="button-secondary" on:click=move |_| editing.set(false)>
+                    <button type="button" class="button-secondary" on:click=cancel>
                         {move || lang.get().pick("Hủy", "Cancel")}
                     </button>
                 </div>
             })}
             <div class="dossier-actions">
-                {(has_jurisdiction).then(|| view! {
+                {editable.then(|| view! {
                     <button type="button" class="button-secondary button-small" disabled=busy
                         on:click=move |_| editing.set(true)>
-                        {move || lang.get().pick("Sửa địa bàn", "Change jurisdiction")}
+                        {move || if has_jurisdiction {
+                            lang.get().pick("Sửa chức danh, địa bàn", "Change position, jurisdiction")
+                        } else {
+                            lang.get().pick("Sửa chức danh", "Change position")
+                        }}
                     </button>
                 })}
                 <button type="button" class="button-secondary button-small" disabled=busy on:click=reset>
@@ -608,7 +723,7 @@ mod tests {
 
     #[test]
     fn the_form_reports_every_field_the_domain_refuses() {
-        let errors = check_new("A B", "", Role::CommuneOfficer, &[]);
+        let errors = check_new("A B", "", Role::CommuneOfficer, &[], Title::ChuyenVien);
         let fields: Vec<_> = errors.iter().map(AccountError::field).collect();
         assert_eq!(fields, ["display_name", "username", "jurisdictions"]);
         assert!(
@@ -616,10 +731,21 @@ mod tests {
                 "nguyen.van.a",
                 "Nguyễn Văn A",
                 Role::TradeOfficer,
-                &["SCT".into()]
+                &["SCT".into()],
+                Title::PhoGiamDoc,
             )
             .is_empty()
         );
+        let commune = domain::data::communes().next().map(|c| c.code.to_string());
+        let errors = check_new(
+            "nguyen.van.a",
+            "Nguyễn Văn A",
+            Role::CommuneOfficer,
+            &[commune.unwrap_or_default()],
+            Title::GiamDoc,
+        );
+        let fields: Vec<_> = errors.iter().map(AccountError::field).collect();
+        assert_eq!(fields, ["title"], "a Giám đốc of a commune");
     }
 
     #[test]

@@ -146,12 +146,13 @@ pub(crate) fn DossierResult(
     let lang = use_lang();
     let receipt = status.receipt;
     let pdf = format!("{}?phone={}", receipt.receipt_pdf_url, encode_query(&phone));
-    let documents: Vec<(String, String, String)> = status
+    let documents: Vec<(String, Option<String>, String, String)> = status
         .documents
         .iter()
         .map(|d| {
             (
                 d.title.clone(),
+                d.number.clone(),
                 vietnamese_date(&d.issued_at),
                 format!("{}?phone={}", d.url, encode_query(&phone)),
             )
@@ -215,9 +216,10 @@ pub(crate) fn DossierResult(
             {(!documents.is_empty()).then(|| view! {
                 <h3>{move || lang.get().pick("Văn bản, kết quả đã ban hành", "Documents and results issued")}</h3>
                 <ul class="issued-documents">
-                    {documents.into_iter().map(|(title, date, href)| view! {
+                    {documents.into_iter().map(|(title, number, date, href)| view! {
                         <li>
                             <a href=href rel="external" download>{title}" (PDF)"</a>
+                            {number.map(|n| view! { " — "{move || lang.get().pick("Số: ", "No. ")}{n} })}
                             " — "{date}
                         </li>
                     }).collect_view()}

@@ -620,7 +620,10 @@ fn DossierView(
                 {dossier.documents.clone().into_iter().map(|d| view! {
                     <li class="dossier-card">
                         <p class="dossier-title">{d.title.clone()}</p>
-                        <p class="dossier-meta">{vietnamese_time(&d.issued_at)}</p>
+                        <p class="dossier-meta">
+                            {d.number.clone().map(|n| view! { {move || lang.get().pick("Số: ", "No. ")}{n}" · " })}
+                            {vietnamese_time(&d.issued_at)}
+                        </p>
                         <p class="dossier-actions">
                             <a class="button-secondary" href=d.url.clone() target="_blank" rel="noopener">{move || lang.get().pick("Tải PDF", "Download PDF")}</a>
                             {d.verify_url.clone().map(|v| view! { <a class="button-link" href=v>{move || lang.get().pick("Trang xác minh", "Verification page")}</a> })}

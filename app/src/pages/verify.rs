@@ -121,6 +121,12 @@ fn VerifiedView(
                 })}
             </div>
             <dl class="facts">
+                {doc.number.clone().map(|n| view! {
+                    <div>
+                        <dt>{move || lang.get().pick("Số, ký hiệu", "Number")}</dt>
+                        <dd>{n}</dd>
+                    </div>
+                })}
                 <div>
                     <dt>{move || lang.get().pick("Cơ quan ban hành", "Issued by")}</dt>
                     <dd>{doc.issuer.clone()}</dd>

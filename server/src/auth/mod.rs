@@ -55,6 +55,8 @@ pub struct StaffUser {
     pub display_name: String,
     /// Role.
     pub role: Role,
+    /// Position: how the documents they issue are signed.
+    pub title: domain::accounts::Title,
     /// Commune codes (or `SCT`) whose dossiers the role reaches.
     pub jurisdictions: Vec<String>,
 }
@@ -96,6 +98,8 @@ impl StaffUser {
             username: record.username.clone(),
             display_name: record.display_name.clone(),
             role: Role::parse(&record.role)?,
+            // The column's CHECK allows only known positions.
+            title: domain::accounts::Title::parse(&record.title).unwrap_or_default(),
             jurisdictions: record.jurisdictions.clone(),
         })
     }
@@ -536,6 +540,7 @@ mod tests {
             username: "u".into(),
             display_name: "U".into(),
             role,
+            title: domain::accounts::Title::ChuyenVien,
             jurisdictions: jurisdictions.iter().map(|s| (*s).to_owned()).collect(),
         }
     }

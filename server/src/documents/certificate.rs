@@ -272,6 +272,7 @@ pub(super) mod tests {
     pub(crate) fn head_of_office() -> Signer {
         Signer {
             on_behalf: Some("KT. TRƯỞNG PHÒNG".to_owned()),
+            unit_on_behalf: None,
             role: "PHÓ TRƯỞNG PHÒNG".to_owned(),
             name: "Trần Văn Hưởng".to_owned(),
         }

@@ -49,7 +49,10 @@ pub(super) fn present(value: Option<&str>) -> Option<String> {
 pub(super) fn signature(signer: &Signer, recipients: Vec<String>) -> Block {
     Block::Signer {
         recipients,
-        on_behalf: present(signer.on_behalf.as_deref()),
+        authority: [&signer.on_behalf, &signer.unit_on_behalf]
+            .into_iter()
+            .filter_map(|line| present(line.as_deref()))
+            .collect(),
         role: text::canonical(&signer.role),
         name: text::canonical(&signer.name),
     }

@@ -79,10 +79,11 @@ pub(super) enum Block {
         right: (String, String),
     },
     /// The issuing body's signature block: "Nơi nhận:" and the recipients on the left (none: no list);
-    /// on the right the authority line, the signer's role, room to sign and the signer's name.
+    /// on the right the authority lines ("KT. TRƯỞNG PHÒNG"; none when the head signs), the signer's
+    /// role, room to sign and the signer's name.
     Signer {
         recipients: Vec<String>,
-        on_behalf: Option<String>,
+        authority: Vec<String>,
         role: String,
         name: String,
     },
@@ -496,10 +497,10 @@ impl Page {
             }
             Block::Signer {
                 recipients,
-                on_behalf,
+                authority,
                 role,
                 name,
-            } => self.signer(recipients, on_behalf.as_deref(), role, name),
+            } => self.signer(recipients, authority, role, name),
             Block::Lookup {
                 qr,
                 heading,
@@ -625,13 +626,13 @@ impl Page {
     }
 
     /// "Nơi nhận" on the left, the signer on the right (NĐ 30/2020 Phụ lục I).
-    fn signer(&mut self, recipients: &[String], on_behalf: Option<&str>, role: &str, name: &str) {
+    fn signer(&mut self, recipients: &[String], authority: &[String], role: &str, name: &str) {
         let left_width = WIDTH * 0.45;
         let right_x = LEFT + left_width;
         let right_width = WIDTH - left_width;
         let sign_space = self.size(62.0);
         let recipients: Vec<String> = recipients.iter().map(|r| format!("- {r}")).collect();
-        let authority: Vec<&str> = on_behalf.into_iter().chain([role]).collect();
+        let authority: Vec<&str> = authority.iter().map(String::as_str).chain([role]).collect();
 
         let left_height = if recipients.is_empty() {
             0.0

@@ -441,6 +441,7 @@ mod tests {
     fn officer(role: &str) -> Signer {
         Signer {
             on_behalf: None,
+            unit_on_behalf: None,
             role: role.to_owned(),
             name: "Phạm Thị Thu Hà".to_owned(),
         }
@@ -478,6 +479,7 @@ mod tests {
             issued_on: date(2026, 11, 24),
             signer: Signer {
                 on_behalf: Some("KT. GIÁM ĐỐC".to_owned()),
+                unit_on_behalf: None,
                 role: "PHÓ GIÁM ĐỐC".to_owned(),
                 name: "Võ Minh Đức".to_owned(),
             },
@@ -739,6 +741,53 @@ mod tests {
         );
         assert!(!text.contains("Mẫu số"), "no official form: {text}");
         assert_eq!(decode_qr(&doc, 1), URL);
+    }
+
+    #[test]
+    fn a_deputy_head_of_a_unit_of_the_department_signs_by_order_on_the_heads_behalf() {
+        use domain::{
+            accounts::Title,
+            documents::{IssuingBody, NumberSeries, document_number},
+        };
+        let refusal = IntakeRefusal {
+            issuance: Issuance {
+                number: Some(document_number(
+                    4,
+                    NumberSeries::RefusalSlip,
+                    IssuingBody::TradeDepartment,
+                )),
+                signer: Signer::of(
+                    IssuingBody::TradeDepartment,
+                    Title::PhoTruongPhong,
+                    "Lê Thị Mai",
+                ),
+                ..department()
+            },
+            dossier: promotion_dossier(),
+            reason: "Chương trình không thuộc trường hợp phải thông báo.".to_owned(),
+            verify_url: None,
+        };
+        let pdf = intake_refusal_pdf(&refusal).expect("pdf");
+        let (_, text) = check(
+            "4b-phieu-tu-choi-so",
+            &pdf,
+            &[
+                "SỞ CÔNG THƯƠNG",
+                "Số: 04/PTC-SCT",
+                "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+                "TL. GIÁM ĐỐC",
+                "KT. TRƯỞNG PHÒNG",
+                "PHÓ TRƯỞNG PHÒNG",
+                "Lê Thị Mai",
+            ],
+        );
+        let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+        assert!(
+            at("TL. GIÁM ĐỐC") < at("KT. TRƯỞNG PHÒNG")
+                && at("KT. TRƯỞNG PHÒNG") < at("PHÓ TRƯỞNG PHÒNG")
+                && at("PHÓ TRƯỞNG PHÒNG") < at("Lê Thị Mai"),
+            "the authority lines in order, then the name: {text}"
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::{
     AppState,
     auth::{ClientIp, StaffUser, Viewer},
     error::AppError,
-    issue::Draft,
+    issue::{Draft, Office},
     store::work::{
         AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, StoredAudit, Transition,
         TransitionOutcome, WorkDossier,
@@ -244,6 +244,7 @@ pub(crate) fn issued(state: &AppState, code: &str, d: &DocumentRow) -> IssuedDoc
     IssuedDocument {
         kind: d.kind.clone(),
         title: d.title.clone(),
+        number: d.number.clone(),
         issued_at: vn_time(d.issued_at),
         url: format!("/api/v1/dossiers/{code}/documents/{}", d.id),
         verify_url: d
@@ -493,26 +494,27 @@ fn target_exists(form: &serde_json::Value, attachments: &[String], target: &str)
     true
 }
 
+/// Who issues the dossier's documents, and the header of one issued today by `user`: signed as their
+/// position at that body says (`Signer::of`), without a number yet (`Office::number` gives it once the
+/// move's checks pass).
 fn letter_context(
     d: &WorkDossier,
     user: &StaffUser,
     procedure: Procedure,
-) -> Result<(doc::Issuance, doc::DossierRef), AppError> {
+) -> Result<(Office, doc::Issuance, doc::DossierRef), AppError> {
     let receipt: Receipt = serde_json::from_str(&d.receipt_json).map_err(anyhow::Error::from)?;
-    let issuer = match receipt.jurisdiction {
-        domain::Jurisdiction::Commune(commune) => domain::results::commune_office(commune),
-        domain::Jurisdiction::ProvincialTradeDepartment => domain::results::trade_department(),
+    let body = domain::results::issuing_body(receipt.jurisdiction);
+    let office = Office {
+        body,
+        key: receipt.jurisdiction.agency_code(),
     };
     Ok((
+        office,
         doc::Issuance {
-            issuer,
+            issuer: domain::results::issuer(receipt.jurisdiction),
             number: None,
             issued_on: today(),
-            signer: doc::Signer {
-                on_behalf: None,
-                role: "CÁN BỘ XỬ LÝ HỒ SƠ".to_owned(),
-                name: user.display_name.clone(),
-            },
+            signer: doc::Signer::of(body, user.title, &user.display_name),
         },
         doc::DossierRef {
             code: d.row.code.clone(),
@@ -569,10 +571,19 @@ pub(crate) async fn act(
     let mut documents: Vec<NewDocument> = Vec::new();
     let mut supplement = None;
     let mut registry = None;
-    let (issuance, dossier_ref) = letter_context(&d, &user, procedure)?;
+    let (office, issuance, dossier_ref) = letter_context(&d, &user, procedure)?;
     match action.action {
         Action::RefuseIntake => {
             let reason = required_reason(&action)?;
+            let issuance = office
+                .number(
+                    &state,
+                    doc::DocumentKind::IntakeRefusal,
+                    procedure,
+                    issuance,
+                )
+                .await?;
+            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
             let letter = doc::IntakeRefusal {
                 issuance,
@@ -585,6 +596,7 @@ pub(crate) async fn act(
                     kind: doc::DocumentKind::IntakeRefusal,
                     verify_code: verify,
                     content: letter,
+                    number,
                     hkd_code: None,
                 }
                 .store(&state, &d.row.code, crate::documents::intake_refusal_pdf)
@@ -631,6 +643,15 @@ pub(crate) async fn act(
             }
             let deadline = (procedure.authority() == domain::Authority::CommuneRegistrationOffice)
                 .then(|| domain::lifecycle::lapse_after(today()));
+            let issuance = office
+                .number(
+                    &state,
+                    doc::DocumentKind::SupplementRequest,
+                    procedure,
+                    issuance,
+                )
+                .await?;
+            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
             let letter = doc::SupplementRequest {
                 issuance,
@@ -650,6 +671,7 @@ pub(crate) async fn act(
                     kind: doc::DocumentKind::SupplementRequest,
                     verify_code: verify,
                     content: letter,
+                    number,
                     hkd_code: None,
                 }
                 .store(
@@ -713,6 +735,10 @@ pub(crate) async fn act(
                     ),
                 ));
             }
+            let issuance = office
+                .number(&state, doc::DocumentKind::Apology, procedure, issuance)
+                .await?;
+            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
             let letter = doc::Apology {
                 issuance,
@@ -727,6 +753,7 @@ pub(crate) async fn act(
                     kind: doc::DocumentKind::Apology,
                     verify_code: verify,
                     content: letter,
+                    number,
                     hkd_code: None,
                 }
                 .store(&state, &d.row.code, crate::documents::apology_pdf)
@@ -743,13 +770,14 @@ pub(crate) async fn act(
                 crate::issue::approve(
                     &state,
                     &d,
+                    &office,
                     issuance,
                     dossier_ref,
                     action.hkd_code.as_deref(),
                 )
                 .await?
             } else {
-                crate::issue::receive(&state, &d, issuance, dossier_ref).await?
+                crate::issue::receive(&state, &d, &office, issuance, dossier_ref).await?
             };
             documents = effects.documents;
             registry = effects.registry;

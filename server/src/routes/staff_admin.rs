@@ -11,6 +11,7 @@ use axum::{
 use chrono::Utc;
 use domain::{
     Lang,
+    accounts::Title,
     api::{ApiError, CreatedStaffAccount, NewStaffAccount, Role, StaffAccount, StaffAccountUpdate},
     calendar::VIETNAM_OFFSET,
 };
@@ -46,6 +47,8 @@ pub(crate) fn account(record: &StaffRecord) -> Result<StaffAccount, AppError> {
         display_name: record.display_name.clone(),
         role: Role::parse(&record.role)
             .ok_or_else(|| anyhow::anyhow!("unknown role {:?}", record.role))?,
+        title: Title::parse(&record.title)
+            .ok_or_else(|| anyhow::anyhow!("unknown position {:?}", record.title))?,
         jurisdictions: record.jurisdictions.clone(),
         disabled: record.disabled,
         must_change_password: record.must_change_password,
@@ -109,7 +112,7 @@ pub(crate) async fn list(
         (status = 401, description = "Not signed in as staff", body = ApiError),
         (status = 403, description = "Not an administrator, or no X-CSRF-Token", body = ApiError),
         (status = 409, description = "The login name is taken", body = ApiError),
-        (status = 422, description = "A bad login name, name or jurisdiction for the role", body = ApiError),
+        (status = 422, description = "A bad login name, name, jurisdiction for the role or position for the jurisdictions", body = ApiError),
     )
 )]
 pub(crate) async fn create(
@@ -155,7 +158,7 @@ fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {
         (status = 401, description = "Not signed in as staff", body = ApiError),
         (status = 403, description = "Not an administrator, or no X-CSRF-Token", body = ApiError),
         (status = 404, description = "No such account", body = ApiError),
-        (status = 422, description = "Bad jurisdictions for the role, or disabling oneself", body = ApiError),
+        (status = 422, description = "Bad jurisdictions for the role, a position the jurisdictions do not allow, or disabling oneself", body = ApiError),
     )
 )]
 pub(crate) async fn update(
@@ -179,6 +182,17 @@ pub(crate) async fn update(
         .map(|j| domain::accounts::parse_jurisdictions(role, j))
         .transpose()
         .map_err(|e| invalid(&e))?;
+    // The position must fit the jurisdictions the account has after the change.
+    let title = Title::parse(&record.title)
+        .ok_or_else(|| anyhow::anyhow!("unknown position {:?}", record.title))?;
+    let new_title = body.title.unwrap_or(title);
+    if body.title.is_some() || jurisdictions.is_some() {
+        domain::accounts::check_title(
+            new_title,
+            jurisdictions.as_deref().unwrap_or(&record.jurisdictions),
+        )
+        .map_err(|e| invalid(&e))?;
+    }
     if body.disabled == Some(true) && id == user.id {
         return Err(AppError::unprocessable(
             "Bạn không thể tự vô hiệu hoá tài khoản của mình.",
@@ -191,6 +205,9 @@ pub(crate) async fn update(
             .set_staff_jurisdictions(id, jurisdictions)
             .await?;
     }
+    if new_title != title {
+        state.store.set_staff_title(id, new_title.as_str()).await?;
+    }
     if let Some(disabled) = body.disabled {
         state
             .store
@@ -202,7 +219,7 @@ pub(crate) async fn update(
         .staff_by_id(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    tracing::info!(admin = %user.username, staff.username = %record.username, disabled = ?body.disabled, jurisdictions = ?jurisdictions, "administrator changed a staff account");
+    tracing::info!(admin = %user.username, staff.username = %record.username, disabled = ?body.disabled, jurisdictions = ?jurisdictions, title = ?body.title, "administrator changed a staff account");
     Ok(no_store(Json(account(&record)?)))
 }
 

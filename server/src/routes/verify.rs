@@ -90,6 +90,7 @@ pub(crate) async fn find(
     Ok(Some(VerifiedDocument {
         kind: row.kind.clone(),
         title: kind.name(Lang::Vi).to_owned(),
+        number: row.number.clone(),
         form,
         issuer,
         issued_at: vn_time(row.issued_at),

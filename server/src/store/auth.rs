@@ -18,6 +18,8 @@ pub struct StaffRecord {
     pub password_hash: String,
     /// Stored role name (`domain::api::Role::as_str`).
     pub role: String,
+    /// Stored position (`domain::accounts::Title::as_str`).
+    pub title: String,
     /// The password must be changed before anything else.
     pub must_change_password: bool,
     /// Disabled by an administrator: cannot sign in, sessions revoked.
@@ -143,6 +145,13 @@ pub trait AuthStore: Send + Sync + 'static {
         jurisdictions: &'a [String],
     ) -> BoxFuture<'a, anyhow::Result<()>>;
 
+    /// Sets the position of a staff account (`domain::accounts::Title::as_str`).
+    fn set_staff_title<'a>(
+        &'a self,
+        id: uuid::Uuid,
+        title: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>>;
+
     /// Disables (and revokes every session of) or re-enables a staff account; whether it exists.
     fn set_staff_disabled(
         &self,
@@ -254,7 +263,7 @@ pub trait AuthStore: Send + Sync + 'static {
 macro_rules! staff_columns {
     () => {
         "CAST(s.id AS TEXT), s.username, s.display_name, s.password_hash, s.role, \
-         s.must_change_password, s.disabled, s.failed_logins, s.locked_until, s.created_at"
+         s.must_change_password, s.disabled, s.failed_logins, s.locked_until, s.created_at, s.title"
     };
 }
 pub(super) use staff_columns;
@@ -271,6 +280,7 @@ pub(super) type StaffRow = (
     i32,
     Option<DateTime<Utc>>,
     DateTime<Utc>,
+    String,
 );
 
 pub(super) fn staff_from_row(
@@ -288,6 +298,7 @@ pub(super) fn staff_from_row(
         failed_logins,
         locked_until,
         created_at,
+        title,
     ) = row;
     Ok(StaffRecord {
         id: uuid::Uuid::parse_str(&id)?,
@@ -295,6 +306,7 @@ pub(super) fn staff_from_row(
         display_name,
         password_hash,
         role,
+        title,
         must_change_password,
         disabled,
         failed_logins,
@@ -407,7 +419,7 @@ macro_rules! auth_store {
                     let mut tx = self.pool.begin().await?;
                     let inserted = sqlx::query(
                         "INSERT INTO staff_accounts (id, username, display_name, password_hash, role, \
-                         must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         must_change_password, created_at, title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                          ON CONFLICT DO NOTHING",
                     )
                     .bind(Self::staff_id(staff.id))
@@ -417,6 +429,7 @@ macro_rules! auth_store {
                     .bind(&staff.role)
                     .bind(staff.must_change_password)
                     .bind(staff.created_at)
+                    .bind(&staff.title)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -462,6 +475,22 @@ macro_rules! auth_store {
                         .await?;
                     }
                     tx.commit().await?;
+                    Ok(())
+                })
+            }
+
+            fn set_staff_title<'a>(
+                &'a self,
+                id: ::uuid::Uuid,
+                title: &'a str,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<()>> {
+                Box::pin(async move {
+                    let _turn = self.write_turn().await;
+                    sqlx::query("UPDATE staff_accounts SET title = $2 WHERE id = $1")
+                        .bind(Self::staff_id(id))
+                        .bind(title)
+                        .execute(&self.pool)
+                        .await?;
                     Ok(())
                 })
             }

@@ -427,7 +427,7 @@ macro_rules! sql_store {
                 Box::pin(async move {
                     let inserted = sqlx::query(
                         "INSERT INTO staff_accounts (id, username, display_name, password_hash, role, \
-                         must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         must_change_password, created_at, title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                          ON CONFLICT DO NOTHING",
                     )
                     .bind(Self::staff_id(staff.id))
@@ -437,6 +437,7 @@ macro_rules! sql_store {
                     .bind(&staff.role)
                     .bind(staff.must_change_password)
                     .bind(staff.created_at)
+                    .bind(&staff.title)
                     .execute(&self.pool)
                     .await?
                     .rows_affected();

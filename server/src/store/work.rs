@@ -67,6 +67,8 @@ pub struct DocumentRow {
     pub hkd_code: Option<String>,
     /// What it says (the `domain::documents` struct it was set from, as JSON).
     pub content_json: Option<String>,
+    /// Số và ký hiệu as printed ("07/TB-PKT"); none for a certificate.
+    pub number: Option<String>,
 }
 
 /// A request for amendments as stored.
@@ -133,6 +135,9 @@ pub struct NewDocument {
     pub hkd_code: Option<String>,
     /// What it says (the `domain::documents` struct it was set from, as JSON).
     pub content_json: Option<String>,
+    /// Số và ký hiệu as printed ("07/TB-PKT"), taken by [`WorkStore::next_document_number`]; none for
+    /// a certificate.
+    pub number: Option<String>,
 }
 
 /// A request for amendments to open with a move.
@@ -303,7 +308,8 @@ pub type DossierTuple = (
     Option<String>,
 );
 
-/// One row as selected: id, kind, title, verify_code, storage_key, issued_at, is_current, hkd_code.
+/// One row as selected: id, kind, title, verify_code, storage_key, issued_at, is_current, hkd_code,
+/// content_json, number.
 #[doc(hidden)]
 pub type DocumentTuple = (
     i64,
@@ -313,6 +319,7 @@ pub type DocumentTuple = (
     String,
     chrono::DateTime<chrono::Utc>,
     i64,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
@@ -356,6 +363,7 @@ pub type VerifiedDocumentTuple = (
     String,
     chrono::DateTime<chrono::Utc>,
     i64,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
@@ -414,6 +422,18 @@ pub trait WorkStore: Send + Sync {
         &'a self,
         verify_code: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Vec<(String, DocumentRow)>>>;
+
+    /// Takes the next number of a series of an issuing body in a calendar year (1 for the first; NĐ
+    /// 30/2020/NĐ-CP art. 15.1): one statement that adds the counter or counts it up and answers it,
+    /// committed before the future completes, so concurrent callers — on any number of servers — get
+    /// distinct, consecutive numbers. A number taken for a move that then fails is not given again
+    /// (a gap in the register, as a cancelled number is on paper).
+    fn next_document_number<'a>(
+        &'a self,
+        issuer: &'a str,
+        year: i32,
+        series: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<u32>>;
 }
 
 /// Writes `impl WorkStore for $store`; `$store` has a field `pool` and a `write_turn` method.
@@ -529,7 +549,8 @@ macro_rules! work_store {
                         .await?;
                     let documents: Vec<$crate::store::work::DocumentTuple> = sqlx::query_as(
                         "SELECT id, kind, title, verify_code, storage_key, issued_at, is_current, \
-                         hkd_code, content_json FROM dossier_documents WHERE dossier_id = $1 ORDER BY id",
+                         hkd_code, content_json, number FROM dossier_documents WHERE dossier_id = $1 \
+                         ORDER BY id",
                     )
                     .bind(id)
                     .fetch_all(&self.pool)
@@ -596,6 +617,7 @@ macro_rules! work_store {
                                     is_current,
                                     hkd_code,
                                     content_json,
+                                    number,
                                 )| DocumentRow {
                                     id,
                                     kind,
@@ -606,6 +628,7 @@ macro_rules! work_store {
                                     is_current: is_current != 0,
                                     hkd_code,
                                     content_json,
+                                    number,
                                 },
                             )
                             .collect(),
@@ -750,8 +773,8 @@ macro_rules! work_store {
                             }
                             let doc_id: i64 = sqlx::query_scalar(
                                 "INSERT INTO dossier_documents (dossier_id, kind, title, verify_code, \
-                                 storage_key, issued_at, is_current, hkd_code, content_json) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
+                                 storage_key, issued_at, is_current, hkd_code, content_json, number) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) RETURNING id",
                             )
                             .bind(id)
                             .bind(&d.kind)
@@ -761,6 +784,7 @@ macro_rules! work_store {
                             .bind(t.at)
                             .bind(&d.hkd_code)
                             .bind(&d.content_json)
+                            .bind(&d.number)
                             .fetch_one(&mut *tx)
                             .await?;
                             first_document.get_or_insert(doc_id);
@@ -960,7 +984,7 @@ macro_rules! work_store {
                 Box::pin(async move {
                     let rows: Vec<$crate::store::work::DocumentTuple> = sqlx::query_as(
                         "SELECT x.id, x.kind, x.title, x.verify_code, x.storage_key, x.issued_at, \
-                         x.is_current, x.hkd_code, x.content_json FROM dossier_documents x \
+                         x.is_current, x.hkd_code, x.content_json, x.number FROM dossier_documents x \
                          JOIN dossiers d ON d.id = x.dossier_id WHERE d.code = $1 ORDER BY x.id",
                     )
                     .bind(code)
@@ -979,6 +1003,7 @@ macro_rules! work_store {
                                 is_current,
                                 hkd_code,
                                 content_json,
+                                number,
                             )| $crate::store::work::DocumentRow {
                                 id,
                                 kind,
@@ -989,6 +1014,7 @@ macro_rules! work_store {
                                 is_current: is_current != 0,
                                 hkd_code,
                                 content_json,
+                                number,
                             },
                         )
                         .collect())
@@ -1005,7 +1031,8 @@ macro_rules! work_store {
                 Box::pin(async move {
                     let rows: Vec<$crate::store::work::VerifiedDocumentTuple> = sqlx::query_as(
                         "SELECT d.code, x.id, x.kind, x.title, x.verify_code, x.storage_key, \
-                         x.issued_at, x.is_current, x.hkd_code, x.content_json FROM dossier_documents x \
+                         x.issued_at, x.is_current, x.hkd_code, x.content_json, x.number \
+                         FROM dossier_documents x \
                          JOIN dossiers d ON d.id = x.dossier_id \
                          WHERE x.verify_code = $1 ORDER BY x.id DESC",
                     )
@@ -1026,6 +1053,7 @@ macro_rules! work_store {
                                 is_current,
                                 hkd_code,
                                 content_json,
+                                number,
                             )| {
                                 (
                                     code,
@@ -1039,11 +1067,36 @@ macro_rules! work_store {
                                         is_current: is_current != 0,
                                         hkd_code,
                                         content_json,
+                                        number,
                                     },
                                 )
                             },
                         )
                         .collect())
+                })
+            }
+
+            fn next_document_number<'a>(
+                &'a self,
+                issuer: &'a str,
+                year: i32,
+                series: &'a str,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<u32>> {
+                Box::pin(async move {
+                    let turn = self.write_turn().await;
+                    let last: Result<i64, sqlx::Error> = sqlx::query_scalar(
+                        "INSERT INTO document_number_counters (issuer, year, series, last_number) \
+                         VALUES ($1, $2, $3, 1) ON CONFLICT (issuer, year, series) DO UPDATE \
+                         SET last_number = document_number_counters.last_number + 1 \
+                         RETURNING last_number",
+                    )
+                    .bind(issuer)
+                    .bind(year)
+                    .bind(series)
+                    .fetch_one(&self.pool)
+                    .await;
+                    drop(turn);
+                    Ok(u32::try_from(last?)?)
                 })
             }
         }

@@ -138,7 +138,7 @@ pub(crate) async fn register(app: &TestServer, who: &Session) -> String {
 }
 
 /// The PDF's text (white space collapsed).
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     let doc = lopdf::Document::load_mem(bytes).expect("the PDF parses");
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
@@ -149,7 +149,11 @@ fn pdf_text(bytes: &[u8]) -> String {
         .join(" ")
 }
 
-async fn get_bytes(app: &TestServer, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, Vec<u8>) {
+pub(crate) async fn get_bytes(
+    app: &TestServer,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Vec<u8>) {
     let res = send(app, "GET", uri, headers, vec![]).await;
     let status = res.status();
     (status, res.bytes().await.expect("body").to_vec())
@@ -464,17 +468,14 @@ async fn a_name_taken_in_the_commune_or_an_unknown_business_is_refused_clearly(e
     t.teardown().await;
 }
 
-async fn receiving_a_promotion_notice_issues_the_acknowledgement(engine: Engine) {
-    let t = TestDb::new(engine).await;
-    let app = TestServer::start(&t).await;
-    let password = add_staff(&t, "canbo.so", "trade_officer", &["SCT"]).await;
-    let trade = staff_session(&app, "canbo.so", &password).await;
+/// A promotion notice (a loyalty programme starting in 30 days) from the trader of phone `PHONE`.
+pub(crate) fn promotion_notice() -> Value {
     let today = chrono::Utc::now()
         .with_timezone(&domain::calendar::VIETNAM_OFFSET)
         .date_naive();
     let start = today.checked_add_days(Days::new(30)).expect("date");
     let end = start.checked_add_days(Days::new(60)).expect("date");
-    let body = json!({
+    json!({
         "procedure": "promotion_notice",
         "form_version": "nd81_mau01",
         "form": {
@@ -493,7 +494,15 @@ async fn receiving_a_promotion_notice_issues_the_acknowledgement(engine: Engine)
             "rules": "Mỗi 10.000 đồng mua hàng được 1 điểm."
         },
         "applicant": {"name": "Lê Văn Năm", "phone": PHONE}
-    });
+    })
+}
+
+async fn receiving_a_promotion_notice_issues_the_acknowledgement(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let password = add_staff(&t, "canbo.so", "trade_officer", &["SCT"]).await;
+    let trade = staff_session(&app, "canbo.so", &password).await;
+    let body = promotion_notice();
     let dossier = submit(&app, &body).await;
     let (s, b) = act(&app, &trade, &dossier, &json!({"action": "receive"})).await;
     assert_eq!(s, StatusCode::OK, "{b}");

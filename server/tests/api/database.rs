@@ -188,6 +188,14 @@ impl server::store::work::WorkStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Vec<(String, server::store::work::DocumentRow)>>> {
         down()
     }
+    fn next_document_number<'a>(
+        &'a self,
+        _: &'a str,
+        _: i32,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<u32>> {
+        down()
+    }
 }
 
 impl Store for Unreachable {
@@ -286,6 +294,13 @@ impl server::store::auth::AuthStore for Unreachable {
         &'a self,
         _: uuid::Uuid,
         _: &'a [String],
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn set_staff_title<'a>(
+        &'a self,
+        _: uuid::Uuid,
+        _: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }

@@ -17,6 +17,7 @@ mod dossiers;
 mod hkd;
 mod lifecycle;
 mod notify;
+mod numbers;
 mod pages_and_assets;
 mod shutdown;
 mod signin;

@@ -136,6 +136,7 @@ pub(crate) async fn add_staff(
                 display_name: format!("Cán bộ {username}"),
                 password_hash: hash,
                 role: role.to_owned(),
+                title: "chuyen_vien".to_owned(),
                 must_change_password: false,
                 created_at: chrono::Utc::now(),
             },
@@ -1101,5 +1102,63 @@ async fn staff_add_on_the_command_line_prints_a_temporary_password_once(engine: 
     .await;
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("ít nhất một"));
+
+    // A position: the accounts made without one are chuyên viên; the Sở's only for SCT alone.
+    assert_eq!(
+        t.raw
+            .text(
+                "SELECT title FROM staff_accounts WHERE username = $1",
+                "giamsat"
+            )
+            .await,
+        "chuyen_vien"
+    );
+    let deputy = run(vec![
+        "--username".into(),
+        "pho.phong".into(),
+        "--name".into(),
+        "Trần Văn Hưởng".into(),
+        "--role".into(),
+        "commune_officer".into(),
+        "--jurisdiction".into(),
+        commune.clone(),
+        "--title".into(),
+        "pho_truong_phong".into(),
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&deputy.stdout).into_owned();
+    assert!(deputy.status.success(), "{stdout}");
+    assert!(stdout.contains("Phó Trưởng phòng"), "{stdout}");
+    assert_eq!(
+        t.raw
+            .text(
+                "SELECT title FROM staff_accounts WHERE username = $1",
+                "pho.phong"
+            )
+            .await,
+        "pho_truong_phong"
+    );
+    for (title, code) in [("giam_doc", Some(2)), ("tong_giam_doc", None)] {
+        let bad = run(vec![
+            "--username".into(),
+            "giamdoc".into(),
+            "--name".into(),
+            "X".into(),
+            "--role".into(),
+            "commune_officer".into(),
+            "--jurisdiction".into(),
+            commune.clone(),
+            "--title".into(),
+            title.into(),
+        ])
+        .await;
+        assert!(!bad.status.success(), "{title}");
+        if code.is_some() {
+            assert_eq!(bad.status.code(), code);
+            assert!(String::from_utf8_lossy(&bad.stderr).contains("Sở Công Thương"));
+        } else {
+            assert!(String::from_utf8_lossy(&bad.stderr).contains("pho_truong_phong"));
+        }
+    }
     t.teardown().await;
 }
