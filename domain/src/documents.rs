@@ -134,6 +134,10 @@ impl DocumentKind {
     }
 }
 
+/// The Sở Công Thương's unit that handles promotions, as a signature block names it under "TL. GIÁM
+/// ĐỐC" (its abbreviation in letter symbols is [`IssuingBody::letter_unit`]'s "QLTM").
+pub const TRADE_UNIT: &str = "PHÒNG QUẢN LÝ THƯƠNG MẠI";
+
 /// The bodies that issue motcua's documents: a commune's business-registration office (NĐ 168/2025
 /// art. 20.2) or the province's Sở Công Thương.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -312,13 +316,15 @@ impl Signer {
                 IssuingBody::EconomyOffice | IssuingBody::EconomyInfrastructureOffice,
                 Title::PhoTruongPhong,
             ) => (Some(format!("KT. {head}")), None, format!("PHÓ {head}")),
+            // Under "TL." the unit is named (NĐ 30/2020 Phụ lục I: "TL. BỘ TRƯỞNG / VỤ TRƯỞNG VỤ …"):
+            // the Sở has several Phòng; promotions are the trade management unit's ([`TRADE_UNIT`]).
             (IssuingBody::TradeDepartment, Title::TruongPhong) => {
-                (Some(by_order), None, "TRƯỞNG PHÒNG".to_owned())
+                (Some(by_order), None, format!("TRƯỞNG {TRADE_UNIT}"))
             }
             (IssuingBody::TradeDepartment, Title::PhoTruongPhong) => (
                 Some(by_order),
-                Some("KT. TRƯỞNG PHÒNG".to_owned()),
-                "PHÓ TRƯỞNG PHÒNG".to_owned(),
+                Some(format!("KT. TRƯỞNG {TRADE_UNIT}")),
+                format!("PHÓ TRƯỞNG {TRADE_UNIT}"),
             ),
             // A commune's account never holds a position of the Sở (`accounts::check_title`); were
             // one to, it has no authority in a Phòng.
@@ -666,11 +672,16 @@ mod tests {
         );
         assert_eq!(
             block(&Signer::of(TradeDepartment, Title::TruongPhong, n)),
-            ["TL. GIÁM ĐỐC", "TRƯỞNG PHÒNG", n]
+            ["TL. GIÁM ĐỐC", "TRƯỞNG PHÒNG QUẢN LÝ THƯƠNG MẠI", n]
         );
         assert_eq!(
             block(&Signer::of(TradeDepartment, Title::PhoTruongPhong, n)),
-            ["TL. GIÁM ĐỐC", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", n]
+            [
+                "TL. GIÁM ĐỐC",
+                "KT. TRƯỞNG PHÒNG QUẢN LÝ THƯƠNG MẠI",
+                "PHÓ TRƯỞNG PHÒNG QUẢN LÝ THƯƠNG MẠI",
+                n
+            ]
         );
         assert_eq!(
             block(&Signer::of(TradeDepartment, Title::ChuyenVien, n)),

@@ -130,8 +130,8 @@ fn TitleSelect(
                 <div class="field" class:field-invalid=move || error.with(Option::is_some)>
                     <label for=id.clone()>{move || lang.get().pick("Chức danh", "Position")}</label>
                     <p class="hint" id=hint_id.clone()>{move || lang.get().pick(
-                        "Quyết định cách ký văn bản cán bộ ban hành: Trưởng phòng ký «TRƯỞNG PHÒNG», Phó Trưởng phòng ký «KT. TRƯỞNG PHÒNG», chuyên viên ký «CÁN BỘ XỬ LÝ HỒ SƠ». Giám đốc, Phó Giám đốc chỉ dành cho tài khoản của Sở Công Thương.",
-                        "Decides how the documents this person issues are signed: a head of office as head, a deputy on the head's behalf (KT.), an officer as the officer handling the dossier. Director and deputy director are for the Department of Industry and Trade only.",
+                        "Quyết định cách ký văn bản cán bộ ban hành: ở Phòng Kinh tế của xã, phường, Trưởng phòng ký «TRƯỞNG PHÒNG», Phó Trưởng phòng ký «KT. TRƯỞNG PHÒNG»; ở Sở Công Thương, Giám đốc ký «GIÁM ĐỐC», Phó Giám đốc ký «KT. GIÁM ĐỐC», Trưởng, Phó Trưởng Phòng Quản lý thương mại ký «TL. GIÁM ĐỐC»; chuyên viên ký «CÁN BỘ XỬ LÝ HỒ SƠ». Giám đốc, Phó Giám đốc chỉ dành cho tài khoản của Sở Công Thương.",
+                        "Decides how the documents this person issues are signed: at a commune's office, the head as head and a deputy on the head's behalf (KT.); at the Department of Industry and Trade, the director as director, a deputy director on the director's behalf (KT.), the head or deputy head of the trade management unit by the director's order (TL.); an officer as the officer handling the dossier. Director and deputy director are for the Department of Industry and Trade only.",
                     )}</p>
                     {
                         let err_id = err_id.clone();
