@@ -227,8 +227,12 @@ fn AuditWork(principal: Principal) -> impl IntoView {
         });
     });
     let load_more = move |_| {
-        let Some(last) = load.with_untracked(|l| match l {
-            Load::Done(rows) => rows.last().map(|r| r.id),
+        // The button stays focusable while it loads (`aria-disabled`): a second press does nothing.
+        if loading_more.get_untracked() {
+            return;
+        }
+        let Some((last, shown)) = load.with_untracked(|l| match l {
+            Load::Done(rows) => rows.last().map(|r| (r.id, rows.len())),
             _ => None,
         }) else {
             return;
@@ -249,11 +253,14 @@ fn AuditWork(principal: Principal) -> impl IntoView {
             match result {
                 Ok(older) => {
                     more.try_set(older.len() >= PAGE);
+                    let first_new = (!older.is_empty()).then(|| row_id(shown));
                     load.try_update(|load| {
                         if let Load::Done(rows) = load {
                             rows.extend(older);
                         }
                     });
+                    // The reader goes on where the new rows begin, not back at the top of the page.
+                    crate::pages::form::focus_later(first_new);
                 }
                 Err(e) => {
                     more_error.try_set(Some(e.message(l)));
@@ -401,7 +408,8 @@ fn AuditWork(principal: Principal) -> impl IntoView {
         {move || more.get().then(|| view! {
             <p>
                 <button type="button" class="button-secondary" on:click=load_more
-                    disabled=move || loading_more.get() aria-busy=move || loading_more.get().then_some("true")>
+                    aria-disabled=move || loading_more.get().then_some("true")
+                    aria-busy=move || loading_more.get().then_some("true")>
                     {move || if loading_more.get() {
                         lang.get().pick("Đang tải…", "Loading…")
                     } else {
@@ -413,6 +421,12 @@ fn AuditWork(principal: Principal) -> impl IntoView {
         <SignOutButton />
     }
     .into_any()
+}
+
+/// The id of the `n`-th row of the table (from 0), to move the focus to the first of the rows "Xem
+/// thêm" brought.
+fn row_id(n: usize) -> String {
+    format!("audit-row-{n}")
 }
 
 /// The rows of the audit log as a table: a row per record, the time as its header. Below 40 rem each
@@ -449,13 +463,13 @@ pub(crate) fn AuditTable(
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().map(|r| {
+                {rows.into_iter().enumerate().map(|(i, r)| {
                     let action = r.action.clone();
                     let detail_action = r.action.clone();
                     let detail = r.detail.clone();
                     let dossier = r.dossier.clone();
                     view! {
-                        <tr>
+                        <tr id=row_id(i) tabindex="-1">
                             <th scope="row" data-label=col_when>
                                 <time datetime=r.at.clone()>{when(&r.at)}</time>
                             </th>
