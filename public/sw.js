@@ -9,9 +9,9 @@
 //   page stays light (the page-weight budget counts every file of it):
 //   * at install, the core: the public pages' small bundle, CSS, icons, manifest, data files, and the
 //     home page as the server renders it;
-//   * the app, when a page asks for it (`PRECACHE_APP`: the reader went past the home page, opened a page
-//     of the full app, came back for a second visit, or uses the installed app), or at install when the
-//     previous version had it: the full app's bundle and an "app shell", a page of the full app with an
+//   * the app, when a page asks for it (`PRECACHE_APP`, posted to the newest worker: the reader opened a
+//     procedure page or a page of the full app, came back to the home page, or uses the installed app), or
+//     at install or activation when the previous version had it: the full app's bundle and an "app shell", a page of the full app with an
 //     empty body, on which the full app renders any route on the phone — forms and drafts with no signal.
 // - Pages (navigations): network first with a short timeout; a page that came back is kept for offline
 //   use (at most MAX_KEPT_PAGES, the oldest dropped first), unless it may hold personal data (a query
@@ -68,6 +68,14 @@ async function appKeptBefore() {
   return false;
 }
 
+// Whether a newer version of the worker is installing or waiting: it precaches the app for itself (the
+// pages post to it), and this version's files may be gone from the server.
+function superseded() {
+  const me = self.serviceWorker;
+  const { installing, waiting } = self.registration;
+  return !!me && [installing, waiting].some((worker) => worker && worker !== me);
+}
+
 // The full app and its shell, once per version (the shell goes in last: its presence means the app is
 // all there). Several pages may ask at once; they share one download.
 let appDownload = null;
@@ -79,7 +87,10 @@ function precacheApp() {
       await cache.addAll(BUILD.app);
       const full = await fetch(SHELL_SOURCE, { credentials: 'same-origin', cache: 'no-cache' });
       if (!full.ok) throw new Error(`GET ${SHELL_SOURCE} answered ${full.status}`);
-      await cache.put(SHELL, await appShell(full));
+      // The shell must load this version's full bundle: a server already on a newer version would give
+      // a shell whose files are not in this cache (the newer worker precaches its own).
+      const shell = await appShell(full, BUILD.app.find((path) => path.endsWith('.js')));
+      await cache.put(SHELL, shell);
     })();
     // A failed download (the signal went) is tried again at the next request.
     appDownload.catch(() => { appDownload = null; });
@@ -88,8 +99,9 @@ function precacheApp() {
 }
 
 // The home page with an empty <body>: the app sees no server-rendered page and renders the route itself.
-async function appShell(page) {
+async function appShell(page, script) {
   const html = await page.text();
+  if (script && !html.includes(script)) throw new Error(`${SHELL_SOURCE} does not load ${script}: another version`);
   const empty = html.replace(/(<body[^>]*>)[\s\S]*(<\/body>)/i, '$1$2');
   if (empty === html && !/<body[^>]*><\/body>/i.test(html)) throw new Error('the home page has no <body>');
   const headers = new Headers();
@@ -102,9 +114,13 @@ async function appShell(page) {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
+    // The previous version may have got the full app after this one installed (a page asked it).
+    const hadApp = await appKeptBefore();
     for (const name of await caches.keys()) {
       if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
     }
+    // In the background, not holding up activation (pages ask again anyway).
+    if (hadApp) precacheApp().catch(() => undefined);
     if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
     // The first visit's page is controlled at once, so it works offline without a reload.
     await self.clients.claim();
@@ -115,7 +131,7 @@ self.addEventListener('message', (event) => {
   const type = typeof event.data === 'string' ? event.data : event.data?.type;
   if (type === 'SKIP_WAITING') {
     self.skipWaiting();
-  } else if (type === 'PRECACHE_APP' && BUILD) {
+  } else if (type === 'PRECACHE_APP' && BUILD && !superseded()) {
     event.waitUntil(precacheApp().catch(() => undefined));
   }
 });

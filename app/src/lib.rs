@@ -143,12 +143,15 @@ fn OtherBundle() -> impl IntoView {
 #[component]
 fn Frame(children: Children) -> impl IntoView {
     let lang = use_lang();
-    // Past the home page, the reader is likely to file: the worker downloads the full app for use with
-    // no signal (a first visit of the home page alone stays light). The public pages' router moves
-    // between pages without a load, hence an effect on the path.
+    // On a procedure page the reader is about to file: the worker downloads the full app for use with
+    // no signal (a first visit of the home page alone stays light; the full bundle asks at start). The
+    // public pages' router moves between pages without a load, hence an effect on the path.
     let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
-        if location.pathname.get() != AppRoute::Home.path() {
+        if matches!(
+            AppRoute::parse(&location.pathname.get()),
+            AppRoute::Procedure(_)
+        ) {
             pwa::want_offline_app();
         }
     });

@@ -79,9 +79,10 @@ mod client {
 
     /// Asks the service worker to download the full app (its bundle and the app shell) so that forms
     /// and drafts open with no signal. A first visit of the home page does not (it stays within the
-    /// page-weight budget); the reader's next step does: a page past the home page (`Frame` asks on
-    /// every route but `/`), any page of the full app, a second visit, the installed app. Once per page;
-    /// the worker downloads once per version.
+    /// page-weight budget), nor do the look-up and verification pages (someone checking a certificate
+    /// needs no forms); signs of someone about to file do: a procedure page (`Frame` watches the route),
+    /// any page of the full app, coming back to the home page, the installed app. Once per page; the
+    /// worker downloads once per version.
     pub fn want_offline_app() {
         if APP_ASKED.with(|a| a.replace(true)) {
             return;
@@ -95,9 +96,15 @@ mod client {
         }
         let on_ready = Closure::<dyn FnMut(JsValue)>::new(|registration: JsValue| {
             let registration: ServiceWorkerRegistration = registration.unchecked_into();
-            if let Some(active) = registration.active() {
+            // The newest version: a waiting or installing one precaches into its own cache, which stays
+            // when it takes over (the active one's goes then).
+            let worker = registration
+                .waiting()
+                .or_else(|| registration.installing())
+                .or_else(|| registration.active());
+            if let Some(worker) = worker {
                 // A refusal only means the app is precached at the next page.
-                let _ = active.post_message(&JsValue::from_str(PRECACHE_APP));
+                let _ = worker.post_message(&JsValue::from_str(PRECACHE_APP));
             }
         });
         // `ready` settles once a worker is active (at once after the first visit).
@@ -201,8 +208,9 @@ mod client {
             return;
         }
         let container = navigator.service_worker();
-        // A worker from an earlier visit controls the page: a second visit. The installed app too.
-        if container.controller().is_some() || installed() {
+        // Back on the home page (a worker from an earlier visit controls it), or in the installed app.
+        let home = window.location().pathname().is_ok_and(|p| p == "/");
+        if (home && container.controller().is_some()) || installed() {
             want_offline_app();
         }
 

@@ -287,6 +287,11 @@ try {
   check(JSON.stringify(Object.keys(cached)) === JSON.stringify([`motcua-${next}`]),
     `after the update only the new cache should remain: ${JSON.stringify(Object.keys(cached))}`);
   check(await page.locator('.update-banner').count() === 0, 'the banner is still there after the update');
+  // The phone had the full app for offline use: the new version has it too.
+  const afterUpdate = cached[`motcua-${next}`].map((u) => new URL(u).pathname);
+  for (const file of [...build.app, '/__motcua-app-shell']) {
+    check(afterUpdate.includes(file), `after the update ${file} is not precached: forms would not open offline`);
+  }
   console.log(`update: banner shown, ${build.version} → ${next} on "Cập nhật", old cache deleted`);
 
   // 5. The worker keeps a limited number of pages (here 2, rewritten in step 4): the oldest goes first,

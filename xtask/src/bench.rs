@@ -110,8 +110,8 @@ pub(crate) fn size() -> anyhow::Result<()> {
     let first_visit = total.brotli;
 
     step(
-        "3. later, once the reader goes past the home page (a procedure page, a page of the full app, or \
-         a second visit): the full app for use with no signal (the worker's app precache)",
+        "3. later, once the reader is about to file (a procedure page, a page of the full app, back on the \
+         home page): the full app for use with no signal (the worker's app precache)",
     );
     let mut later = Sizes {
         raw: 0,
@@ -148,7 +148,7 @@ pub(crate) fn size() -> anyhow::Result<()> {
         verdict(first_visit)
     ));
     say(&format!(
-        "the full app for offline use, fetched once the reader goes past the home page, brotli: {:.1} KB",
+        "the full app for offline use, fetched at the first procedure page, brotli: {:.1} KB",
         later.brotli as f64 / 1000.0
     ));
     Ok(())

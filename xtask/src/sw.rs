@@ -15,7 +15,7 @@ pub(crate) struct Precache {
     /// At install, on the first visit of any page: the public pages' bundle, the CSS, icons, manifest,
     /// data files. With the home page this is the whole of a first visit of `/`.
     pub(crate) core: Vec<String>,
-    /// Once the reader goes past the home page (or opens a page of the full app, or comes back): the full
+    /// Once the reader opens a procedure page (or a page of the full app, or comes back): the full
     /// app's bundle, which the app shell needs to open forms with no signal.
     pub(crate) app: Vec<String>,
 }
