@@ -24,6 +24,14 @@ struct Sizes {
 }
 
 fn sizes(bytes: &[u8]) -> anyhow::Result<Sizes> {
+    // No body (a 304) is sent as nothing, not as an empty compressed stream.
+    if bytes.is_empty() {
+        return Ok(Sizes {
+            raw: 0,
+            gzip: 0,
+            brotli: 0,
+        });
+    }
     Ok(Sizes {
         raw: bytes.len(),
         gzip: gzip_bytes(bytes)?.len(),
