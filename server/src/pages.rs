@@ -333,6 +333,10 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
     // A revalidated page carries a validator: the service worker's install fetches the home page the
     // reader has just loaded, and gets "304 Not Modified" instead of the page again. Weak, since the
     // compression layer sends other bytes for the same page.
+    // The 304 repeats the page's policy: a browser puts a 304's headers in place of the stored ones, and
+    // without it the security layer would add the files' `default-src 'none'`.
+    let csp = HeaderValue::from_str(state.template.csp(bundle))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let etag = (!private && status == StatusCode::OK).then(|| page_etag(&html));
     if let Some(etag) = &etag
         && if_none_match(&headers, etag)
@@ -349,6 +353,7 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
                     header::VARY,
                     HeaderValue::from_static("Cookie, Accept-Encoding"),
                 ),
+                (header::CONTENT_SECURITY_POLICY, csp),
             ],
         )
             .into_response();
@@ -368,11 +373,7 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
                 header::VARY,
                 HeaderValue::from_static("Cookie, Accept-Encoding"),
             ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_str(state.template.csp(bundle))
-                    .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
-            ),
+            (header::CONTENT_SECURITY_POLICY, csp),
         ],
         html,
     )

@@ -110,8 +110,11 @@ pub(crate) fn write(template: &Path, dist: &Path) -> anyhow::Result<String> {
         list(&precache.app)?
     );
     let out = dist.join("sw.js");
-    std::fs::write(&out, without_comment_lines(&source.replace(PLACEHOLDER, &build)))
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(
+        &out,
+        without_comment_lines(&source.replace(PLACEHOLDER, &build)),
+    )
+    .with_context(|| format!("cannot write {}", out.display()))?;
     Ok(version)
 }
 
@@ -185,8 +188,17 @@ mod tests {
         );
         let template = include_str!("../../public/sw.js");
         let sent = without_comment_lines(template);
-        assert!(sent.len() < template.len() * 3 / 4, "{} of {}", sent.len(), template.len());
-        for kept in [PLACEHOLDER, "const MAX_KEPT_PAGES = 30;", "<p><a href=\"/\">Về trang chủ</a></p>"] {
+        assert!(
+            sent.len() < template.len() * 3 / 4,
+            "{} of {}",
+            sent.len(),
+            template.len()
+        );
+        for kept in [
+            PLACEHOLDER,
+            "const MAX_KEPT_PAGES = 30;",
+            "<p><a href=\"/\">Về trang chủ</a></p>",
+        ] {
             assert!(sent.contains(kept), "{kept}");
         }
     }

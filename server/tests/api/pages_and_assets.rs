@@ -65,6 +65,11 @@ async fn revalidated_pages_answer_304_to_their_validator_and_stored_ones_carry_n
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(header(&again, "etag"), etag);
     assert_eq!(header(&again, "cache-control"), "no-cache");
+    assert_eq!(
+        header(&again, "content-security-policy"),
+        header(&first, "content-security-policy"),
+        "a 304's headers replace the stored ones: the page's policy, not the files' default"
+    );
     assert!(body_text(again).await.is_empty());
     assert_eq!(br.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(
