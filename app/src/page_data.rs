@@ -28,9 +28,11 @@ pub struct Verify {
     pub outcome: VerifyOutcome,
 }
 
-/// The answer to a verification.
+/// The answer to a verification. Externally tagged (`{"found":{…}}`, `"not_found"`): an adjacently or
+/// internally tagged enum would make serde compile a second, buffering deserializer of the whole document
+/// (kilobytes of WASM in the public pages' bundle); only this build's server and phone read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "document")]
+#[serde(rename_all = "snake_case")]
 pub enum VerifyOutcome {
     /// The document.
     Found(Box<VerifiedDocument>),
@@ -51,9 +53,9 @@ pub struct Lookup {
     pub outcome: LookupOutcome,
 }
 
-/// The answer to a look-up.
+/// The answer to a look-up. Externally tagged, as [`VerifyOutcome`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "status")]
+#[serde(rename_all = "snake_case")]
 pub enum LookupOutcome {
     /// The dossier, its state and timeline.
     Found(Box<DossierStatus>),

@@ -67,6 +67,7 @@ pub struct Receipt {
     /// When the server received it (RFC 3339, Vietnam time).
     pub received_at: String,
     /// When the result is due; none for a promotion notice (receipt only).
+    #[serde(default, deserialize_with = "iso_date::optional")]
     pub due_date: Option<NaiveDate>,
     /// The fee.
     pub fee: FeeQuote,
@@ -79,6 +80,36 @@ pub struct Receipt {
     /// offline. Empty in receipts stored before it was added.
     #[serde(default)]
     pub lookup_qr_svg: String,
+}
+
+/// Reading `yyyy-mm-dd` dates without chrono's general parser, which is about 11 KB of WASM in the public
+/// pages' bundle (they read receipts in look-up results); chrono still writes them.
+mod iso_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize as _, Deserializer, de::Error as _};
+
+    /// `yyyy-mm-dd` (what chrono writes), else `None`.
+    pub(super) fn parse(text: &str) -> Option<NaiveDate> {
+        let mut parts = text.split('-');
+        let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+        let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+        if parts.next().is_some() || !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
+            return None;
+        }
+        NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+    }
+
+    /// An optional date: `null` or absent, or `yyyy-mm-dd`.
+    pub(super) fn optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| {
+                parse(&text)
+                    .ok_or_else(|| D::Error::custom(format!("not a date (yyyy-mm-dd): {text}")))
+            })
+            .transpose()
+    }
 }
 
 /// One step of a dossier's history.
@@ -352,9 +383,14 @@ pub struct StaffAccountUpdate {
 }
 
 /// Who is signed in.
+///
+/// On the wire an object tagged by `kind` (`{"kind":"citizen","phone":"…"}`). It is read through the flat
+/// [`PrincipalWire`]: serde's derive for an internally tagged enum buffers the object into a generic
+/// `Content` first and compiles a second deserializer for every variant, about 12 KB of WASM in the
+/// public pages' bundle, which only needs it for the header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "PrincipalWire")]
 pub enum Principal {
     /// Nobody.
     Anonymous,
@@ -376,6 +412,50 @@ pub enum Principal {
         /// The password must be changed before anything else.
         must_change_password: bool,
     },
+}
+
+/// Which [`Principal`] a wire object is.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum PrincipalKind {
+    Anonymous,
+    Citizen,
+    Staff,
+}
+
+/// A [`Principal`] as read: its tag and every variant's fields, each optional.
+#[derive(Deserialize)]
+struct PrincipalWire {
+    kind: PrincipalKind,
+    phone: Option<String>,
+    username: Option<String>,
+    display_name: Option<String>,
+    role: Option<Role>,
+    jurisdictions: Option<Vec<String>>,
+    must_change_password: Option<bool>,
+}
+
+impl TryFrom<PrincipalWire> for Principal {
+    type Error = String;
+
+    fn try_from(wire: PrincipalWire) -> Result<Self, Self::Error> {
+        fn required<T>(field: Option<T>, name: &str) -> Result<T, String> {
+            field.ok_or_else(|| format!("missing field `{name}`"))
+        }
+        Ok(match wire.kind {
+            PrincipalKind::Anonymous => Self::Anonymous,
+            PrincipalKind::Citizen => Self::Citizen {
+                phone: required(wire.phone, "phone")?,
+            },
+            PrincipalKind::Staff => Self::Staff {
+                username: required(wire.username, "username")?,
+                display_name: required(wire.display_name, "display_name")?,
+                role: required(wire.role, "role")?,
+                jurisdictions: required(wire.jurisdictions, "jurisdictions")?,
+                must_change_password: required(wire.must_change_password, "must_change_password")?,
+            },
+        })
+    }
 }
 
 /// `GET /api/v1/session`.
@@ -702,4 +782,95 @@ pub struct VerifiedField {
     pub label: String,
     /// Its value.
     pub value: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipts_read_their_due_date_as_chrono_writes_it() {
+        for date in ["2026-11-26", "2024-02-29", "0999-01-01"] {
+            let parsed = date.parse::<NaiveDate>().expect("chrono reads it");
+            assert_eq!(iso_date::parse(date), Some(parsed));
+            assert_eq!(parsed.to_string(), date);
+        }
+        for bad in [
+            "2026-02-30",
+            "2026-1-05",
+            "26-11-2026",
+            "2026-11-26-1",
+            "",
+            "2026-11",
+            "２026-11-26",
+        ] {
+            assert_eq!(iso_date::parse(bad), None, "{bad}");
+        }
+        let json = r#"{"code":"C","procedure":"hkd_termination","jurisdiction":{"kind":"commune","commune":"21025"},"received_at":"t","due_date":"2026-11-26","fee":{"amount":0,"counter_amount":0},"lookup_url":"u","receipt_pdf_url":"p"}"#;
+        let receipt: Receipt = serde_json::from_str(json).expect("a receipt");
+        assert_eq!(receipt.due_date, iso_date::parse("2026-11-26"));
+        let again: Receipt =
+            serde_json::from_str(&serde_json::to_string(&receipt).expect("ser")).expect("de");
+        assert_eq!(again, receipt);
+        let none: Receipt = serde_json::from_str(&json.replace(r#""due_date":"2026-11-26","#, ""))
+            .expect("no due date");
+        assert_eq!(none.due_date, None);
+        let null: Receipt = serde_json::from_str(&json.replace(r#""2026-11-26""#, "null"))
+            .expect("a null due date");
+        assert_eq!(null.due_date, None);
+        assert!(
+            serde_json::from_str::<Receipt>(&json.replace("2026-11-26", "26/11/2026")).is_err()
+        );
+    }
+
+    #[test]
+    fn principals_keep_their_wire_form() {
+        let cases = [
+            (Principal::Anonymous, r#"{"kind":"anonymous"}"#),
+            (
+                Principal::Citizen {
+                    phone: "0912345678".to_owned(),
+                },
+                r#"{"kind":"citizen","phone":"0912345678"}"#,
+            ),
+            (
+                Principal::Staff {
+                    username: "lan".to_owned(),
+                    display_name: "Nguyễn Thị Lan".to_owned(),
+                    role: Role::CommuneOfficer,
+                    jurisdictions: vec!["21025".to_owned()],
+                    must_change_password: false,
+                },
+                r#"{"kind":"staff","username":"lan","display_name":"Nguyễn Thị Lan","role":"commune_officer","jurisdictions":["21025"],"must_change_password":false}"#,
+            ),
+        ];
+        for (principal, json) in cases {
+            assert_eq!(serde_json::to_string(&principal).expect("ser"), json);
+            assert_eq!(
+                serde_json::from_str::<Principal>(json).ok(),
+                Some(principal)
+            );
+        }
+        // The tag anywhere in the object, and unknown fields ignored, as the derive did.
+        assert_eq!(
+            serde_json::from_str::<Principal>(
+                r#"{"phone":"0912345678","extra":1,"kind":"citizen"}"#
+            )
+            .ok(),
+            Some(Principal::Citizen {
+                phone: "0912345678".to_owned()
+            })
+        );
+        for bad in [
+            r#"{"kind":"citizen"}"#,
+            r#"{"kind":"staff","username":"lan"}"#,
+            r#"{"kind":"robot"}"#,
+            r#"{"phone":"0912345678"}"#,
+        ] {
+            assert!(serde_json::from_str::<Principal>(bad).is_err(), "{bad}");
+        }
+        let session: SessionInfo =
+            serde_json::from_str(r#"{"principal":{"kind":"anonymous"}}"#).expect("a session");
+        assert_eq!(session.principal, Principal::Anonymous);
+    }
 }

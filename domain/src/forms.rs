@@ -160,14 +160,55 @@ impl Submission {
 }
 
 /// Who receives and decides a dossier.
+///
+/// On the wire `{"kind":"commune","commune":"21025"}` or `{"kind":"provincial_trade_department"}`, read
+/// through the flat [`JurisdictionWire`]: serde's derive for an adjacently tagged enum also compiles a
+/// buffering deserializer (a few KB of WASM in the public pages' bundle, which reads it in receipts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case", tag = "kind", content = "commune")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind",
+    content = "commune",
+    try_from = "JurisdictionWire"
+)]
 pub enum Jurisdiction {
     /// The business-registration office of a commune (the seat's commune decides, NĐ 168/2025 art. 88.2).
     Commune(crate::MaXa),
     /// Sở Công Thương tỉnh Quảng Ngãi.
     ProvincialTradeDepartment,
+}
+
+/// Which [`Jurisdiction`] a wire object is.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum JurisdictionKind {
+    Commune,
+    ProvincialTradeDepartment,
+}
+
+/// A [`Jurisdiction`] as read: its tag and the commune, if any.
+#[derive(Deserialize)]
+struct JurisdictionWire {
+    kind: JurisdictionKind,
+    commune: Option<crate::MaXa>,
+}
+
+impl TryFrom<JurisdictionWire> for Jurisdiction {
+    type Error = &'static str;
+
+    fn try_from(wire: JurisdictionWire) -> Result<Self, Self::Error> {
+        match (wire.kind, wire.commune) {
+            (JurisdictionKind::Commune, Some(commune)) => Ok(Self::Commune(commune)),
+            (JurisdictionKind::Commune, None) => Err("missing field `commune`"),
+            (JurisdictionKind::ProvincialTradeDepartment, None) => {
+                Ok(Self::ProvincialTradeDepartment)
+            }
+            (JurisdictionKind::ProvincialTradeDepartment, Some(_)) => {
+                Err("unexpected field `commune` for `provincial_trade_department`")
+            }
+        }
+    }
 }
 
 impl Jurisdiction {
@@ -357,6 +398,35 @@ impl crate::validation::AsFieldError for MaSoHoKinhDoanhError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jurisdictions_keep_their_wire_form() {
+        let commune = Jurisdiction::Commune(crate::MaXa::parse("21025").expect("a commune"));
+        let json = serde_json::to_string(&commune).expect("ser");
+        assert_eq!(json, r#"{"kind":"commune","commune":"21025"}"#);
+        assert_eq!(
+            serde_json::from_str::<Jurisdiction>(&json).ok(),
+            Some(commune)
+        );
+        // The content before the tag, as another writer may put it.
+        assert_eq!(
+            serde_json::from_str::<Jurisdiction>(r#"{"commune":"21025","kind":"commune"}"#).ok(),
+            Some(commune)
+        );
+        let sct = Jurisdiction::ProvincialTradeDepartment;
+        let json = serde_json::to_string(&sct).expect("ser");
+        assert_eq!(json, r#"{"kind":"provincial_trade_department"}"#);
+        assert_eq!(serde_json::from_str::<Jurisdiction>(&json).ok(), Some(sct));
+        for bad in [
+            r#"{"kind":"commune"}"#,
+            r#"{"kind":"commune","commune":"99999"}"#,
+            r#"{"kind":"provincial_trade_department","commune":"21025"}"#,
+            r#"{"kind":"district"}"#,
+            r#"{"commune":"21025"}"#,
+        ] {
+            assert!(serde_json::from_str::<Jurisdiction>(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn hkd_codes_new_and_legacy() {

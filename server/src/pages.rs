@@ -330,7 +330,35 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
     } else {
         StatusCode::NOT_FOUND
     };
-    (
+    // A revalidated page carries a validator: the service worker's install fetches the home page the
+    // reader has just loaded, and gets "304 Not Modified" instead of the page again. Weak, since the
+    // compression layer sends other bytes for the same page.
+    // The 304 repeats the page's policy: a browser puts a 304's headers in place of the stored ones, and
+    // without it the security layer would add the files' `default-src 'none'`.
+    let csp = HeaderValue::from_str(state.template.csp(bundle))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    let etag = (!private && status == StatusCode::OK).then(|| page_etag(&html));
+    if let Some(etag) = &etag
+        && if_none_match(&headers, etag)
+    {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag.clone()),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(cache_control),
+                ),
+                (
+                    header::VARY,
+                    HeaderValue::from_static("Cookie, Accept-Encoding"),
+                ),
+                (header::CONTENT_SECURITY_POLICY, csp),
+            ],
+        )
+            .into_response();
+    }
+    let mut response = (
         status,
         [
             (
@@ -345,15 +373,36 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
                 header::VARY,
                 HeaderValue::from_static("Cookie, Accept-Encoding"),
             ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_str(state.template.csp(bundle))
-                    .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
-            ),
+            (header::CONTENT_SECURITY_POLICY, csp),
         ],
         html,
     )
-        .into_response()
+        .into_response();
+    if let Some(etag) = etag {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
+/// The weak validator of a rendered page: a hash of its HTML.
+fn page_etag(html: &str) -> HeaderValue {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(html.as_bytes());
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""))
+}
+
+/// Whether the request's `If-None-Match` names this validator (weak comparison, or `*`).
+fn if_none_match(headers: &axum::http::HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = etag.to_str().unwrap_or_default();
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(ours))
 }
 
 /// The document a `/verify/{code}` URL names, as the API would answer it.

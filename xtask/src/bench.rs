@@ -24,6 +24,14 @@ struct Sizes {
 }
 
 fn sizes(bytes: &[u8]) -> anyhow::Result<Sizes> {
+    // No body (a 304) is sent as nothing, not as an empty compressed stream.
+    if bytes.is_empty() {
+        return Ok(Sizes {
+            raw: 0,
+            gzip: 0,
+            brotli: 0,
+        });
+    }
     Ok(Sizes {
         raw: bytes.len(),
         gzip: gzip_bytes(bytes)?.len(),
@@ -51,8 +59,8 @@ pub(crate) fn size() -> anyhow::Result<()> {
         say(&row(&name, &sizes(&std::fs::read(&file)?)?));
     }
 
-    let pages = fetch_pages(&["/", SHELL_SOURCE])?;
-    let (html, shell_source) = (&pages[0], &pages[1]);
+    let pages = fetch_pages()?;
+    let (html, shell_source) = (&pages.home, &pages.shell_source);
     let mut total = Sizes {
         raw: 0,
         gzip: 0,
@@ -97,11 +105,16 @@ pub(crate) fn size() -> anyhow::Result<()> {
     for path in files.difference(&linked) {
         add(&mut total, path, sizes(&read_dist(&dist, path)?)?);
     }
-    // The page has no validator, so the worker's copy of it is downloaded again.
+    // The worker's copy of the page: the install revalidates it (`cache: 'no-cache'`) with the validator
+    // the page came with; the server answers 304 without a body while the page is the same.
     add(
         &mut total,
-        "/ again (the service worker's copy)",
-        sizes(html.as_bytes())?,
+        if pages.home_again.is_empty() {
+            "/ again (the service worker's copy: 304)"
+        } else {
+            "/ again (the service worker's copy)"
+        },
+        sizes(pages.home_again.as_bytes())?,
     );
     say(&row(
         "TOTAL first visit of the home page, all files",
@@ -175,8 +188,18 @@ fn linked_files(html: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The pages a first visit and the worker's precache download.
+struct Pages {
+    /// `/` as the reader loads it.
+    home: String,
+    /// The body of `/` fetched again with its validator, as the worker's install does (empty on a 304).
+    home_again: String,
+    /// The page the worker's app shell is made of.
+    shell_source: String,
+}
+
 /// Starts the server on a free port with a throw-away data directory and fetches the pages.
-fn fetch_pages(paths: &[&str]) -> anyhow::Result<Vec<String>> {
+fn fetch_pages() -> anyhow::Result<Pages> {
     run(cargo().args(["build", "--quiet", "-p", "motcua-server", "--bin", "motcua"]))?;
     let root = util::root();
     let data = std::env::temp_dir().join(format!("motcua-bench-{}", std::process::id()));
@@ -200,7 +223,21 @@ fn fetch_pages(paths: &[&str]) -> anyhow::Result<Vec<String>> {
                     .map(|rest| rest.trim_end_matches('/').to_owned())
             })
             .context("the server did not say where it listens")?;
-        paths.iter().map(|path| http_get(&addr, path)).collect()
+        let (head, home) = http_get(&addr, "/", "")?;
+        let revalidate = head
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("etag")
+                    .then(|| value.trim().to_owned())
+            })
+            .map(|etag| format!("If-None-Match: {etag}\r\n"))
+            .unwrap_or_default();
+        Ok(Pages {
+            home,
+            home_again: http_get(&addr, "/", &revalidate)?.1,
+            shell_source: http_get(&addr, SHELL_SOURCE, "")?.1,
+        })
     })();
     let _ = server.kill();
     let _ = server.wait();
@@ -208,21 +245,22 @@ fn fetch_pages(paths: &[&str]) -> anyhow::Result<Vec<String>> {
     result
 }
 
-/// A plain HTTP/1.1 GET without compression; returns the body.
-fn http_get(addr: &str, path: &str) -> anyhow::Result<String> {
+/// A plain HTTP/1.1 GET without compression, with extra header lines (each ending in CRLF); returns the
+/// head and the body of a 200 or 304 answer.
+fn http_get(addr: &str, path: &str, extra_headers: &str) -> anyhow::Result<(String, String)> {
     let mut stream =
         TcpStream::connect(addr).with_context(|| format!("cannot connect to {addr}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: identity\r\n{extra_headers}Connection: close\r\n\r\n"
     )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     let (head, body) = response
         .split_once("\r\n\r\n")
         .context("malformed HTTP response")?;
-    if !head.starts_with("HTTP/1.1 200") {
+    if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.1 304") {
         bail!(
             "GET {path} answered {}",
             head.lines().next().unwrap_or_default()
@@ -234,7 +272,7 @@ fn http_get(addr: &str, path: &str) -> anyhow::Result<String> {
     {
         bail!("unexpected chunked response for {path}");
     }
-    Ok(body.to_owned())
+    Ok((head.to_owned(), body.to_owned()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 use domain::Procedure;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{AppRoute, i18n::use_lang};
 
@@ -19,14 +18,14 @@ pub fn Home() -> impl IntoView {
             </p>
         </section>
         <p class="lookup-link">
-            <A href=AppRoute::Lookup.path()>
+            <a href=AppRoute::Lookup.path()>
                 {move || lang.get().pick("Đã nộp hồ sơ? Tra cứu tình trạng hồ sơ", "Already filed? Find your dossier")}
-            </A>
+            </a>
         </p>
         <p class="lookup-link">
-            <A href=AppRoute::MyDossiers.path()>
+            <a href=AppRoute::MyDossiers.path()>
                 {move || lang.get().pick("Hồ sơ đang soạn và đã nộp trên máy này", "Drafts and dossiers on this phone")}
-            </A>
+            </a>
         </p>
         <h2 class="section-title">{move || lang.get().pick("Các thủ tục", "Procedures")}</h2>
         <ul class="procedure-list">
@@ -47,9 +46,9 @@ fn ProcedureCard(
     let lang = use_lang();
     view! {
         <li class="procedure-card">
-            <A href=AppRoute::Procedure(procedure).path()>
+            <a href=AppRoute::Procedure(procedure).path()>
                 <h3 class="procedure-name">{move || procedure.name(lang.get())}</h3>
-            </A>
+            </a>
             <p>{move || procedure.summary(lang.get())}</p>
             <dl class="facts">
                 <div>

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{AppRoute, i18n::use_lang};
 
@@ -16,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
             )}
         </p>
         <p>
-            <A href=AppRoute::Home.path()>{move || lang.get().pick("Về trang chủ", "Go to the home page")}</A>
+            <a href=AppRoute::Home.path()>{move || lang.get().pick("Về trang chủ", "Go to the home page")}</a>
         </p>
     }
 }

@@ -96,8 +96,8 @@ pub fn provide_unread() {
             }
             spawn_local(async move {
                 let lang = crate::i18n::current_lang();
-                if let Ok(items) = crate::platform::inbox::mine(lang).await {
-                    unread.try_set(Some(crate::platform::inbox::unread(&items)));
+                if let Ok(count) = crate::platform::inbox::unread_count(lang).await {
+                    unread.try_set(Some(count));
                 }
             });
         });

@@ -1,6 +1,6 @@
 use domain::Procedure;
 use leptos::{either::Either, prelude::*};
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::{AppRoute, i18n::use_lang, pages::NotFound};
 
@@ -65,7 +65,7 @@ fn ProcedureDetails(
     let lang = use_lang();
     view! {
         <nav class="breadcrumb" aria-label=move || lang.get().pick("Đường dẫn", "Breadcrumb")>
-            <A href=AppRoute::Home.path()>{move || lang.get().pick("Trang chủ", "Home")}</A>
+            <a href=AppRoute::Home.path()>{move || lang.get().pick("Trang chủ", "Home")}</a>
         </nav>
         <h1>{move || procedure.name(lang.get())}</h1>
         <p class="lead">{move || procedure.summary(lang.get())}</p>
@@ -88,9 +88,9 @@ fn ProcedureDetails(
             </div>
         </dl>
         <p class="start-button">
-            <A href=AppRoute::Start(procedure).path() attr:class="button">
+            <a href=AppRoute::Start(procedure).path() class="button">
                 {move || lang.get().pick("Nộp hồ sơ trực tuyến", "Apply online")}
-            </A>
+            </a>
         </p>
         <p class="hint">
             {move || lang.get().pick(

@@ -40,6 +40,57 @@ async fn home_is_server_rendered_in_vietnamese_with_the_four_procedures() {
 }
 
 #[tokio::test]
+async fn revalidated_pages_answer_304_to_their_validator_and_stored_ones_carry_none() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = TestServer::start(&t).await;
+    // Arrange: the home page as the reader loaded it.
+    let first = get(&app, "/", &[]).await;
+    let etag = header(&first, "etag").to_owned();
+    assert!(etag.starts_with("W/\""), "a weak validator: {etag:?}");
+    // Act: the service worker's install asks again with it (in any case or compressed, it is the same).
+    let again = get(&app, "/", &[("if-none-match", &etag)]).await;
+    let br = get(
+        &app,
+        "/",
+        &[("if-none-match", &etag), ("accept-encoding", "br")],
+    )
+    .await;
+    let english = get(
+        &app,
+        "/",
+        &[("if-none-match", &etag), ("cookie", "lang=en")],
+    )
+    .await;
+    // Assert
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&again, "etag"), etag);
+    assert_eq!(header(&again, "cache-control"), "no-cache");
+    assert_eq!(
+        header(&again, "content-security-policy"),
+        header(&first, "content-security-policy"),
+        "a 304's headers replace the stored ones: the page's policy, not the files' default"
+    );
+    assert!(body_text(again).await.is_empty());
+    assert_eq!(br.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        english.status(),
+        StatusCode::OK,
+        "another language is another page"
+    );
+    assert_ne!(header(&english, "etag"), etag);
+    for path in [
+        "/ho-so",
+        "/tra-cuu?code=x&phone=0912345678",
+        "/khong-co-trang-nay",
+    ] {
+        let res = get(&app, path, &[("if-none-match", "*")]).await;
+        assert_ne!(res.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(header(&res, "etag"), "", "{path}");
+    }
+    t.teardown().await;
+}
+
+#[tokio::test]
 async fn app_pages_take_the_full_bundle_and_pages_with_personal_data_are_not_stored() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = TestServer::start(&t).await;
