@@ -368,6 +368,71 @@ pub type VerifiedDocumentTuple = (
     Option<String>,
 );
 
+impl From<DocumentTuple> for DocumentRow {
+    fn from(
+        (
+            id,
+            kind,
+            title,
+            verify_code,
+            storage_key,
+            issued_at,
+            is_current,
+            hkd_code,
+            content_json,
+            number,
+        ): DocumentTuple,
+    ) -> Self {
+        Self {
+            id,
+            kind,
+            title,
+            verify_code,
+            storage_key,
+            issued_at,
+            is_current: is_current != 0,
+            hkd_code,
+            content_json,
+            number,
+        }
+    }
+}
+
+/// A [`VerifiedDocumentTuple`] as the dossier's code and its document.
+#[doc(hidden)]
+#[must_use]
+pub fn verified_row(
+    (
+        code,
+        id,
+        kind,
+        title,
+        verify_code,
+        storage_key,
+        issued_at,
+        is_current,
+        hkd_code,
+        content_json,
+        number,
+    ): VerifiedDocumentTuple,
+) -> (String, DocumentRow) {
+    (
+        code,
+        DocumentRow::from((
+            id,
+            kind,
+            title,
+            verify_code,
+            storage_key,
+            issued_at,
+            is_current,
+            hkd_code,
+            content_json,
+            number,
+        )),
+    )
+}
+
 /// The staff workspace's queries.
 pub trait WorkStore: Send + Sync {
     /// Every dossier of these jurisdictions, optionally in one state, newest first.
@@ -503,7 +568,7 @@ macro_rules! work_store {
                 'a,
                 ::anyhow::Result<Option<$crate::store::work::WorkDossier>>,
             > {
-                use $crate::store::work::{AttachmentRow, DocumentRow, QueueRow, SupplementRow};
+                use $crate::store::work::{AttachmentRow, QueueRow, SupplementRow};
                 Box::pin(async move {
                     let row: Option<$crate::store::work::DossierTuple> = sqlx::query_as(
                         "SELECT id, procedure, jurisdiction, applicant_name, applicant_phone, state, \
@@ -606,31 +671,7 @@ macro_rules! work_store {
                         timeline,
                         documents: documents
                             .into_iter()
-                            .map(
-                                |(
-                                    id,
-                                    kind,
-                                    title,
-                                    verify_code,
-                                    storage_key,
-                                    issued_at,
-                                    is_current,
-                                    hkd_code,
-                                    content_json,
-                                    number,
-                                )| DocumentRow {
-                                    id,
-                                    kind,
-                                    title,
-                                    verify_code,
-                                    storage_key,
-                                    issued_at,
-                                    is_current: is_current != 0,
-                                    hkd_code,
-                                    content_json,
-                                    number,
-                                },
-                            )
+                            .map($crate::store::work::DocumentRow::from)
                             .collect(),
                         supplement: supplement.map(
                             |(
@@ -992,31 +1033,7 @@ macro_rules! work_store {
                     .await?;
                     Ok(rows
                         .into_iter()
-                        .map(
-                            |(
-                                id,
-                                kind,
-                                title,
-                                verify_code,
-                                storage_key,
-                                issued_at,
-                                is_current,
-                                hkd_code,
-                                content_json,
-                                number,
-                            )| $crate::store::work::DocumentRow {
-                                id,
-                                kind,
-                                title,
-                                verify_code,
-                                storage_key,
-                                issued_at,
-                                is_current: is_current != 0,
-                                hkd_code,
-                                content_json,
-                                number,
-                            },
-                        )
+                        .map($crate::store::work::DocumentRow::from)
                         .collect())
                 })
             }
@@ -1041,37 +1058,7 @@ macro_rules! work_store {
                     .await?;
                     Ok(rows
                         .into_iter()
-                        .map(
-                            |(
-                                code,
-                                id,
-                                kind,
-                                title,
-                                verify_code,
-                                storage_key,
-                                issued_at,
-                                is_current,
-                                hkd_code,
-                                content_json,
-                                number,
-                            )| {
-                                (
-                                    code,
-                                    $crate::store::work::DocumentRow {
-                                        id,
-                                        kind,
-                                        title,
-                                        verify_code,
-                                        storage_key,
-                                        issued_at,
-                                        is_current: is_current != 0,
-                                        hkd_code,
-                                        content_json,
-                                        number,
-                                    },
-                                )
-                            },
-                        )
+                        .map($crate::store::work::verified_row)
                         .collect())
                 })
             }
