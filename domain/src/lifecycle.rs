@@ -100,6 +100,21 @@ pub enum TransitionError {
 }
 
 impl Action {
+    /// Every action, in the order of the enum.
+    pub const ALL: [Self; 11] = [
+        Self::Receive,
+        Self::RefuseIntake,
+        Self::StartProcessing,
+        Self::RequestSupplement,
+        Self::Resubmit,
+        Self::Lapse,
+        Self::Approve,
+        Self::Reject,
+        Self::Deliver,
+        Self::Withdraw,
+        Self::Extend,
+    ];
+
     /// The action as staff read it (in messages such as "cannot … a dossier that is …").
     #[must_use]
     pub const fn label(self, lang: crate::Lang) -> &'static str {
@@ -253,6 +268,26 @@ pub fn lapse_after(requested_on: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_action_once() {
+        // The match has no wildcard: a new action does not compile until it has a place here.
+        let place = |a: Action| match a {
+            Action::Receive => 0,
+            Action::RefuseIntake => 1,
+            Action::StartProcessing => 2,
+            Action::RequestSupplement => 3,
+            Action::Resubmit => 4,
+            Action::Lapse => 5,
+            Action::Approve => 6,
+            Action::Reject => 7,
+            Action::Deliver => 8,
+            Action::Withdraw => 9,
+            Action::Extend => 10,
+        };
+        let places: Vec<usize> = Action::ALL.into_iter().map(place).collect();
+        assert_eq!(places, (0..Action::ALL.len()).collect::<Vec<_>>());
+    }
 
     const ALL_STATES: [State; 10] = [
         State::Submitted,

@@ -608,17 +608,11 @@ mod tests {
 
     #[test]
     fn every_staff_action_reads_as_its_button() {
-        use Action as A;
-        for a in [
-            A::Receive,
-            A::RefuseIntake,
-            A::StartProcessing,
-            A::RequestSupplement,
-            A::Approve,
-            A::Reject,
-            A::Deliver,
-            A::Extend,
-        ] {
+        use domain::lifecycle::Actor;
+        for a in Action::ALL
+            .into_iter()
+            .filter(|a| a.actor() == Actor::Staff)
+        {
             let stored = format!(
                 "action:{}",
                 serde_json::to_value(a)
