@@ -35,6 +35,7 @@ pub(crate) const PUBLIC_HTML: &str = "public.html";
 /// service worker `dist/sw.js` with this build's precache list, and writes `.br` and `.gz` copies beside
 /// each compressible file, which the server sends to browsers that accept them.
 pub(crate) fn build_app() -> anyhow::Result<PathBuf> {
+    fetch_crates()?;
     let tools = Tools::ensure()?;
     let root = util::root();
     step("building the full app (trunk build --release index.html)");
@@ -59,6 +60,16 @@ pub(crate) fn build_app() -> anyhow::Result<PathBuf> {
     ));
     precompress(&dist)?;
     Ok(dist)
+}
+
+/// Downloads every crate of `Cargo.lock`, for every target, into Cargo's registry. Trunk runs its cargo
+/// build with `--offline` (`Trunk.toml`), and the crates that only the `wasm32` build uses
+/// (`console_error_panic_hook`, `rexie`, `idb`, …) are downloaded by no native build: on a machine whose
+/// registry is empty the offline build would otherwise stop at the first of them. A warm registry makes
+/// this a no-op of a second or so.
+pub(crate) fn fetch_crates() -> anyhow::Result<()> {
+    step("fetching the crates of Cargo.lock for every target (cargo fetch --locked)");
+    run(util::cargo().args(["fetch", "--locked"]))
 }
 
 /// Copies the public build into `dist/`: its `index.html` as `public.html`, and the files the full build
