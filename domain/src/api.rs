@@ -394,10 +394,15 @@ pub struct StaffAccountUpdate {
 pub enum Principal {
     /// Nobody.
     Anonymous,
-    /// A citizen, by the phone number they proved.
+    /// A citizen: a phone number proved by a one-time code, an identity vouched for by the national
+    /// e-identity (VNeID, OpenID Connect), or both.
     Citizen {
-        /// The normalised phone number.
-        phone: String,
+        /// The normalised phone number, when the account has a proved one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone: Option<String>,
+        /// The identity the national e-identity vouched for, when the citizen signed in with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        identity: Option<VerifiedIdentity>,
     },
     /// A staff member.
     Staff {
@@ -428,6 +433,7 @@ enum PrincipalKind {
 struct PrincipalWire {
     kind: PrincipalKind,
     phone: Option<String>,
+    identity: Option<VerifiedIdentity>,
     username: Option<String>,
     display_name: Option<String>,
     role: Option<Role>,
@@ -445,7 +451,8 @@ impl TryFrom<PrincipalWire> for Principal {
         Ok(match wire.kind {
             PrincipalKind::Anonymous => Self::Anonymous,
             PrincipalKind::Citizen => Self::Citizen {
-                phone: required(wire.phone, "phone")?,
+                phone: wire.phone,
+                identity: wire.identity,
             },
             PrincipalKind::Staff => Self::Staff {
                 username: required(wire.username, "username")?,
@@ -458,12 +465,51 @@ impl TryFrom<PrincipalWire> for Principal {
     }
 }
 
+/// A person as the national electronic identity (VNeID, NĐ 69/2024/NĐ-CP) vouched for them at sign-in,
+/// through OpenID Connect: what the ID token's claims said, mapped by the server's configuration. It is
+/// shown to the citizen and fills a form's owner block; it can never be typed over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifiedIdentity {
+    /// Số định danh cá nhân (12 digits).
+    pub identity_number: String,
+    /// Họ và tên, as the identity provider writes it.
+    pub full_name: String,
+    /// Ngày sinh, ISO `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    /// Giới tính: `nam`, `nu` or `khac`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// Nơi thường trú / địa chỉ, one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The assurance level the provider stated (`acr`), e.g. `2` for a level-2 e-identity account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assurance_level: Option<String>,
+}
+
+/// The ways to sign in that this server has switched on (`GET /api/v1/session`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInMethods {
+    /// A phone number and a one-time code sent by SMS.
+    #[serde(default)]
+    pub phone: bool,
+    /// The national electronic identity (VNeID) through OpenID Connect.
+    #[serde(default)]
+    pub vneid: bool,
+}
+
 /// `GET /api/v1/session`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// Who.
     pub principal: Principal,
+    /// The ways to sign in this server offers.
+    #[serde(default)]
+    pub methods: SignInMethods,
     /// The token to send as `X-CSRF-Token` on state-changing requests; none when anonymous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csrf_token: Option<String>,

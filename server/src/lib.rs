@@ -83,6 +83,18 @@ pub struct AppState {
     pub auth: Arc<auth::AuthConfig>,
 }
 
+impl AppState {
+    /// The ways to sign in this server offers (`GET /api/v1/session`): the phone's one-time code always;
+    /// the national e-identity when an OpenID provider is configured.
+    #[must_use]
+    pub fn sign_in_methods(&self) -> domain::api::SignInMethods {
+        domain::api::SignInMethods {
+            phone: true,
+            vneid: false,
+        }
+    }
+}
+
 /// A running server, as started by [`spawn`].
 pub struct Running {
     /// The address it listens on (the real port when the config asked for port 0).

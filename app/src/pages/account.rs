@@ -68,7 +68,13 @@ pub fn AccountLink() -> impl IntoView {
     let lang = use_lang();
     let state = use_session();
     let label = move || match principal(state) {
-        Some(Principal::Citizen { phone }) => session::masked_phone(&phone),
+        Some(Principal::Citizen {
+            identity: Some(identity),
+            ..
+        }) => identity.full_name,
+        Some(Principal::Citizen {
+            phone: Some(phone), ..
+        }) => session::masked_phone(&phone),
         Some(Principal::Staff { display_name, .. }) => display_name,
         _ => lang.get().pick("Đăng nhập", "Sign in").to_owned(),
     };
@@ -107,6 +113,10 @@ pub fn SignOutButton() -> impl IntoView {
                 Ok(()) => {
                     state.try_set(Some(SessionInfo {
                         principal: Principal::Anonymous,
+                        methods: state
+                            .get_untracked()
+                            .map(|s| s.methods)
+                            .unwrap_or_default(),
                         csrf_token: None,
                         expires_at: None,
                     }));
@@ -151,7 +161,10 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="loading" role="status">{move || lang.get().pick("Đang kiểm tra đăng nhập…", "Checking sign-in…")}</p>
             }.into_any(),
             Some(Principal::Anonymous) => view! { <OtpForm /> }.into_any(),
-            Some(Principal::Citizen { phone }) => view! {
+            Some(Principal::Citizen { phone, identity }) => {
+                // Who the session is (the VNeID sign-in's page replaces this wording).
+                let phone = phone.or_else(|| identity.map(|i| i.full_name)).unwrap_or_default();
+                view! {
                 <p class="notice notice-ok" role="status">
                     {move || match lang.get() {
                         Lang::Vi => format!("Bạn đang đăng nhập bằng số điện thoại {phone}."),
@@ -167,7 +180,8 @@ pub fn SignInPage() -> impl IntoView {
                     <a class="button-secondary" href="/thong-bao">{move || lang.get().pick("Thông báo", "Notifications")}</a>
                 </p>
                 <SignOutButton />
-            }.into_any(),
+            }.into_any()
+            }
             Some(p @ Principal::Staff { .. }) => {
                 let home = session::staff_home(&p);
                 let Principal::Staff { display_name, .. } = p else { unreachable!() };

@@ -109,6 +109,7 @@ pub async fn sign_out(lang: Lang) -> Result<(), PlatformError> {
     write_no_answer::<()>("DELETE", &format!("{}/session", net::API), None, lang).await?;
     net::remember_session(&SessionInfo {
         principal: Principal::Anonymous,
+        methods: domain::api::SignInMethods::default(),
         csrf_token: None,
         expires_at: None,
     });
@@ -320,7 +321,8 @@ mod tests {
         assert_eq!(staff_home(&staff(Role::Supervisor, false)), "/can-bo");
         assert_eq!(
             staff_home(&Principal::Citizen {
-                phone: "0905123678".into()
+                phone: Some("0905123678".into()),
+                identity: None,
             }),
             "/ho-so"
         );

@@ -105,13 +105,24 @@ impl StaffUser {
     }
 }
 
-/// A signed-in citizen: the phone number they proved with a one-time code.
+/// A signed-in citizen: the phone number they proved with a one-time code, the identity the national
+/// e-identity (VNeID) vouched for, or both. Identity comes from here, never from a field the client typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitizenUser {
     /// Account id.
     pub account_id: uuid::Uuid,
-    /// Normalised phone number (`0xxxxxxxxx`).
-    pub phone: String,
+    /// Normalised phone number (`0xxxxxxxxx`), when the account has a proved one.
+    pub phone: Option<String>,
+    /// The verified identity, when the citizen signed in with the national e-identity.
+    pub identity: Option<domain::api::VerifiedIdentity>,
+}
+
+impl CitizenUser {
+    /// The proved phone number is this one.
+    #[must_use]
+    pub fn has_phone(&self, phone: &str) -> bool {
+        self.phone.as_deref() == Some(phone)
+    }
 }
 
 /// Whoever sent the request.
@@ -396,7 +407,8 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<ActiveSession>,
         SessionOwner::Citizen { id, phone } => (
             Viewer::Citizen(CitizenUser {
                 account_id: id,
-                phone,
+                phone: Some(phone),
+                identity: None,
             }),
             false,
         ),

@@ -228,6 +228,7 @@ fn signed_in(
     let max_age = (session.expires_at - session.created_at).num_seconds();
     let info = SessionInfo {
         principal,
+        methods: state.sign_in_methods(),
         csrf_token: Some(session.csrf_token.clone()),
         expires_at: Some(
             (session.created_at + chrono::Duration::seconds(session.idle_seconds))
@@ -285,7 +286,8 @@ pub(crate) async fn verify_otp(
         &token,
         &session,
         Principal::Citizen {
-            phone: phone.as_str().to_owned(),
+            phone: Some(phone.as_str().to_owned()),
+            identity: None,
         },
     ))
 }
@@ -495,6 +497,7 @@ pub(crate) async fn session(
     let info = match session {
         None => SessionInfo {
             principal: Principal::Anonymous,
+            methods: state.sign_in_methods(),
             csrf_token: None,
             expires_at: None,
         },
@@ -503,6 +506,7 @@ pub(crate) async fn session(
                 Viewer::Anonymous => Principal::Anonymous,
                 Viewer::Citizen(c) => Principal::Citizen {
                     phone: c.phone.clone(),
+                    identity: c.identity.clone(),
                 },
                 Viewer::Staff(s) => {
                     let record = state
@@ -515,6 +519,7 @@ pub(crate) async fn session(
             };
             SessionInfo {
                 principal,
+                methods: state.sign_in_methods(),
                 csrf_token: Some(session.csrf_token.clone()),
                 expires_at: Some(session.ends_at.to_rfc3339()),
             }
@@ -569,12 +574,20 @@ pub(crate) async fn my_dossiers(
     State(state): State<AppState>,
     user: CitizenUser,
 ) -> Result<Response, AppError> {
-    let codes = state.store.dossier_codes_of_phone(&user.phone).await?;
+    let Some(phone) = user.phone else {
+        return Ok((
+            [(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            )],
+            Json(Vec::<DossierStatus>::new()),
+        )
+            .into_response());
+    };
+    let codes = state.store.dossier_codes_of_phone(&phone).await?;
     let mut out = Vec::with_capacity(codes.len());
     for code in codes {
-        out.push(
-            super::dossiers::status_for_applicant(&state, &code, Some(user.phone.clone())).await?,
-        );
+        out.push(super::dossiers::status_for_applicant(&state, &code, Some(phone.clone())).await?);
     }
     Ok((
         [(

@@ -81,7 +81,11 @@ pub(crate) async fn inbox(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let lang = crate::error::request_lang(&headers);
-    let rows = state.store.inbox_items(&user.phone, 100).await?;
+    // Notices go to a dossier's phone: an account without a proved phone has none yet.
+    let rows = match &user.phone {
+        Some(phone) => state.store.inbox_items(phone, 100).await?,
+        None => Vec::new(),
+    };
     let items = rows
         .into_iter()
         .map(|row| inbox_item(row, lang))
@@ -124,10 +128,12 @@ pub(crate) async fn read_one(
     user: CitizenUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    state
-        .store
-        .mark_inbox_read(&user.phone, Some(id), Utc::now())
-        .await?;
+    if let Some(phone) = &user.phone {
+        state
+            .store
+            .mark_inbox_read(phone, Some(id), Utc::now())
+            .await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,10 +150,9 @@ pub(crate) async fn read_all(
     State(state): State<AppState>,
     user: CitizenUser,
 ) -> Result<StatusCode, AppError> {
-    state
-        .store
-        .mark_inbox_read(&user.phone, None, Utc::now())
-        .await?;
+    if let Some(phone) = &user.phone {
+        state.store.mark_inbox_read(phone, None, Utc::now()).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -184,7 +189,9 @@ pub(crate) async fn subscribe(
 ) -> Result<StatusCode, AppError> {
     let target = target_of(&body)?;
     let phone = match viewer {
-        Viewer::Citizen(user) => user.phone,
+        Viewer::Citizen(CitizenUser {
+            phone: Some(phone), ..
+        }) => phone,
         _ => proven_phone(&state, proof).await?,
     };
     state

@@ -972,7 +972,7 @@ pub(crate) async fn document(
                 ))
                 .await?;
         }
-        Viewer::Citizen(c) if c.phone == d.row.applicant_phone => {}
+        Viewer::Citizen(c) if c.has_phone(&d.row.applicant_phone) => {}
         _ if owner_phone.as_deref() == Some(d.row.applicant_phone.as_str()) => {}
         _ => return Err(AppError::NotFound),
     }

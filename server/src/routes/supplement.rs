@@ -70,7 +70,7 @@ pub(crate) async fn owned_dossier(
     let given = phone
         .and_then(|p| SoDienThoai::parse(p).ok())
         .is_some_and(|p| p.as_ref() == d.row.applicant_phone);
-    let signed_in = matches!(viewer, Viewer::Citizen(c) if c.phone == d.row.applicant_phone);
+    let signed_in = matches!(viewer, Viewer::Citizen(c) if c.has_phone(&d.row.applicant_phone));
     if given || signed_in {
         Ok(d)
     } else {
