@@ -26,3 +26,4 @@ mod staff_work;
 mod supplement;
 mod uploads;
 mod verify;
+mod vneid;
