@@ -34,7 +34,7 @@ use crate::{
     AppState,
     auth::{CitizenUser, ClientIp, CurrentSession, StaffUser, Viewer, start_session},
     error::AppError,
-    store::auth::{NewOtp, NewSession, NewSessionOwner, OtpIssue, StaffRecord, StaffTry},
+    store::auth::{Hit, NewOtp, NewSession, NewSessionOwner, OtpIssue, StaffRecord, StaffTry},
 };
 
 pub(crate) fn router() -> Router<AppState> {
@@ -236,29 +236,20 @@ pub(crate) async fn spend_code_from(
     judged
 }
 
-/// A try taken from a client address's hourly allowance (`bucket:<address>` in `auth_counters`).
-struct Allowance {
-    bucket: String,
-    window_start: i64,
-}
+/// A try taken from a client address's hourly allowance (a row of `auth_hits`).
+struct Allowance(i64);
 
 impl Allowance {
     /// The try was right: it does not count.
     async fn give_back(self, state: &AppState) -> Result<(), AppError> {
-        state
-            .store
-            .give_back_hit(&self.bucket, self.window_start)
-            .await?;
+        state.store.give_back_hit(self.0).await?;
         Ok(())
     }
 }
 
-/// The length of an allowance's window.
-const ALLOWANCE_WINDOW_SECS: i64 = 3600;
-
-/// Takes a try from `client`'s allowance of `limit` an hour of `kind`, counted in the database
-/// (atomically, so that parallel requests cannot overdraw it, and for every server on the database);
-/// `refused(minutes left in the window)` when none is left.
+/// Takes a try from `client`'s allowance of `limit` an hour (sliding) of `kind`, counted in the
+/// database (serialised, so that parallel requests cannot overdraw it, and for every server on the
+/// database); `refused(minutes until a try is free)` when none is left.
 async fn take_allowance(
     state: &AppState,
     kind: &str,
@@ -268,16 +259,17 @@ async fn take_allowance(
     refused: impl FnOnce(u64) -> AppError,
 ) -> Result<Allowance, AppError> {
     let bucket = format!("{kind}:{client}");
-    let window_start = now.timestamp().div_euclid(ALLOWANCE_WINDOW_SECS) * ALLOWANCE_WINDOW_SECS;
-    let limit = i32::try_from(limit).unwrap_or(i32::MAX);
-    if !state.store.take_hit(&bucket, window_start, limit).await? {
-        let left = window_start + ALLOWANCE_WINDOW_SECS - now.timestamp();
-        return Err(refused(minutes_text(u64::try_from(left).unwrap_or(60))));
+    match state
+        .store
+        .take_hit(&bucket, now, 3600, i64::from(limit))
+        .await?
+    {
+        Hit::Taken(id) => Ok(Allowance(id)),
+        Hit::Refused { until } => {
+            let secs = u64::try_from((until - now).num_seconds()).unwrap_or(60);
+            Err(refused(minutes_text(secs)))
+        }
     }
-    Ok(Allowance {
-        bucket,
-        window_start,
-    })
 }
 
 /// Counts a try against the live code of `key`, then compares (in constant time) and spends it.

@@ -89,6 +89,18 @@ pub enum OtpIssue {
     ClientLimit,
 }
 
+/// What taking a hit of an allowance came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// Taken; its id, to give it back.
+    Taken(i64),
+    /// None left: the oldest hit in the window leaves it then.
+    Refused {
+        /// When a hit is free again.
+        until: DateTime<Utc>,
+    },
+}
+
 /// A staff sign-in try, as the back-off per (login name, address) sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffTry {
@@ -246,21 +258,18 @@ pub trait AuthStore: Send + Sync + 'static {
         client_ip: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>>;
 
-    /// Takes one of `limit` hits of `bucket` in the window starting at `window_start` (Unix
-    /// seconds), in one atomic statement; false (nothing taken) when none is left.
+    /// Takes one of `limit` hits of `bucket` in the `window_secs` before `now`: counted and recorded in
+    /// one transaction serialised per bucket, so parallel requests cannot overdraw it.
     fn take_hit<'a>(
         &'a self,
         bucket: &'a str,
-        window_start: i64,
-        limit: i32,
-    ) -> BoxFuture<'a, anyhow::Result<bool>>;
+        now: DateTime<Utc>,
+        window_secs: i64,
+        limit: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Hit>>;
 
     /// Gives a hit taken by [`AuthStore::take_hit`] back (the try turned out right).
-    fn give_back_hit<'a>(
-        &'a self,
-        bucket: &'a str,
-        window_start: i64,
-    ) -> BoxFuture<'a, anyhow::Result<()>>;
+    fn give_back_hit(&self, id: i64) -> BoxFuture<'_, anyhow::Result<()>>;
 
     /// Sets a new password hash; `must_change` as given. Every other session of the account is
     /// revoked (all but `keep_session`, a token hash).
@@ -694,51 +703,58 @@ macro_rules! auth_store {
             fn take_hit<'a>(
                 &'a self,
                 bucket: &'a str,
-                window_start: i64,
-                limit: i32,
-            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<bool>> {
+                now: ::chrono::DateTime<::chrono::Utc>,
+                window_secs: i64,
+                limit: i64,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<$crate::store::auth::Hit>> {
                 Box::pin(async move {
-                    if limit <= 0 {
-                        return Ok(false);
-                    }
+                    use $crate::store::auth::Hit;
+                    let since = now - ::chrono::Duration::seconds(window_secs);
                     let _turn = self.write_turn().await;
-                    let hits: Option<i32> = sqlx::query_scalar(
-                        "INSERT INTO auth_counters (bucket, window_start, hits) VALUES ($1, $2, 1) \
-                         ON CONFLICT (bucket, window_start) DO UPDATE \
-                         SET hits = auth_counters.hits + 1 WHERE auth_counters.hits < $3 \
-                         RETURNING hits",
+                    let mut tx = self.begin_write().await?;
+                    Self::serialise_on(&mut *tx, 3, bucket).await?;
+                    // Hits that left every window.
+                    sqlx::query("DELETE FROM auth_hits WHERE at <= $1")
+                        .bind(now - ::chrono::Duration::days(1))
+                        .execute(&mut *tx)
+                        .await?;
+                    let (taken, oldest): (i64, Option<::chrono::DateTime<::chrono::Utc>>) =
+                        sqlx::query_as(
+                            "SELECT COUNT(*), MIN(at) FROM auth_hits WHERE bucket = $1 AND at > $2",
+                        )
+                        .bind(bucket)
+                        .bind(since)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if taken >= limit {
+                        tx.rollback().await?;
+                        let until = oldest.map_or(now, |oldest| {
+                            oldest + ::chrono::Duration::seconds(window_secs)
+                        });
+                        return Ok(Hit::Refused { until });
+                    }
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO auth_hits (bucket, at) VALUES ($1, $2) RETURNING id",
                     )
                     .bind(bucket)
-                    .bind(window_start)
-                    .bind(limit)
-                    .fetch_optional(&self.pool)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
                     .await?;
-                    if hits == Some(1) {
-                        // A new window of this bucket: forget the windows of yesterday.
-                        sqlx::query("DELETE FROM auth_counters WHERE window_start < $1")
-                            .bind(window_start - 86_400)
-                            .execute(&self.pool)
-                            .await?;
-                    }
-                    Ok(hits.is_some())
+                    tx.commit().await?;
+                    Ok(Hit::Taken(id))
                 })
             }
 
-            fn give_back_hit<'a>(
-                &'a self,
-                bucket: &'a str,
-                window_start: i64,
-            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<()>> {
+            fn give_back_hit(
+                &self,
+                id: i64,
+            ) -> ::futures::future::BoxFuture<'_, ::anyhow::Result<()>> {
                 Box::pin(async move {
                     let _turn = self.write_turn().await;
-                    sqlx::query(
-                        "UPDATE auth_counters SET hits = hits - 1 \
-                         WHERE bucket = $1 AND window_start = $2 AND hits > 0",
-                    )
-                    .bind(bucket)
-                    .bind(window_start)
-                    .execute(&self.pool)
-                    .await?;
+                    sqlx::query("DELETE FROM auth_hits WHERE id = $1")
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
                     Ok(())
                 })
             }
@@ -1124,3 +1140,20 @@ macro_rules! auth_store {
     };
 }
 pub(super) use auth_store;
+
+#[cfg(test)]
+mod tests {
+    use super::staff_backoff_secs;
+
+    #[test]
+    fn the_staff_back_off_doubles_from_the_limit_up_to_the_longest_wait() {
+        assert_eq!(staff_backoff_secs(4, 5, 900), None);
+        assert_eq!(staff_backoff_secs(5, 5, 900), Some(32));
+        assert_eq!(staff_backoff_secs(6, 5, 900), Some(64));
+        assert_eq!(staff_backoff_secs(9, 5, 900), Some(512));
+        assert_eq!(staff_backoff_secs(10, 5, 900), Some(900));
+        assert_eq!(staff_backoff_secs(i32::MAX, 5, 900), Some(900));
+        // A limit of 0 counts as 1: the first wrong try starts the wait.
+        assert_eq!(staff_backoff_secs(1, 0, 900), Some(2));
+    }
+}
