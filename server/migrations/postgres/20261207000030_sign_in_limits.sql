@@ -1,16 +1,15 @@
 -- Sign-in limits counted in the database, so that they hold for parallel requests and across servers
 -- (issue 16, part 6).
 
--- Per-address allowances (wrong one-time codes, wrong staff passwords) over a sliding hour: one row a
--- try in a bucket (`otp-verify:<address>`, `staff-login:<address>`), counted and added in one
--- transaction serialised per bucket; a right try deletes its row.
-CREATE TABLE auth_hits (
-    id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    bucket TEXT NOT NULL,
-    at     TIMESTAMPTZ NOT NULL
+-- Per-address allowances (wrong one-time codes, wrong staff passwords) in fixed windows: one row per
+-- bucket (`otp-verify:<address>`, `staff-login:<address>`) and window, counted by a single upsert.
+CREATE TABLE auth_counters (
+    bucket       TEXT NOT NULL,
+    window_start BIGINT NOT NULL,                -- Unix seconds
+    hits         INTEGER NOT NULL,
+    PRIMARY KEY (bucket, window_start)
 );
-CREATE INDEX auth_hits_bucket_idx ON auth_hits (bucket, at);
-CREATE INDEX auth_hits_at_idx ON auth_hits (at);
+CREATE INDEX auth_counters_window_idx ON auth_counters (window_start);
 
 -- Staff sign-in back-off per (login name as typed, lower-cased, known or not; client address): a
 -- stranger's wrong passwords slow down only the stranger's address, never the account itself.

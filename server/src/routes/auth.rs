@@ -236,13 +236,16 @@ pub(crate) async fn spend_code_from(
     judged
 }
 
-/// A try taken from a client address's hourly allowance (a row of `auth_hits`).
-struct Allowance(i64);
+/// A try taken from a client address's hourly allowance (a slot of a bucket of `auth_counters`).
+struct Allowance {
+    bucket: String,
+    slot: i64,
+}
 
 impl Allowance {
     /// The try was right: it does not count.
     async fn give_back(self, state: &AppState) -> Result<(), AppError> {
-        state.store.give_back_hit(self.0).await?;
+        state.store.give_back_hit(&self.bucket, self.slot).await?;
         Ok(())
     }
 }
@@ -264,7 +267,7 @@ async fn take_allowance(
         .take_hit(&bucket, now, 3600, i64::from(limit))
         .await?
     {
-        Hit::Taken(id) => Ok(Allowance(id)),
+        Hit::Taken(slot) => Ok(Allowance { bucket, slot }),
         Hit::Refused { until } => {
             let secs = u64::try_from((until - now).num_seconds()).unwrap_or(60);
             Err(refused(minutes_text(secs)))

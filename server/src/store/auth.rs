@@ -92,7 +92,7 @@ pub enum OtpIssue {
 /// What taking a hit of an allowance came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hit {
-    /// Taken; its id, to give it back.
+    /// Taken in this slot (Unix seconds of its minute), to give it back.
     Taken(i64),
     /// None left: the oldest hit in the window leaves it then.
     Refused {
@@ -258,8 +258,9 @@ pub trait AuthStore: Send + Sync + 'static {
         client_ip: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>>;
 
-    /// Takes one of `limit` hits of `bucket` in the `window_secs` before `now`: counted and recorded in
-    /// one transaction serialised per bucket, so parallel requests cannot overdraw it.
+    /// Takes one of `limit` hits of `bucket` in the `window_secs` before `now` (counted in one-minute
+    /// slots of `auth_counters`, so the window slides by the minute), in one transaction serialised per
+    /// bucket, so parallel requests cannot overdraw it.
     fn take_hit<'a>(
         &'a self,
         bucket: &'a str,
@@ -268,8 +269,10 @@ pub trait AuthStore: Send + Sync + 'static {
         limit: i64,
     ) -> BoxFuture<'a, anyhow::Result<Hit>>;
 
-    /// Gives a hit taken by [`AuthStore::take_hit`] back (the try turned out right).
-    fn give_back_hit(&self, id: i64) -> BoxFuture<'_, anyhow::Result<()>>;
+    /// Gives a hit taken by [`AuthStore::take_hit`] back (the try turned out right): its bucket and
+    /// slot.
+    fn give_back_hit<'a>(&'a self, bucket: &'a str, slot: i64)
+    -> BoxFuture<'a, anyhow::Result<()>>;
 
     /// Sets a new password hash; `must_change` as given. Every other session of the account is
     /// revoked (all but `keep_session`, a token hash).
@@ -709,52 +712,61 @@ macro_rules! auth_store {
             ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<$crate::store::auth::Hit>> {
                 Box::pin(async move {
                     use $crate::store::auth::Hit;
-                    let since = now - ::chrono::Duration::seconds(window_secs);
+                    let slot = now.timestamp().div_euclid(60) * 60;
+                    // The slots still in the window: those that began after `now - window`.
+                    let first = now.timestamp() - window_secs;
                     let _turn = self.write_turn().await;
                     let mut tx = self.begin_write().await?;
                     Self::serialise_on(&mut *tx, 3, bucket).await?;
-                    // Hits that left every window.
-                    sqlx::query("DELETE FROM auth_hits WHERE at <= $1")
-                        .bind(now - ::chrono::Duration::days(1))
+                    // Slots that left every window.
+                    sqlx::query("DELETE FROM auth_counters WHERE window_start < $1")
+                        .bind(slot - 86_400)
                         .execute(&mut *tx)
                         .await?;
-                    let (taken, oldest): (i64, Option<::chrono::DateTime<::chrono::Utc>>) =
-                        sqlx::query_as(
-                            "SELECT COUNT(*), MIN(at) FROM auth_hits WHERE bucket = $1 AND at > $2",
-                        )
-                        .bind(bucket)
-                        .bind(since)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if taken >= limit {
-                        tx.rollback().await?;
-                        let until = oldest.map_or(now, |oldest| {
-                            oldest + ::chrono::Duration::seconds(window_secs)
-                        });
-                        return Ok(Hit::Refused { until });
-                    }
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO auth_hits (bucket, at) VALUES ($1, $2) RETURNING id",
+                    let (taken, oldest): (Option<i64>, Option<i64>) = sqlx::query_as(
+                        "SELECT CAST(SUM(hits) AS BIGINT), CAST(MIN(window_start) AS BIGINT) \
+                         FROM auth_counters WHERE bucket = $1 AND window_start > $2 AND hits > 0",
                     )
                     .bind(bucket)
-                    .bind(now)
+                    .bind(first)
                     .fetch_one(&mut *tx)
                     .await?;
+                    if taken.unwrap_or(0) >= limit {
+                        tx.rollback().await?;
+                        let free = oldest.map_or(slot + 60, |oldest| oldest + window_secs);
+                        let until = ::chrono::DateTime::<::chrono::Utc>::from_timestamp(free, 0)
+                            .unwrap_or(now);
+                        return Ok(Hit::Refused { until });
+                    }
+                    sqlx::query(
+                        "INSERT INTO auth_counters (bucket, window_start, hits) VALUES ($1, $2, 1) \
+                         ON CONFLICT (bucket, window_start) DO UPDATE \
+                         SET hits = auth_counters.hits + 1",
+                    )
+                    .bind(bucket)
+                    .bind(slot)
+                    .execute(&mut *tx)
+                    .await?;
                     tx.commit().await?;
-                    Ok(Hit::Taken(id))
+                    Ok(Hit::Taken(slot))
                 })
             }
 
-            fn give_back_hit(
-                &self,
-                id: i64,
-            ) -> ::futures::future::BoxFuture<'_, ::anyhow::Result<()>> {
+            fn give_back_hit<'a>(
+                &'a self,
+                bucket: &'a str,
+                slot: i64,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<()>> {
                 Box::pin(async move {
                     let _turn = self.write_turn().await;
-                    sqlx::query("DELETE FROM auth_hits WHERE id = $1")
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE auth_counters SET hits = hits - 1 \
+                         WHERE bucket = $1 AND window_start = $2 AND hits > 0",
+                    )
+                    .bind(bucket)
+                    .bind(slot)
+                    .execute(&self.pool)
+                    .await?;
                     Ok(())
                 })
             }

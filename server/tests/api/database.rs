@@ -338,7 +338,7 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<server::store::auth::Hit>> {
         down()
     }
-    fn give_back_hit(&self, _: i64) -> BoxFuture<'_, anyhow::Result<()>> {
+    fn give_back_hit<'a>(&'a self, _: &'a str, _: i64) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }
     fn set_staff_password<'a>(
