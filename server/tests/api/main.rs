@@ -18,6 +18,7 @@ mod hkd;
 mod lifecycle;
 mod notify;
 mod numbers;
+mod otp_races;
 mod pages_and_assets;
 mod shutdown;
 mod signin;
