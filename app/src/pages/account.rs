@@ -161,7 +161,7 @@ pub fn SignInPage() -> impl IntoView {
             Some(Principal::Citizen { phone, identity }) => {
                 let shown_phone = phone.as_deref().map(session::masked_phone);
                 let how = {
-                    let shown_phone = shown_phone.clone();
+                    let full_phone = phone.clone().unwrap_or_default();
                     let vneid = identity.is_some();
                     move || match (vneid, shown_phone.as_deref(), lang.get()) {
                         (true, Some(p), Lang::Vi) => format!("Bạn đang đăng nhập bằng tài khoản định danh điện tử VNeID; số điện thoại {p} cũng thuộc tài khoản này."),
@@ -170,8 +170,8 @@ pub fn SignInPage() -> impl IntoView {
                             "Bạn đang đăng nhập bằng tài khoản định danh điện tử VNeID.",
                             "You are signed in with your VNeID e-identity account.",
                         ).to_owned(),
-                        (false, p, Lang::Vi) => format!("Bạn đang đăng nhập bằng số điện thoại {}.", p.unwrap_or_default()),
-                        (false, p, Lang::En) => format!("You are signed in with the phone number {}.", p.unwrap_or_default()),
+                        (false, _, Lang::Vi) => format!("Bạn đang đăng nhập bằng số điện thoại {full_phone}."),
+                        (false, _, Lang::En) => format!("You are signed in with the phone number {full_phone}."),
                     }
                 };
                 let by_phone = phone.is_some();
