@@ -470,11 +470,19 @@ pub fn safe_next(next: Option<&str>) -> String {
         && next.len() <= 512
         && !next.contains('\\')
         && !next.chars().any(char::is_control);
-    if ok {
-        next.to_owned()
-    } else {
-        DEFAULT.to_owned()
+    if !ok {
+        return DEFAULT.to_owned();
     }
+    // As it goes in a Location header: bytes outside visible ASCII percent-encoded.
+    next.bytes()
+        .map(|b| {
+            if b.is_ascii_graphic() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -515,6 +523,10 @@ mod tests {
     #[test]
     fn next_is_a_path_of_this_site_only() {
         assert_eq!(safe_next(Some("/ho-so?x=1")), "/ho-so?x=1");
+        assert_eq!(
+            safe_next(Some("/tra-cuu?q=hộ 1")),
+            "/tra-cuu?q=h%E1%BB%99%201"
+        );
         for bad in [
             "https://evil.example",
             "//evil.example",
