@@ -19,7 +19,8 @@
 //   offline: the kept page for that URL, else the app shell, else (the app not yet precached) a page
 //   that says so.
 // - Built files: from the cache, else the network.
-// - /api/…: never touched, never cached (personal data). Other methods than GET: never touched.
+// - /api/…: never cached (personal data); a navigation to it gets the navigation preload's response, so
+//   the server sees one request, not two. Other methods than GET: never touched.
 // - Update: a new worker installs and waits; the page shows "Đã có phiên bản mới — Cập nhật", which
 //   posts SKIP_WAITING; on activation old caches are deleted and the page reloads.
 
@@ -141,8 +142,15 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // Personal data: straight to the network, never cached.
-  if (url.pathname.startsWith('/api/')) return;
+  // Personal data: straight to the network, never cached. A navigation to the API (the VNeID sign-in's
+  // start and callback, a PDF) is answered with the navigation preload's response: falling through would
+  // make the browser ask again, and a sign-in callback works only once.
+  if (url.pathname.startsWith('/api/')) {
+    if (request.mode === 'navigate') {
+      event.respondWith((async () => (await event.preloadResponse) || fetch(request))());
+    }
+    return;
+  }
   if (request.mode === 'navigate') {
     event.respondWith(page(event, url));
   } else if (PRECACHED.has(url.pathname)) {

@@ -69,7 +69,8 @@ try {
   await button.click();
   await page.waitForURL((u) => u.toString().startsWith(issuer), { timeout: 15000 });
   await page.click('button[name=account][value="nguyen-van-an"]');
-  await page.waitForURL(`${base}/thong-bao`, { timeout: 15000 });
+  await page.waitForURL(`${base}/thong-bao`, { timeout: 15000, waitUntil: 'domcontentloaded' })
+    .catch(async () => { throw new Error(`back from the provider at ${page.url()}: ${(await page.textContent('body')).slice(0, 500)}`); });
   await hydrated(page, '/thong-bao');
   await page.waitForSelector('.account-link:has-text("Nguyễn Văn An")', { timeout: 10000 });
 

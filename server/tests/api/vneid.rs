@@ -36,7 +36,9 @@ fn free_port() -> u16 {
 }
 
 impl Provider {
-    async fn start(port: u16, redirect_uri: &str) -> Self {
+    /// The provider on `port`, or its error output when it could not start (e.g. the port was taken
+    /// meanwhile).
+    async fn start(port: u16, redirect_uri: &str) -> Result<Self, String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/oidc");
         assert!(
             dir.join("node_modules/oidc-provider").is_dir(),
@@ -51,7 +53,7 @@ impl Provider {
             .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| {
@@ -61,6 +63,7 @@ impl Provider {
                 )
             });
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut errors = BufReader::new(child.stderr.take().expect("stderr")).lines();
         let issuer = tokio::time::timeout(Duration::from_secs(30), async {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(issuer) = line.strip_prefix("issuer: ") {
@@ -71,34 +74,54 @@ impl Provider {
         })
         .await
         .ok()
-        .flatten()
-        .expect("the test OpenID provider printed its issuer within 30 s");
+        .flatten();
+        let Some(issuer) = issuer else {
+            let _ = child.start_kill();
+            let mut text = String::new();
+            while let Ok(Ok(Some(line))) =
+                tokio::time::timeout(Duration::from_secs(2), errors.next_line()).await
+            {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            return Err(text);
+        };
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self {
+        tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
+        Ok(Self {
             _child: child,
             issuer,
-        }
+        })
     }
 }
 
 /// The server configured with a provider that will listen on a port chosen now, and the provider
-/// (started once the server's callback URL is known).
+/// (started once the server's callback URL is known). When another process took the port meanwhile,
+/// both start again on another.
 async fn server_and_provider(t: &TestDb, more: &[&str]) -> (TestServer, Provider) {
-    let port = free_port();
-    let issuer = format!("http://127.0.0.1:{port}");
-    let mut args = vec![
-        "--oidc-issuer",
-        issuer.as_str(),
-        "--oidc-client-id",
-        CLIENT_ID,
-        "--oidc-client-secret",
-        CLIENT_SECRET,
-    ];
-    args.extend_from_slice(more);
-    let app = TestServer::start_args(t, &args).await;
-    let provider = Provider::start(port, &format!("{}/api/v1/auth/vneid/callback", app.url)).await;
-    assert_eq!(provider.issuer, issuer);
-    (app, provider)
+    let mut last = String::new();
+    for _ in 0..5 {
+        let port = free_port();
+        let issuer = format!("http://127.0.0.1:{port}");
+        let mut args = vec![
+            "--oidc-issuer",
+            issuer.as_str(),
+            "--oidc-client-id",
+            CLIENT_ID,
+            "--oidc-client-secret",
+            CLIENT_SECRET,
+        ];
+        args.extend_from_slice(more);
+        let app = TestServer::start_args(t, &args).await;
+        match Provider::start(port, &format!("{}/api/v1/auth/vneid/callback", app.url)).await {
+            Ok(provider) => {
+                assert_eq!(provider.issuer, issuer);
+                return (app, provider);
+            }
+            Err(errors) => last = errors,
+        }
+    }
+    panic!("the test OpenID provider (node tests/oidc/provider.mjs) did not start:\n{last}");
 }
 
 /// A browser: cookies per origin (host:port), no redirects followed by itself.
@@ -451,7 +474,33 @@ async fn replayed_forged_and_foreign_callbacks_are_refused(engine: Engine) {
         url = location(&c.get(&url).await, &url);
     }
     let (cancelled, cancelled_signed_in) = callback(&mut c, &app, &url).await;
+    // Act 7: one good callback sent 8 times at once.
+    let auth = start(&mut b, &app, "/").await;
+    let back = authorize(&mut b, &app, &auth, "tran-thi-binh").await;
+    let binding = format!(
+        "motcua_oidc={}",
+        b.cookie(&app.url, "motcua_oidc").expect("binding cookie")
+    );
+    let racing = futures::future::join_all((0..8).map(|_| {
+        b.http
+            .get(back.as_str())
+            .header("cookie", binding.as_str())
+            .send()
+    }))
+    .await;
+    let raced_sessions = racing
+        .iter()
+        .map(|r| r.as_ref().expect("answer"))
+        .filter(|r| {
+            r.headers().get_all("set-cookie").iter().any(|v| {
+                v.to_str()
+                    .unwrap_or_default()
+                    .starts_with("motcua_session=")
+            })
+        })
+        .count();
     // Assert
+    assert_eq!(raced_sessions, 1, "a callback raced 8 times signs in once");
     assert_eq!(first, "/");
     assert!(first_signed_in);
     assert_eq!(replayed, "/dang-nhap?loi=het_han");
@@ -476,8 +525,8 @@ async fn replayed_forged_and_foreign_callbacks_are_refused(engine: Engine) {
     );
     assert_eq!(
         t.raw.scalar("SELECT COUNT(*) FROM sessions").await,
-        1,
-        "only the good sign-in made a session"
+        2,
+        "only the good sign-in and one of the raced callbacks made a session"
     );
     // The provider verified Bình's phone: her account carries it.
     assert_eq!(
