@@ -875,7 +875,8 @@ mod tests {
             (Principal::Anonymous, r#"{"kind":"anonymous"}"#),
             (
                 Principal::Citizen {
-                    phone: "0912345678".to_owned(),
+                    phone: Some("0912345678".to_owned()),
+                    identity: None,
                 },
                 r#"{"kind":"citizen","phone":"0912345678"}"#,
             ),
@@ -904,11 +905,11 @@ mod tests {
             )
             .ok(),
             Some(Principal::Citizen {
-                phone: "0912345678".to_owned()
+                phone: Some("0912345678".to_owned()),
+                identity: None,
             })
         );
         for bad in [
-            r#"{"kind":"citizen"}"#,
             r#"{"kind":"staff","username":"lan"}"#,
             r#"{"kind":"robot"}"#,
             r#"{"phone":"0912345678"}"#,
