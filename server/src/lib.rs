@@ -155,6 +155,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::hkd::router(state.lookup_limiter.clone()))
         .merge(routes::notify::router(state.lookup_limiter.clone()))
         .merge(routes::supplement::router(state.lookup_limiter.clone()))
+        .merge(routes::access::router(state.lookup_limiter.clone()))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(openapi::endpoint),
@@ -162,7 +163,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::procedures::router())
         .merge(routes::auth::router())
         .merge(routes::staff_admin::router())
-        .merge(routes::staff::router())
+        .merge(routes::staff::router(state.lookup_limiter.clone()))
         .merge(routes::assisted::router())
         .merge(routes::verify::router())
         .layer(axum::middleware::from_fn_with_state(
