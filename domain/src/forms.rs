@@ -325,11 +325,10 @@ pub fn required_documents(
                 f.flag("under_revocation_notice"),
             )
         }
-        Procedure::HkdTermination => {
-            parse(hkd_termination::signatory_of(&f, Some(role))).map_or_else(Vec::new, |s| {
+        Procedure::HkdTermination => parse(hkd_termination::signatory_of(&f, Some(role)))
+            .map_or_else(Vec::new, |s| {
                 hkd_termination::required_documents(s, role, without_eid)
-            })
-        }
+            }),
     }
 }
 

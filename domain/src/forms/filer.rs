@@ -205,7 +205,10 @@ fn business(code: Option<&String>, lang: Lang) -> String {
     match code {
         Some(c) => format!("{} {c}", lang.pick("hộ kinh doanh", "household business")),
         None => lang
-            .pick("hộ kinh doanh khai trong hồ sơ", "the household business in the form")
+            .pick(
+                "hộ kinh doanh khai trong hồ sơ",
+                "the household business in the form",
+            )
             .to_owned(),
     }
 }

@@ -19,8 +19,8 @@ use serde_json::Value;
 
 use super::{
     Context, MaSoHoKinhDoanh,
-    filer::{self, FilerRole},
     common::{BusinessLine, Fields, Person, business_lines, choice, commitments, person},
+    filer::{self, FilerRole},
     hkd_registration::{Founder, Names, Seat, capital, members, names, seat},
 };
 use crate::{

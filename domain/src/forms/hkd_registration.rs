@@ -16,11 +16,11 @@ use serde_json::Value;
 
 use super::{
     Context,
-    filer::{self, FilerRole},
     common::{
         ADULT_AGE, Address, BusinessLine, Fields, LocalAddress, Person, address, age_on,
         business_lines, choice, commitments, local_address, person,
     },
+    filer::{self, FilerRole},
 };
 use crate::{
     Email, Lang, LatinName, MaXa, SoDienThoai, TenHoKinhDoanh, Vnd,

@@ -228,9 +228,7 @@ pub(crate) async fn verify_access(
             expires_at,
         })
         .await?;
-    let cookie = state
-        .auth
-        .access_cookie(&code, &token, ACCESS_MINUTES * 60);
+    let cookie = state.auth.access_cookie(&code, &token, ACCESS_MINUTES * 60);
     Ok((
         [
             (header::SET_COOKIE, cookie),

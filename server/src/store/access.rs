@@ -21,6 +21,9 @@ pub struct NewDossierAccess {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The dossier a scoped token reads and when the token ends.
+pub type ScopedDossier = (String, DateTime<Utc>);
+
 /// Scoped access and ownership.
 pub trait AccessStore: Send + Sync + 'static {
     /// Keeps a dossier-scoped access (and forgets those that ended).
@@ -33,7 +36,7 @@ pub trait AccessStore: Send + Sync + 'static {
     fn dossier_access<'a>(
         &'a self,
         token_hash: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Option<(String, DateTime<Utc>)>>>;
+    ) -> BoxFuture<'a, anyhow::Result<Option<ScopedDossier>>>;
 
     /// The codes of the dossiers a citizen owns, newest first: those the account filed, those whose
     /// filer or owner has this identity number, those sent with this phone.
@@ -82,7 +85,7 @@ macro_rules! access_store {
                 token_hash: &'a str,
             ) -> ::futures::future::BoxFuture<
                 'a,
-                ::anyhow::Result<Option<(String, ::chrono::DateTime<::chrono::Utc>)>>,
+                ::anyhow::Result<Option<$crate::store::access::ScopedDossier>>,
             > {
                 Box::pin(async move {
                     Ok(sqlx::query_as(
