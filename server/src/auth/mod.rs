@@ -438,11 +438,15 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<ActiveSession>,
     }
     let ends_at = (now + chrono::Duration::seconds(row.idle_seconds)).min(row.expires_at);
     let (viewer, must_change_password) = match row.owner {
-        SessionOwner::Citizen { id, phone } => (
+        SessionOwner::Citizen {
+            id,
+            phone,
+            identity,
+        } => (
             Viewer::Citizen(CitizenUser {
                 account_id: id,
-                phone: Some(phone),
-                identity: None,
+                phone,
+                identity,
             }),
             false,
         ),

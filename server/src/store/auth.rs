@@ -52,15 +52,84 @@ pub struct OtpRow {
 /// Who a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionOwner {
-    /// A citizen: account id and proved phone.
+    /// A citizen: account id, proved phone and verified identity (either or both).
     Citizen {
         /// Account id.
         id: uuid::Uuid,
-        /// Normalised phone.
-        phone: String,
+        /// Normalised phone, when the account has a proved one.
+        phone: Option<String>,
+        /// The identity the national e-identity vouched for, when it did.
+        identity: Option<domain::api::VerifiedIdentity>,
     },
     /// A staff member.
     Staff(Box<StaffRecord>),
+}
+
+/// A citizen as an OpenID provider (VNeID) vouched for them in a checked ID token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OidcCitizen {
+    /// The provider's issuer URL.
+    pub issuer: String,
+    /// The provider's subject (`sub`) for this person.
+    pub subject: String,
+    /// The mapped claims.
+    pub identity: domain::api::VerifiedIdentity,
+    /// A phone number (normalised) the provider says it verified (`phone_number_verified`).
+    pub verified_phone: Option<String>,
+}
+
+impl std::fmt::Debug for OidcCitizen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Personal data stays out of logs.
+        f.debug_struct("OidcCitizen")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`AuthStore::upsert_oidc_citizen`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OidcUpsert {
+    /// The account of this issuer + subject, its claims brought up to date: made now, found, or an
+    /// existing phone account linked because the provider verified that same phone.
+    Account {
+        /// Its id.
+        id: uuid::Uuid,
+        /// Made by this sign-in.
+        created: bool,
+        /// A phone account that this sign-in linked to the identity.
+        linked: bool,
+    },
+    /// Another account (another issuer or subject) already has this identity number: nothing changed.
+    IdentityNumberTaken,
+}
+
+/// A sign-in with the OpenID provider in progress.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OidcLogin {
+    /// SHA-256 (hex) of the `state` sent to the provider.
+    pub state_hash: String,
+    /// SHA-256 (hex) of the cookie that binds it to the browser.
+    pub browser_hash: String,
+    /// The `nonce` the ID token must carry.
+    pub nonce: String,
+    /// The PKCE code verifier.
+    pub pkce_verifier: String,
+    /// The page of this site to go to afterwards.
+    pub next_path: String,
+    /// When it started.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for OidcLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcLogin")
+            .field("next_path", &self.next_path)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A session to create.
@@ -189,6 +258,30 @@ pub trait AuthStore: Send + Sync + 'static {
         phone: &'a str,
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, anyhow::Result<uuid::Uuid>>;
+
+    /// The citizen account of this OpenID issuer + subject, made or updated with the claims in one
+    /// transaction. A new one is linked to an existing phone account (no identity yet) only when the
+    /// provider verified that very phone; otherwise it is a separate account (with the verified phone
+    /// when no other account has it). Refused when another account has the identity number.
+    fn upsert_oidc_citizen<'a>(
+        &'a self,
+        citizen: &'a OidcCitizen,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<OidcUpsert>>;
+
+    /// Stores a sign-in in progress; those expired before `now` are removed.
+    fn insert_oidc_login<'a>(
+        &'a self,
+        login: &'a OidcLogin,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// Removes and answers the sign-in in progress of this state hash (once: a concurrent or later
+    /// call gets `None`), expired or not.
+    fn take_oidc_login<'a>(
+        &'a self,
+        state_hash: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<OidcLogin>>>;
 
     /// How many codes were sent to this phone since `since`.
     fn otp_count_for_phone<'a>(
@@ -629,6 +722,188 @@ macro_rules! auth_store {
                 })
             }
 
+            fn upsert_oidc_citizen<'a>(
+                &'a self,
+                citizen: &'a $crate::store::auth::OidcCitizen,
+                now: ::chrono::DateTime<::chrono::Utc>,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<$crate::store::auth::OidcUpsert>,
+            > {
+                Box::pin(async move {
+                    use $crate::store::auth::OidcUpsert;
+                    let identity = &citizen.identity;
+                    let _turn = self.write_turn().await;
+                    let mut tx = self.pool.begin().await?;
+                    let mine: Option<String> = sqlx::query_scalar(
+                        "SELECT CAST(id AS TEXT) FROM citizen_accounts \
+                         WHERE oidc_issuer = $1 AND oidc_subject = $2",
+                    )
+                    .bind(&citizen.issuer)
+                    .bind(&citizen.subject)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let holder: Option<String> = sqlx::query_scalar(
+                        "SELECT CAST(id AS TEXT) FROM citizen_accounts WHERE identity_number = $1",
+                    )
+                    .bind(&identity.identity_number)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if holder.is_some() && holder != mine {
+                        return Ok(OidcUpsert::IdentityNumberTaken);
+                    }
+                    // The account to update: this subject's, or a phone account (with no identity yet)
+                    // of the very phone the provider verified.
+                    let (target, created, linked) = if let Some(id) = mine {
+                        (Some(id), false, false)
+                    } else if let Some(phone) = &citizen.verified_phone {
+                        let row: Option<(String, Option<String>)> = sqlx::query_as(
+                            "SELECT CAST(id AS TEXT), oidc_subject FROM citizen_accounts WHERE phone = $1",
+                        )
+                        .bind(phone)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        match row {
+                            Some((id, None)) => (Some(id), false, true),
+                            _ => (None, true, false),
+                        }
+                    } else {
+                        (None, true, false)
+                    };
+                    let id = if let Some(id) = target {
+                        let id = ::uuid::Uuid::parse_str(&id)?;
+                        sqlx::query(
+                            "UPDATE citizen_accounts SET identity_number = $2, full_name = $3, \
+                             birth_date = $4, gender = $5, address = $6, assurance_level = $7, \
+                             oidc_issuer = $8, oidc_subject = $9, identity_verified_at = $10, \
+                             last_sign_in_at = $10 WHERE id = $1",
+                        )
+                        .bind(Self::staff_id(id))
+                        .bind(&identity.identity_number)
+                        .bind(&identity.full_name)
+                        .bind(&identity.birth_date)
+                        .bind(&identity.gender)
+                        .bind(&identity.address)
+                        .bind(&identity.assurance_level)
+                        .bind(&citizen.issuer)
+                        .bind(&citizen.subject)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        id
+                    } else {
+                        // The verified phone goes with the new account unless another account has it.
+                        let phone_free = match &citizen.verified_phone {
+                            Some(phone) => sqlx::query_scalar::<_, i64>(
+                                "SELECT COUNT(*) FROM citizen_accounts WHERE phone = $1",
+                            )
+                            .bind(phone)
+                            .fetch_one(&mut *tx)
+                            .await?
+                                == 0,
+                            None => false,
+                        };
+                        let id = ::uuid::Uuid::new_v4();
+                        sqlx::query(
+                            "INSERT INTO citizen_accounts (id, phone, created_at, last_sign_in_at, \
+                             identity_number, full_name, birth_date, gender, address, assurance_level, \
+                             oidc_issuer, oidc_subject, identity_verified_at) \
+                             VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $3)",
+                        )
+                        .bind(Self::staff_id(id))
+                        .bind(citizen.verified_phone.as_deref().filter(|_| phone_free))
+                        .bind(now)
+                        .bind(&identity.identity_number)
+                        .bind(&identity.full_name)
+                        .bind(&identity.birth_date)
+                        .bind(&identity.gender)
+                        .bind(&identity.address)
+                        .bind(&identity.assurance_level)
+                        .bind(&citizen.issuer)
+                        .bind(&citizen.subject)
+                        .execute(&mut *tx)
+                        .await?;
+                        id
+                    };
+                    tx.commit().await?;
+                    Ok(OidcUpsert::Account {
+                        id,
+                        created,
+                        linked,
+                    })
+                })
+            }
+
+            fn insert_oidc_login<'a>(
+                &'a self,
+                login: &'a $crate::store::auth::OidcLogin,
+                now: ::chrono::DateTime<::chrono::Utc>,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<()>> {
+                Box::pin(async move {
+                    let _turn = self.write_turn().await;
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query("DELETE FROM oidc_logins WHERE expires_at < $1")
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO oidc_logins (state_hash, browser_hash, nonce, pkce_verifier, \
+                         next_path, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(&login.state_hash)
+                    .bind(&login.browser_hash)
+                    .bind(&login.nonce)
+                    .bind(&login.pkce_verifier)
+                    .bind(&login.next_path)
+                    .bind(login.created_at)
+                    .bind(login.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                })
+            }
+
+            fn take_oidc_login<'a>(
+                &'a self,
+                state_hash: &'a str,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<Option<$crate::store::auth::OidcLogin>>,
+            > {
+                Box::pin(async move {
+                    let _turn = self.write_turn().await;
+                    let row: Option<(
+                        String,
+                        String,
+                        String,
+                        String,
+                        String,
+                        ::chrono::DateTime<::chrono::Utc>,
+                        ::chrono::DateTime<::chrono::Utc>,
+                    )> = sqlx::query_as(
+                        "DELETE FROM oidc_logins WHERE state_hash = $1 RETURNING state_hash, \
+                         browser_hash, nonce, pkce_verifier, next_path, created_at, expires_at",
+                    )
+                    .bind(state_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(row.map(
+                        |(state_hash, browser_hash, nonce, pkce_verifier, next_path, created_at, expires_at)| {
+                            $crate::store::auth::OidcLogin {
+                                state_hash,
+                                browser_hash,
+                                nonce,
+                                pkce_verifier,
+                                next_path,
+                                created_at,
+                                expires_at,
+                            }
+                        },
+                    ))
+                })
+            }
+
             fn otp_count_for_phone<'a>(
                 &'a self,
                 phone: &'a str,
@@ -828,10 +1103,18 @@ macro_rules! auth_store {
                         ::chrono::DateTime<::chrono::Utc>,
                         i64,
                         ::chrono::DateTime<::chrono::Utc>,
+                        Option<String>,
+                        Option<String>,
+                        Option<String>,
+                        Option<String>,
+                        Option<String>,
+                        Option<String>,
                     );
                     let row: Option<Row> = sqlx::query_as(
                         "SELECT s.kind, CAST(s.citizen_id AS TEXT), c.phone, CAST(s.staff_id AS TEXT), \
-                         s.csrf_token, s.created_at, s.last_seen_at, s.idle_seconds, s.expires_at \
+                         s.csrf_token, s.created_at, s.last_seen_at, s.idle_seconds, s.expires_at, \
+                         c.identity_number, c.full_name, c.birth_date, c.gender, c.address, \
+                         c.assurance_level \
                          FROM sessions s LEFT JOIN citizen_accounts c ON c.id = s.citizen_id \
                          WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
                     )
@@ -848,18 +1131,41 @@ macro_rules! auth_store {
                         last_seen_at,
                         idle_seconds,
                         expires_at,
+                        identity_number,
+                        full_name,
+                        birth_date,
+                        gender,
+                        address,
+                        assurance_level,
                     )) = row
                     else {
                         return Ok(None);
                     };
-                    let owner = match (kind.as_str(), citizen_id, phone, staff_id) {
-                        ("citizen", Some(id), Some(phone), _) => {
+                    let owner = match (kind.as_str(), citizen_id, staff_id) {
+                        ("citizen", Some(id), _) => {
+                            let identity = match (identity_number, full_name) {
+                                (Some(identity_number), Some(full_name)) => {
+                                    Some(::domain::api::VerifiedIdentity {
+                                        identity_number,
+                                        full_name,
+                                        birth_date,
+                                        gender,
+                                        address,
+                                        assurance_level,
+                                    })
+                                }
+                                _ => None,
+                            };
+                            if phone.is_none() && identity.is_none() {
+                                return Ok(None);
+                            }
                             $crate::store::auth::SessionOwner::Citizen {
                                 id: ::uuid::Uuid::parse_str(&id)?,
                                 phone,
+                                identity,
                             }
                         }
-                        ("staff", _, _, Some(id)) => {
+                        ("staff", _, Some(id)) => {
                             match self.auth_staff_where("CAST(s.id AS TEXT) = $1", &id).await? {
                                 Some(staff) if !staff.disabled => {
                                     $crate::store::auth::SessionOwner::Staff(Box::new(staff))

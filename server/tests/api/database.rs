@@ -363,6 +363,26 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<uuid::Uuid>> {
         down()
     }
+    fn upsert_oidc_citizen<'a>(
+        &'a self,
+        _: &'a server::store::auth::OidcCitizen,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::OidcUpsert>> {
+        down()
+    }
+    fn insert_oidc_login<'a>(
+        &'a self,
+        _: &'a server::store::auth::OidcLogin,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn take_oidc_login<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OidcLogin>>> {
+        down()
+    }
     fn otp_count_for_phone<'a>(
         &'a self,
         _: &'a str,

@@ -15,6 +15,7 @@ mod crash;
 mod database;
 mod dossiers;
 mod hkd;
+mod identity_store;
 mod lifecycle;
 mod notify;
 mod numbers;
