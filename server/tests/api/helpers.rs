@@ -504,3 +504,55 @@ pub(crate) fn submit_headers<'a>(
         ("content-type", "application/json"),
     ]
 }
+
+/// A citizen signed in with the national e-identity: the account made as the OpenID sign-in makes it
+/// (`upsert_oidc_citizen`) and a session row with a known token, straight in the database (the sign-in
+/// flow itself is tested with a real provider in the OIDC tests). `phone`: a phone the provider
+/// verified, if any.
+pub(crate) async fn vneid_citizen(
+    t: &TestDb,
+    identity_number: &str,
+    phone: Option<&str>,
+) -> crate::signin::Session {
+    use server::store::auth::{NewSession, NewSessionOwner, OidcCitizen, OidcUpsert};
+    let now = chrono::Utc::now();
+    let outcome =
+        t.db.upsert_oidc_citizen(
+            &OidcCitizen {
+                issuer: "https://sso.test.gov.vn".to_owned(),
+                subject: format!("sub-{identity_number}"),
+                identity: domain::api::VerifiedIdentity {
+                    identity_number: identity_number.to_owned(),
+                    full_name: "Người Thử Nghiệm".to_owned(),
+                    birth_date: Some("1985-03-02".to_owned()),
+                    gender: Some("nu".to_owned()),
+                    address: None,
+                    assurance_level: Some("2".to_owned()),
+                },
+                verified_phone: phone.map(str::to_owned),
+            },
+            now,
+        )
+        .await
+        .expect("the identity account");
+    let OidcUpsert::Account { id, .. } = outcome else {
+        panic!("identity number {identity_number} taken: {outcome:?}");
+    };
+    let token = server::auth::random_token();
+    let csrf = server::auth::random_token();
+    t.db.insert_session(&NewSession {
+        token_hash: server::auth::token_hash(&token),
+        owner: NewSessionOwner::Citizen(id),
+        csrf_token: csrf.clone(),
+        client_ip: None,
+        created_at: now,
+        idle_seconds: 86_400,
+        expires_at: now + chrono::Duration::days(1),
+    })
+    .await
+    .expect("the session");
+    crate::signin::Session {
+        cookie: format!("motcua_session={token}"),
+        csrf,
+    }
+}
