@@ -403,7 +403,6 @@ fn SentView(
             }
         })}
         {
-            let phone = phone.clone();
             move || {
                 status
                     .get()
@@ -411,7 +410,6 @@ fn SentView(
                     .map(|(s, _)| view! {
                         <super::supplement::SupplementView
                             code=s.receipt.code.clone()
-                            phone=phone.clone()
                             procedure=s.receipt.procedure
                         />
                     })
