@@ -318,11 +318,17 @@ async fn owner_on_record(
             let Some(record) = state.store.find_hkd(&code).await? else {
                 return Ok(None);
             };
-            let cert: Option<domain::documents::HkdCertificate> =
-                serde_json::from_str(&record.data_json).ok();
+            // The owner's identity number in the registered data (the certificate's item 6), read
+            // on its own so that data of an older shape still names its owner.
+            let data: Option<serde_json::Value> = serde_json::from_str(&record.data_json).ok();
+            let identity_number = data
+                .as_ref()
+                .and_then(|d| d.pointer("/owner/id_number"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
             Some(Owner {
                 hkd_code: Some(record.code),
-                identity_number: cert.map(|c| c.owner.id_number),
+                identity_number,
                 phone: record.owner_phone,
             })
         }

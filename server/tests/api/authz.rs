@@ -7,7 +7,8 @@
 //! `{staff_id}` (a spare staff account) are filled in.
 //!
 //! The identity dimension (issue 16): besides staff, the callers are nobody (`Anonymous`), the dossier's
-//! owner signed in, another citizen signed in, someone who knows the code and the dossier's phone and
+//! owner signed in with the dossier's phone, another citizen signed in, the business's owner and another
+//! person signed in with the national e-identity (`IdentityOwner`, `OtherIdentity`), someone who knows the code and the dossier's phone and
 //! nothing more (`CodeOnly`: every request of theirs carries `?phone=` and the phone in its body, the
 //! old proof), and someone holding the dossier-scoped access (`Scoped`: the cookie of
 //! `POST /api/v1/dossiers/{code}/access/verify`). The look-up is allowed to everyone; who sees the whole
@@ -33,6 +34,8 @@ pub(crate) enum Who {
     OtherCitizen,
     CodeOnly,
     Scoped,
+    IdentityOwner,
+    OtherIdentity,
     CommuneOfficer,
     OtherCommuneOfficer,
     TradeOfficer,
@@ -47,13 +50,15 @@ const EVERYONE: &[Who] = &[
     OtherCitizen,
     CodeOnly,
     Scoped,
+    IdentityOwner,
+    OtherIdentity,
     CommuneOfficer,
     OtherCommuneOfficer,
     TradeOfficer,
     Supervisor,
     Administrator,
 ];
-const CITIZENS: &[Who] = &[CitizenOwner, OtherCitizen];
+const CITIZENS: &[Who] = &[CitizenOwner, OtherCitizen, IdentityOwner, OtherIdentity];
 const STAFF: &[Who] = &[
     CommuneOfficer,
     OtherCommuneOfficer,
@@ -68,8 +73,9 @@ const DOSSIER_READERS: &[Who] = &[CommuneOfficer, Supervisor];
 const DOSSIER_OFFICER: &[Who] = &[CommuneOfficer];
 /// Who reads the audit log of the dossier's commune.
 const AUDITORS: &[Who] = &[Supervisor, Administrator];
-/// Who reads and answers the whole dossier: its owner signed in, or the dossier-scoped access.
-const DOSSIER_OWNERS: &[Who] = &[CitizenOwner, Scoped];
+/// Who reads and answers the whole dossier: its owner signed in (the phone on it, or the business
+/// owner's identity number), or the dossier-scoped access.
+const DOSSIER_OWNERS: &[Who] = &[CitizenOwner, IdentityOwner, Scoped];
 
 /// What a request sends.
 #[derive(Clone, Copy)]
@@ -142,14 +148,15 @@ pub(crate) const MATRIX: &[Row] = &[
     ),
     row(
         "POST /api/v1/dossiers",
-        // The termination of the owner's business, as its owner: only the owner signed in. Another
-        // citizen is refused (403), staff may file only at the counter with the citizen's code (403),
-        // nobody signed in is told to sign in (401).
-        &[CitizenOwner],
+        // The termination of the owner's business, as its owner: only the owner signed in, by the
+        // registry's phone or identity number. Another citizen or identity is refused (403), staff may
+        // file only at the counter with the citizen's code (403), nobody signed in is told to sign in
+        // (401).
+        &[CitizenOwner, IdentityOwner],
         "/api/v1/dossiers",
         Body::Json(|f, who| {
             let mut body = crate::dossiers::termination_of(&f.owner_phone);
-            if who == OtherCitizen {
+            if matches!(who, OtherCitizen | OtherIdentity) {
                 body["form"]["filer_phone"] = json!(OTHER_PHONE);
                 body["applicant"]["phone"] = json!(OTHER_PHONE);
             }
@@ -333,7 +340,13 @@ pub(crate) const MATRIX: &[Row] = &[
     row(
         "GET /api/v1/dossiers/{code}/documents/{id}",
         // The owner signed in, the scoped access, and the staff who read the dossier.
-        &[CitizenOwner, Scoped, CommuneOfficer, Supervisor],
+        &[
+            CitizenOwner,
+            IdentityOwner,
+            Scoped,
+            CommuneOfficer,
+            Supervisor,
+        ],
         "/api/v1/dossiers/{code}/documents/{document_id}",
         Body::None,
     ),
@@ -489,6 +502,17 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
     let mut sessions = Vec::new();
     sessions.push((CitizenOwner, owner, String::new()));
     sessions.push((OtherCitizen, app.citizen(OTHER_PHONE).await, String::new()));
+    // Signed in with the national e-identity: the business's owner, and someone else.
+    sessions.push((
+        IdentityOwner,
+        crate::helpers::vneid_citizen(t, crate::helpers::SEEDED_OWNER_ID, None).await,
+        String::new(),
+    ));
+    sessions.push((
+        OtherIdentity,
+        crate::helpers::vneid_citizen(t, "051090000145", None).await,
+        String::new(),
+    ));
     // The dossier-scoped access: the code texted to the dossier's phone, its cookie.
     let res = send(
         app,

@@ -467,9 +467,12 @@ pub(crate) fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// The identity number of the owner of the businesses [`seed_business`] puts in the registry.
+pub(crate) const SEEDED_OWNER_ID: &str = "051085099999";
+
 /// Puts a household business in the registry (commune 21025, active) whose owner's phone on record is
-/// `owner_phone`, unless the registry has the code already: who may file its change or termination as
-/// its owner with a phone sign-in.
+/// `owner_phone` and whose owner's identity number is [`SEEDED_OWNER_ID`], unless the registry has the
+/// code already: who may file its change or termination as its owner.
 pub(crate) async fn seed_business(t: &TestDb, code: &str, owner_phone: &str) {
     if t.db.find_hkd(code).await.expect("registry").is_some() {
         return;
@@ -483,7 +486,7 @@ pub(crate) async fn seed_business(t: &TestDb, code: &str, owner_phone: &str) {
             name: name.as_ref().to_owned(),
             name_key: name.key().as_str().to_owned(),
             status: "active".to_owned(),
-            data_json: "{}".to_owned(),
+            data_json: serde_json::json!({"owner": {"id_number": SEEDED_OWNER_ID}}).to_string(),
             owner_phone: Some(owner_phone.to_owned()),
         },
         None,
