@@ -121,6 +121,7 @@ pub(crate) fn DossierResult(
     let full = status.view == StatusView::Full;
     let receipt = status.receipt;
     let pdf = receipt.receipt_pdf_url.clone();
+    let detail = format!("/tra-cuu/{}/chi-tiet", receipt.code);
     let documents: Vec<(String, Option<String>, String, String)> = status
         .documents
         .iter()
@@ -222,7 +223,10 @@ pub(crate) fn DossierResult(
                                 "sign in with the account that filed it",
                             )}
                         </a>
-                        "."
+                        {move || lang.get().pick(", hoặc nhận mã xác nhận gửi đến số điện thoại của hồ sơ: ", ", or get a code sent to the dossier's phone: ")}
+                        <a href=detail rel="external" class="button">
+                            {move || lang.get().pick("Xem chi tiết", "See details")}
+                        </a>
                     </p>
                 }
                 .into_any()

@@ -741,6 +741,29 @@ async fn the_look_up_page_shows_the_public_status_without_javascript() {
         !found.contains("Nguyễn Thị Ba") && !found.contains(PHONE),
         "the public view names no one: {found}"
     );
+    assert!(
+        found.contains(&format!("/tra-cuu/{code}/chi-tiet")),
+        "the public view offers «Xem chi tiết»: {found}"
+    );
+    // «Xem chi tiết»: a page of the full app, kept by no cache.
+    let detail = send(
+        &app,
+        "GET",
+        &format!("/tra-cuu/{code}/chi-tiet"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(detail.status(), StatusCode::OK);
+    assert_eq!(
+        crate::helpers::header(&detail, "cache-control"),
+        "no-store, private"
+    );
+    let html = crate::helpers::body_text(detail).await;
+    assert!(
+        html.contains("Gửi mã đến số điện thoại của hồ sơ"),
+        "{html}"
+    );
     let unknown = crate::helpers::body_text(
         send(&app, "GET", "/tra-cuu?code=21025-261123-9999", &[], vec![]).await,
     )
