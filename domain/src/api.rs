@@ -919,6 +919,20 @@ mod tests {
                 r#"{"kind":"citizen","phone":"0912345678"}"#,
             ),
             (
+                Principal::Citizen {
+                    phone: None,
+                    identity: Some(VerifiedIdentity {
+                        identity_number: "051185012345".to_owned(),
+                        full_name: "Nguyễn Văn An".to_owned(),
+                        birth_date: Some("1985-03-02".to_owned()),
+                        gender: Some("nam".to_owned()),
+                        address: None,
+                        assurance_level: Some("2".to_owned()),
+                    }),
+                },
+                r#"{"kind":"citizen","identity":{"identity_number":"051185012345","full_name":"Nguyễn Văn An","birth_date":"1985-03-02","gender":"nam","assurance_level":"2"}}"#,
+            ),
+            (
                 Principal::Staff {
                     username: "lan".to_owned(),
                     display_name: "Nguyễn Thị Lan".to_owned(),

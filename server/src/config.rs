@@ -43,10 +43,17 @@ pub struct AuthSettings {
     pub otp_per_ip_per_hour: u32,
     /// Wrong tries before a code stops working (default 5).
     pub otp_max_attempts: u32,
-    /// Wrong passwords in a row before a staff account is locked (default 5).
+    /// Wrong codes one client address may try an hour, whatever the number (default 30); a right
+    /// code does not count. Counted in the database, so it holds across servers.
+    pub otp_verify_per_ip_per_hour: u32,
+    /// Wrong passwords from one address for one login name before that address must wait (default
+    /// 5); then it waits 2^n seconds after the n-th. The account itself is never locked: other
+    /// addresses are not affected.
     pub staff_max_failures: u32,
-    /// How long that lock lasts, minutes (default 15).
+    /// The longest of those waits, minutes (default 15).
     pub staff_lock_minutes: u32,
+    /// Wrong staff passwords one client address may try an hour, whatever the login name (default 30).
+    pub staff_failures_per_ip_per_hour: u32,
     /// A staff session ends after this many minutes without a request (default 8 h).
     pub staff_idle_minutes: u32,
     /// and at the latest this many minutes after sign-in (default 12 h).
@@ -64,8 +71,16 @@ impl std::fmt::Debug for AuthSettings {
             .field("otp_per_phone_per_hour", &self.otp_per_phone_per_hour)
             .field("otp_per_ip_per_hour", &self.otp_per_ip_per_hour)
             .field("otp_max_attempts", &self.otp_max_attempts)
+            .field(
+                "otp_verify_per_ip_per_hour",
+                &self.otp_verify_per_ip_per_hour,
+            )
             .field("staff_max_failures", &self.staff_max_failures)
             .field("staff_lock_minutes", &self.staff_lock_minutes)
+            .field(
+                "staff_failures_per_ip_per_hour",
+                &self.staff_failures_per_ip_per_hour,
+            )
             .field("staff_idle_minutes", &self.staff_idle_minutes)
             .field("staff_max_minutes", &self.staff_max_minutes)
             .field("citizen_days", &self.citizen_days)
@@ -82,8 +97,10 @@ impl Default for AuthSettings {
             otp_per_phone_per_hour: 5,
             otp_per_ip_per_hour: 20,
             otp_max_attempts: 5,
+            otp_verify_per_ip_per_hour: 30,
             staff_max_failures: 5,
             staff_lock_minutes: 15,
+            staff_failures_per_ip_per_hour: 30,
             staff_idle_minutes: 8 * 60,
             staff_max_minutes: 12 * 60,
             citizen_days: 30,

@@ -175,12 +175,19 @@ struct AuthArgs {
     /// Wrong tries before a code stops working.
     #[arg(long, env = "MOTCUA_OTP_MAX_ATTEMPTS", default_value_t = AuthSettings::default().otp_max_attempts)]
     otp_max_attempts: u32,
-    /// Wrong passwords in a row before a staff account is locked.
+    /// Wrong codes one client address may try an hour (right codes do not count).
+    #[arg(long, env = "MOTCUA_OTP_VERIFY_PER_IP_PER_HOUR", default_value_t = AuthSettings::default().otp_verify_per_ip_per_hour)]
+    otp_verify_per_ip_per_hour: u32,
+    /// Wrong staff passwords from one address for one login name before that address waits
+    /// (2^n seconds after the n-th; the account itself is never locked).
     #[arg(long, env = "MOTCUA_STAFF_MAX_FAILURES", default_value_t = AuthSettings::default().staff_max_failures)]
     staff_max_failures: u32,
-    /// Minutes a locked staff account stays locked.
+    /// The longest wait after wrong staff passwords, minutes.
     #[arg(long, env = "MOTCUA_STAFF_LOCK_MINUTES", default_value_t = AuthSettings::default().staff_lock_minutes)]
     staff_lock_minutes: u32,
+    /// Wrong staff passwords one client address may try an hour, whatever the login name.
+    #[arg(long, env = "MOTCUA_STAFF_FAILURES_PER_IP_PER_HOUR", default_value_t = AuthSettings::default().staff_failures_per_ip_per_hour)]
+    staff_failures_per_ip_per_hour: u32,
     /// A staff session ends after this many minutes without a request.
     #[arg(long, env = "MOTCUA_STAFF_IDLE_MINUTES", default_value_t = AuthSettings::default().staff_idle_minutes)]
     staff_idle_minutes: u32,
@@ -370,8 +377,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             otp_per_phone_per_hour: args.auth.otp_per_phone_per_hour,
             otp_per_ip_per_hour: args.auth.otp_per_ip_per_hour,
             otp_max_attempts: args.auth.otp_max_attempts,
+            otp_verify_per_ip_per_hour: args.auth.otp_verify_per_ip_per_hour,
             staff_max_failures: args.auth.staff_max_failures,
             staff_lock_minutes: args.auth.staff_lock_minutes,
+            staff_failures_per_ip_per_hour: args.auth.staff_failures_per_ip_per_hour,
             staff_idle_minutes: args.auth.staff_idle_minutes,
             staff_max_minutes: args.auth.staff_max_minutes,
             citizen_days: args.auth.citizen_session_days,

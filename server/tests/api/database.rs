@@ -335,15 +335,33 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'_, anyhow::Result<bool>> {
         down()
     }
-    fn record_login_failure(
-        &self,
-        _: uuid::Uuid,
-        _: i32,
+    fn claim_staff_try<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
         _: chrono::DateTime<chrono::Utc>,
-    ) -> BoxFuture<'_, anyhow::Result<i32>> {
+        _: i32,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::StaffTry>> {
         down()
     }
-    fn record_login_success(&self, _: uuid::Uuid) -> BoxFuture<'_, anyhow::Result<()>> {
+    fn clear_staff_tries<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn take_hit<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+        _: i64,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::Hit>> {
+        down()
+    }
+    fn give_back_hit<'a>(&'a self, _: &'a str, _: i64) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }
     fn set_staff_password<'a>(
@@ -383,34 +401,10 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OidcLogin>>> {
         down()
     }
-    fn otp_count_for_phone<'a>(
+    fn issue_otp<'a>(
         &'a self,
-        _: &'a str,
-        _: chrono::DateTime<chrono::Utc>,
-    ) -> BoxFuture<'a, anyhow::Result<i64>> {
-        down()
-    }
-    fn otp_count_for_client<'a>(
-        &'a self,
-        _: &'a str,
-        _: chrono::DateTime<chrono::Utc>,
-    ) -> BoxFuture<'a, anyhow::Result<i64>> {
-        down()
-    }
-    fn last_otp_at<'a>(
-        &'a self,
-        _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Option<chrono::DateTime<chrono::Utc>>>> {
-        down()
-    }
-    fn insert_otp<'a>(
-        &'a self,
-        _: &'a str,
-        _: &'a str,
-        _: Option<&'a str>,
-        _: chrono::DateTime<chrono::Utc>,
-        _: chrono::DateTime<chrono::Utc>,
-    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        _: &'a server::store::auth::NewOtp<'a>,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::OtpIssue>> {
         down()
     }
     fn current_otp<'a>(
@@ -419,7 +413,12 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OtpRow>>> {
         down()
     }
-    fn otp_failed_attempt(&self, _: i64) -> BoxFuture<'_, anyhow::Result<i32>> {
+    fn try_otp<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+        _: i32,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OtpRow>>> {
         down()
     }
     fn consume_otp(

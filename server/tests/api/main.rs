@@ -19,6 +19,7 @@ mod identity_store;
 mod lifecycle;
 mod notify;
 mod numbers;
+mod otp_races;
 mod ownership;
 mod pages_and_assets;
 mod shutdown;
