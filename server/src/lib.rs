@@ -165,7 +165,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::staff_admin::router())
         .merge(routes::staff::router(state.lookup_limiter.clone()))
         .merge(routes::assisted::router())
-        .merge(routes::verify::router())
+        .merge(routes::verify::router(state.lookup_limiter.clone()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::sessions,

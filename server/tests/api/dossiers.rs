@@ -772,3 +772,63 @@ async fn the_look_up_page_shows_the_public_status_without_javascript() {
     assert!(!unknown.contains("Đã nộp, chờ tiếp nhận"));
     t.teardown().await;
 }
+
+#[tokio::test]
+async fn every_route_that_takes_a_code_counts_against_the_per_address_limit() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = TestServer::start_with(
+        &t,
+        server::Limits {
+            lookups_per_minute: 3,
+            ..server::Limits::default()
+        },
+    )
+    .await;
+    seed_business(&t, "051085012345", PHONE).await;
+    let code = submit_new(&app).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let owner = app.citizen(PHONE).await;
+    for _ in 0..3 {
+        let res = send(
+            &app,
+            "GET",
+            &format!("/api/v1/dossiers/{code}"),
+            &[],
+            vec![],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // The allowance of this address is spent: every route that takes a code says so, signed in or not.
+    for (method, path) in [
+        ("GET", format!("/api/v1/dossiers/{code}")),
+        ("GET", format!("/api/v1/dossiers/{code}/receipt.pdf")),
+        ("GET", format!("/api/v1/dossiers/{code}/documents/1")),
+        ("GET", format!("/api/v1/dossiers/{code}/supplement")),
+        ("POST", format!("/api/v1/dossiers/{code}/resubmissions")),
+        ("POST", format!("/api/v1/dossiers/{code}/access")),
+        ("POST", format!("/api/v1/dossiers/{code}/access/verify")),
+        ("POST", format!("/api/v1/me/push-subscriptions?code={code}")),
+        ("GET", "/api/v1/hkd/051085012345".to_owned()),
+        (
+            "GET",
+            "/api/v1/verify/abcdefghijklmnopqrstuvwxyz".to_owned(),
+        ),
+    ] {
+        let res = send(&app, method, &path, &owner.headers(), vec![]).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{method} {path}"
+        );
+        assert!(
+            crate::helpers::header(&res, "retry-after")
+                .parse::<u64>()
+                .is_ok_and(|s| (1..=60).contains(&s)),
+            "{method} {path}"
+        );
+    }
+    t.teardown().await;
+}
