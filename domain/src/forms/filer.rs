@@ -238,6 +238,14 @@ impl Refusal {
                     business(hkd_code.as_ref(), lang)
                 ),
             },
+            Self::PhoneNotOwner { hkd_code: None } => match lang {
+                Lang::Vi => format!(
+                    "Số điện thoại bạn đăng nhập khác số điện thoại của chủ hộ khai trong hồ sơ. Hãy sửa số điện thoại của chủ hộ cho đúng số bạn đăng nhập, hoặc đăng nhập bằng tài khoản định danh điện tử (VNeID) của chủ hộ. {instead}"
+                ),
+                Lang::En => format!(
+                    "The phone number you signed in with is not the owner's phone in the form. Correct the owner's phone to the number you signed in with, or sign in with the owner's e-identity account (VNeID). {instead}"
+                ),
+            },
             Self::PhoneNotOwner { hkd_code } => match lang {
                 Lang::Vi => format!(
                     "Số điện thoại bạn đăng nhập không phải số của chủ {} trong sổ đăng ký. Hãy đăng nhập bằng tài khoản định danh điện tử (VNeID) của chủ hộ. {instead}",
@@ -445,14 +453,18 @@ mod tests {
             check(r, FilerRole::Owner, phone("0912345678"), form(None)),
             Ok(())
         );
+        let refused = check(
+            r,
+            FilerRole::Owner,
+            phone("0912345678"),
+            form(Some("0987654321")),
+        )
+        .expect_err("another phone in the form");
         assert!(
-            check(
-                r,
-                FilerRole::Owner,
-                phone("0912345678"),
-                form(Some("0987654321"))
-            )
-            .is_err()
+            refused.message(Lang::Vi).starts_with(
+                "Số điện thoại bạn đăng nhập khác số điện thoại của chủ hộ khai trong hồ sơ"
+            ),
+            "{refused:?}"
         );
     }
 
