@@ -25,6 +25,86 @@ pub struct Config {
     pub auth: AuthSettings,
     /// The SMS gateway; without a URL messages go to `<data-dir>/sms.log`.
     pub sms: crate::sms::SmsConfig,
+    /// Sign-in with the national e-identity (VNeID) by OpenID Connect; off without an issuer.
+    pub oidc: OidcSettings,
+}
+
+/// The OpenID provider citizens sign in with (VNeID, through the national portal's single sign-on),
+/// and how its ID token's claims map to a verified identity. Each claim name is a key of the ID token,
+/// or a dotted path into an object claim (`address.formatted`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct OidcSettings {
+    /// The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`); `None`:
+    /// the method is off.
+    pub issuer: Option<String>,
+    /// The client id motcua is registered under.
+    pub client_id: Option<String>,
+    /// The client secret (`client_secret_basic`); `None` for a public client (PKCE only).
+    pub client_secret: Option<String>,
+    /// Scopes asked for besides `openid`.
+    pub scopes: Vec<String>,
+    /// The claim with the 12-digit personal identity number.
+    pub claim_identity_number: String,
+    /// The claim with the full name.
+    pub claim_full_name: String,
+    /// The claim with the birth date (`YYYY-MM-DD`, also `DD/MM/YYYY`).
+    pub claim_birth_date: String,
+    /// The claim with the gender.
+    pub claim_gender: String,
+    /// The claim with the address (a string).
+    pub claim_address: String,
+    /// The claim with the assurance level.
+    pub claim_assurance_level: String,
+    /// The lowest assurance level accepted (compared as numbers when both are); asked for as
+    /// `acr_values` too.
+    pub min_assurance_level: Option<String>,
+}
+
+impl OidcSettings {
+    /// Issuer and client id are both set.
+    #[must_use]
+    pub const fn enabled(&self) -> bool {
+        self.issuer.is_some() && self.client_id.is_some()
+    }
+}
+
+impl Default for OidcSettings {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            client_id: None,
+            client_secret: None,
+            scopes: vec!["profile".into(), "address".into(), "phone".into()],
+            claim_identity_number: "identity_number".into(),
+            claim_full_name: "name".into(),
+            claim_birth_date: "birthdate".into(),
+            claim_gender: "gender".into(),
+            claim_address: "address.formatted".into(),
+            claim_assurance_level: "acr".into(),
+            min_assurance_level: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("scopes", &self.scopes)
+            .field("claim_identity_number", &self.claim_identity_number)
+            .field("claim_full_name", &self.claim_full_name)
+            .field("claim_birth_date", &self.claim_birth_date)
+            .field("claim_gender", &self.claim_gender)
+            .field("claim_address", &self.claim_address)
+            .field("claim_assurance_level", &self.claim_assurance_level)
+            .field("min_assurance_level", &self.min_assurance_level)
+            .finish()
+    }
 }
 
 /// Sign-in and session settings (configurable; the defaults are the issue's).
@@ -144,6 +224,7 @@ impl Default for Config {
             public_url: None,
             auth: AuthSettings::default(),
             sms: crate::sms::SmsConfig::default(),
+            oidc: OidcSettings::default(),
         }
     }
 }

@@ -40,6 +40,8 @@ use crate::routes;
         routes::auth::session,
         routes::auth::sign_out,
         routes::auth::my_dossiers,
+        routes::vneid::start,
+        routes::vneid::callback,
         routes::staff_admin::list,
         routes::staff_admin::create,
         routes::staff_admin::update,

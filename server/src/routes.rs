@@ -13,3 +13,4 @@ pub(crate) mod staff_admin;
 pub(crate) mod supplement;
 pub(crate) mod uploads;
 pub(crate) mod verify;
+pub(crate) mod vneid;

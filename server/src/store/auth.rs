@@ -933,7 +933,10 @@ macro_rules! auth_store {
                     use $crate::store::auth::OidcUpsert;
                     let identity = &citizen.identity;
                     let _turn = self.write_turn().await;
-                    let mut tx = self.pool.begin().await?;
+                    // Checks and writes serialised with every other e-identity sign-in, so two first
+                    // sign-ins at once (same subject or same number) cannot both pass the checks.
+                    let mut tx = self.begin_write().await?;
+                    Self::serialise_on(&mut *tx, 16, "oidc-citizen").await?;
                     let mine: Option<String> = sqlx::query_scalar(
                         "SELECT CAST(id AS TEXT) FROM citizen_accounts \
                          WHERE oidc_issuer = $1 AND oidc_subject = $2",

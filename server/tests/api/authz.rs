@@ -215,6 +215,18 @@ pub(crate) const MATRIX: &[Row] = &[
         Body::Json(|_, _| json!({"phone": "0900000009", "code": "12345"})),
     ),
     row(
+        "GET /api/v1/auth/vneid/start",
+        EVERYONE,
+        "/api/v1/auth/vneid/start?next=/ho-so",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/auth/vneid/callback",
+        EVERYONE,
+        "/api/v1/auth/vneid/callback?code=x&state=y",
+        Body::None,
+    ),
+    row(
         "POST /api/v1/auth/staff",
         EVERYONE,
         "/api/v1/auth/staff",

@@ -523,6 +523,8 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
             false,
             false,
         )),
+        oidc: None,
+        oidc_limiter: server::rate_limit::RateLimiter::new(30, false),
     };
     build_router(state, &config)
 }

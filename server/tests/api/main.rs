@@ -28,3 +28,4 @@ mod staff_work;
 mod supplement;
 mod uploads;
 mod verify;
+mod vneid;
