@@ -169,6 +169,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::hkd::router(state.lookup_limiter.clone()))
         .merge(routes::notify::router(state.lookup_limiter.clone()))
         .merge(routes::supplement::router(state.lookup_limiter.clone()))
+        .merge(routes::access::router(state.lookup_limiter.clone()))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(openapi::endpoint),
@@ -177,9 +178,9 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::auth::router())
         .merge(routes::vneid::router())
         .merge(routes::staff_admin::router())
-        .merge(routes::staff::router())
+        .merge(routes::staff::router(state.lookup_limiter.clone()))
         .merge(routes::assisted::router())
-        .merge(routes::verify::router())
+        .merge(routes::verify::router(state.lookup_limiter.clone()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::sessions,

@@ -23,6 +23,8 @@ use crate::routes;
         routes::dossiers::submit,
         routes::dossiers::lookup,
         routes::dossiers::receipt_pdf,
+        routes::access::request_access,
+        routes::access::verify_access,
         routes::hkd::check_name,
         routes::hkd::find,
         routes::notify::public_key,

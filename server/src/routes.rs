@@ -1,5 +1,6 @@
 //! One resource per file.
 
+pub(crate) mod access;
 pub(crate) mod assisted;
 pub(crate) mod auth;
 pub(crate) mod dossiers;

@@ -258,3 +258,29 @@ async fn run_script_configured(
         .expect("server stops cleanly");
     ScriptRun { output, data }
 }
+
+/// The household business the scripts' termination notices name (`051085012345`, commune 21025), with
+/// `0912345678` as its owner's phone on record: a citizen signed in with that phone files its
+/// termination as the owner (issue 16). For [`run_script_seeded`].
+///
+/// # Panics
+/// When the database refuses it.
+pub async fn seed_business(store: Arc<dyn Store>) {
+    let name = domain::TenHoKinhDoanh::try_from("Hộ kinh doanh Bánh mì Cô Ba".to_owned())
+        .expect("a valid name");
+    store
+        .insert_hkd(
+            &server::HkdRecord {
+                code: "051085012345".to_owned(),
+                commune: "21025".to_owned(),
+                name: name.as_ref().to_owned(),
+                name_key: name.key().as_str().to_owned(),
+                status: "active".to_owned(),
+                data_json: "{}".to_owned(),
+                owner_phone: Some("0912345678".to_owned()),
+            },
+            None,
+        )
+        .await
+        .expect("the business is in the registry");
+}

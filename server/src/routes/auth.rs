@@ -699,7 +699,7 @@ pub(crate) async fn sign_out(
     path = "/api/v1/me/dossiers",
     tag = "auth",
     responses(
-        (status = 200, description = "The signed-in citizen's dossiers (every dossier sent with this phone, also before signing in), newest first", body = Vec<DossierStatus>),
+        (status = 200, description = "The signed-in citizen's dossiers, newest first: those the account filed, those whose filer or business owner has the verified identity number, and those sent with the proved phone (also before signing in)", body = Vec<DossierStatus>),
         (status = 401, description = "Not signed in as a citizen", body = ApiError),
     )
 )]
@@ -707,20 +707,17 @@ pub(crate) async fn my_dossiers(
     State(state): State<AppState>,
     user: CitizenUser,
 ) -> Result<Response, AppError> {
-    let Some(phone) = user.phone else {
-        return Ok((
-            [(
-                header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            )],
-            Json(Vec::<DossierStatus>::new()),
+    let codes = state
+        .store
+        .dossier_codes_of_citizen(
+            user.account_id,
+            user.identity.as_ref().map(|i| i.identity_number.as_str()),
+            user.phone.as_deref(),
         )
-            .into_response());
-    };
-    let codes = state.store.dossier_codes_of_phone(&phone).await?;
+        .await?;
     let mut out = Vec::with_capacity(codes.len());
     for code in codes {
-        out.push(super::dossiers::status_for_applicant(&state, &code, Some(phone.clone())).await?);
+        out.push(super::dossiers::status_of(&state, &code, true).await?);
     }
     Ok((
         [(
