@@ -659,6 +659,8 @@ async fn the_openapi_document_describes_every_api_route() {
         // Sign-in (branch auth).
         "POST /api/v1/auth/otp",
         "POST /api/v1/auth/otp/verify",
+        "GET /api/v1/auth/vneid/start",
+        "GET /api/v1/auth/vneid/callback",
         "POST /api/v1/auth/staff",
         "POST /api/v1/auth/staff/password",
         "GET /api/v1/session",
