@@ -266,6 +266,14 @@ async fn run_script_configured(
 /// # Panics
 /// When the database refuses it.
 pub async fn seed_business(store: Arc<dyn Store>) {
+    seed_business_owned_by(store, "0912345678").await;
+}
+
+/// [`seed_business`] with this owner's phone on record (the phone that may file as the owner).
+///
+/// # Panics
+/// When the store refuses it.
+pub async fn seed_business_owned_by(store: Arc<dyn Store>, owner_phone: &str) {
     let name = domain::TenHoKinhDoanh::try_from("Hộ kinh doanh Bánh mì Cô Ba".to_owned())
         .expect("a valid name");
     store
@@ -277,7 +285,7 @@ pub async fn seed_business(store: Arc<dyn Store>) {
                 name_key: name.key().as_str().to_owned(),
                 status: "active".to_owned(),
                 data_json: "{}".to_owned(),
-                owner_phone: Some("0912345678".to_owned()),
+                owner_phone: Some(owner_phone.to_owned()),
             },
             None,
         )

@@ -2,7 +2,7 @@
 //! termination notice on the tablet for a citizen at the counter, texts the citizen the confirmation
 //! code, types it and submits. The dossier is stored with the channel `assisted`.
 
-use motcua_tests::{release_build, run_script};
+use motcua_tests::{release_build, run_script_seeded, seed_business_owned_by};
 use server::Db;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,7 +11,11 @@ async fn an_officer_files_a_termination_for_a_citizen_who_confirms_with_a_code()
     let dist = release_build();
 
     // Act
-    let run = run_script("assisted.mjs", &dist, &[]).await;
+    // The business the citizen terminates, with the citizen's phone as its owner's on record.
+    let run = run_script_seeded("assisted.mjs", &dist, &[], async |store| {
+        seed_business_owned_by(store, "0935111222").await;
+    })
+    .await;
 
     // Assert
     run.assert_passed("assisted test passed");

@@ -401,7 +401,7 @@ pub async fn start_session(
             i64::from(settings.staff_idle_minutes) * 60,
             i64::from(settings.staff_max_minutes) * 60,
         ),
-        NewSessionOwner::Citizen(_) => {
+        NewSessionOwner::Citizen(_) | NewSessionOwner::CitizenByIdentity(_) => {
             let secs = i64::from(settings.citizen_days) * 86_400;
             (secs, secs)
         }

@@ -214,7 +214,7 @@ pub(crate) async fn verify_access(
     if state.store.find_dossier(&code).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    crate::routes::auth::spend_code(&state, &key(&code), &body.code).await?;
+    crate::routes::auth::spend_code_from(&state, &key(&code), &body.code, client).await?;
     let token = crate::auth::random_token();
     let now = Utc::now();
     let expires_at = now + chrono::Duration::minutes(ACCESS_MINUTES);

@@ -15,7 +15,7 @@ use argon2::{Argon2, PasswordHash, PasswordVerifier as _};
 use axum::{
     Json, Router,
     extract::State,
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -680,6 +680,7 @@ pub(crate) async fn session(
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
     CurrentSession(session): CurrentSession,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     if let Some(session) = session {
         state
@@ -687,11 +688,28 @@ pub(crate) async fn sign_out(
             .revoke_session(&session.token_hash, Utc::now())
             .await?;
     }
-    Ok((
+    let mut res = (
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, state.auth.clear_cookie())],
     )
-        .into_response())
+        .into_response();
+    // A shared tablet: the dossier-scoped accesses opened in this browser end with the person's
+    // session, so the next person cannot read those dossiers.
+    for name in headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .filter_map(|p| p.split_once('=').map(|(k, _)| k.trim()))
+        .filter(|k| k.starts_with(crate::auth::ACCESS_COOKIE_PREFIX))
+    {
+        let code = &name[crate::auth::ACCESS_COOKIE_PREFIX.len()..];
+        if crate::auth::access_cookie_name(code).as_deref() == Some(name) {
+            res.headers_mut()
+                .append(header::SET_COOKIE, state.auth.access_cookie(code, "", 0));
+        }
+    }
+    Ok(res)
 }
 
 #[utoipa::path(

@@ -179,6 +179,21 @@ pub(crate) async fn submit(
     let owner = owner_on_record(&state, &submission).await?;
     if let Some(c) = &citizen {
         may_file(c, &submission, owner.as_ref(), applicant_phone.as_str())?;
+    } else {
+        // At the counter the citizen proves the dossier's phone with the code the officer texted it
+        // (checked below): the same rule as a citizen signed in with that phone, so an officer cannot
+        // file "as the owner" of a business whose owner on record has another phone.
+        let at_counter = CitizenUser {
+            account_id: uuid::Uuid::nil(),
+            phone: Some(applicant_phone.as_str().to_owned()),
+            identity: None,
+        };
+        may_file(
+            &at_counter,
+            &submission,
+            owner.as_ref(),
+            applicant_phone.as_str(),
+        )?;
     }
     let assisted_by = match &request.assisted {
         None => None,

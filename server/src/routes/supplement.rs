@@ -205,6 +205,7 @@ pub(crate) async fn resubmit(
     let Some(submission) = submission.filter(|_| field_errors.is_empty()) else {
         return Err(AppError::Invalid(field_errors));
     };
+    same_parties(&d, &submission)?;
     if submission.jurisdiction().agency_code() != d.row.jurisdiction {
         return Err(AppError::unprocessable(
             "Hồ sơ sửa đổi, bổ sung phải gửi cùng cơ quan đã nhận hồ sơ; để nộp cho cơ quan khác, hãy nộp một hồ sơ mới.",
@@ -275,4 +276,32 @@ pub(crate) async fn resubmit(
             "a resubmission touched the registry"
         ))),
     }
+}
+
+/// An amended dossier corrects what the office asked; it never changes whom it is about or who files it:
+/// the business a change or termination names, the owner a registration declares, and the filer's role
+/// (owner, authorised person, heir) stay those the ownership check accepted at submission. Otherwise a
+/// request for amendments would let anyone re-aim their own dossier at a neighbour's business.
+fn same_parties(d: &WorkDossier, amended: &domain::Submission) -> Result<(), AppError> {
+    let filed: domain::Submission =
+        serde_json::from_str(&d.form_json).map_err(anyhow::Error::from)?;
+    let owner_id = |s: &domain::Submission| match s {
+        domain::Submission::HkdRegistration(f) => Some(f.owner.id.as_str().to_owned()),
+        _ => None,
+    };
+    let business_changed =
+        filed.hkd_code().map(ToString::to_string) != amended.hkd_code().map(ToString::to_string);
+    if business_changed || owner_id(&filed) != owner_id(amended) {
+        return Err(AppError::forbidden(
+            "Hồ sơ sửa đổi, bổ sung không được đổi hộ kinh doanh hay chủ hộ kinh doanh mà hồ sơ đã nộp nói đến. Để nộp cho hộ kinh doanh hoặc chủ hộ khác, hãy nộp một hồ sơ mới.",
+            "An amended dossier may not change the household business or the owner the dossier filed is about. To file for another business or owner, submit a new dossier.",
+        ));
+    }
+    if filed.filer() != amended.filer() {
+        return Err(AppError::forbidden(
+            "Hồ sơ sửa đổi, bổ sung không được đổi người nộp (chủ hộ, người được ủy quyền, người thừa kế). Nếu người nộp đã khác, hãy nộp một hồ sơ mới.",
+            "An amended dossier may not change who files it (the owner, an authorised person, an heir). If someone else files now, submit a new dossier.",
+        ));
+    }
+    Ok(())
 }

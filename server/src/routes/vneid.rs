@@ -240,9 +240,10 @@ async fn finish(
     {
         tracing::warn!(error = %format!("{e:#}"), "cannot end the previous session");
     }
-    let (token, session) = start_session(state, NewSessionOwner::Citizen(account), client)
-        .await
-        .map_err(|_| Failure::Internal)?;
+    let (token, session) =
+        start_session(state, NewSessionOwner::CitizenByIdentity(account), client)
+            .await
+            .map_err(|_| Failure::Internal)?;
     let max_age = (session.expires_at - session.created_at).num_seconds();
     let mut res = redirect(&login.next_path);
     res.headers_mut().append(

@@ -233,8 +233,12 @@ pub struct NewSession {
 /// Whose a new session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NewSessionOwner {
-    /// A citizen account.
+    /// A citizen account, signed in with a one-time code sent to its phone: the session carries the
+    /// phone only, never the account's verified identity (whoever holds the SIM is not the e-identity).
     Citizen(uuid::Uuid),
+    /// A citizen account, signed in with the national e-identity (VNeID): the session carries the
+    /// account's verified identity.
+    CitizenByIdentity(uuid::Uuid),
     /// A staff account.
     Staff(uuid::Uuid),
 }
@@ -1283,15 +1287,20 @@ macro_rules! auth_store {
             ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<()>> {
                 Box::pin(async move {
                     use $crate::store::auth::NewSessionOwner;
-                    let (kind, citizen, staff) = match session.owner {
-                        NewSessionOwner::Citizen(id) => ("citizen", Some(Self::staff_id(id)), None),
-                        NewSessionOwner::Staff(id) => ("staff", None, Some(Self::staff_id(id))),
+                    let (kind, citizen, staff, sign_in) = match session.owner {
+                        NewSessionOwner::Citizen(id) => {
+                            ("citizen", Some(Self::staff_id(id)), None, Some("phone"))
+                        }
+                        NewSessionOwner::CitizenByIdentity(id) => {
+                            ("citizen", Some(Self::staff_id(id)), None, Some("vneid"))
+                        }
+                        NewSessionOwner::Staff(id) => ("staff", None, Some(Self::staff_id(id)), None),
                     };
                     let _turn = self.write_turn().await;
                     sqlx::query(
                         "INSERT INTO sessions (token_hash, kind, citizen_id, staff_id, csrf_token, \
-                         client_ip, created_at, last_seen_at, idle_seconds, expires_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
+                         client_ip, created_at, last_seen_at, idle_seconds, expires_at, sign_in) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
                     )
                     .bind(&session.token_hash)
                     .bind(kind)
@@ -1302,6 +1311,7 @@ macro_rules! auth_store {
                     .bind(session.created_at)
                     .bind(session.idle_seconds)
                     .bind(session.expires_at)
+                    .bind(sign_in)
                     .execute(&self.pool)
                     .await?;
                     Ok(())
@@ -1332,12 +1342,13 @@ macro_rules! auth_store {
                         Option<String>,
                         Option<String>,
                         Option<String>,
+                        Option<String>,
                     );
                     let row: Option<Row> = sqlx::query_as(
                         "SELECT s.kind, CAST(s.citizen_id AS TEXT), c.phone, CAST(s.staff_id AS TEXT), \
                          s.csrf_token, s.created_at, s.last_seen_at, s.idle_seconds, s.expires_at, \
                          c.identity_number, c.full_name, c.birth_date, c.gender, c.address, \
-                         c.assurance_level \
+                         c.assurance_level, s.sign_in \
                          FROM sessions s LEFT JOIN citizen_accounts c ON c.id = s.citizen_id \
                          WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
                     )
@@ -1360,14 +1371,18 @@ macro_rules! auth_store {
                         gender,
                         address,
                         assurance_level,
+                        sign_in,
                     )) = row
                     else {
                         return Ok(None);
                     };
                     let owner = match (kind.as_str(), citizen_id, staff_id) {
                         ("citizen", Some(id), _) => {
+                            // Only a session the e-identity started carries the identity: a phone
+                            // code proves the SIM, not the person (the account may be linked to both).
+                            let by_identity = sign_in.as_deref() == Some("vneid");
                             let identity = match (identity_number, full_name) {
-                                (Some(identity_number), Some(full_name)) => {
+                                (Some(identity_number), Some(full_name)) if by_identity => {
                                     Some(::domain::api::VerifiedIdentity {
                                         identity_number,
                                         full_name,

@@ -11,7 +11,10 @@ use crate::{
     signin::{Session, add_staff, last_code, post_json, staff_session},
 };
 
-both_backends!(an_officer_files_for_a_citizen_who_confirms_with_a_code,);
+both_backends!(
+    an_officer_files_for_a_citizen_who_confirms_with_a_code,
+    an_officer_cannot_file_as_the_owner_with_a_phone_that_is_not_the_owners,
+);
 
 const PHONE: &str = "0912345678";
 const COMMUNE: &str = "21025";
@@ -68,6 +71,7 @@ async fn dossiers(t: &TestDb) -> i64 {
 async fn an_officer_files_for_a_citizen_who_confirms_with_a_code(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
     let other = staff(&t, &app, "canbokhac", "commune_officer", &["21028"]).await;
     let supervisor = staff(&t, &app, "lanhdao", "supervisor", &[COMMUNE]).await;
@@ -212,5 +216,43 @@ async fn an_officer_files_for_a_citizen_who_confirms_with_a_code(engine: Engine)
         1
     );
 
+    t.teardown().await;
+}
+
+/// The review's attack: an officer types their own phone, confirms with the code it receives, and files
+/// "as the owner" the termination of a business whose owner on record has another phone. The counter
+/// proves the phone, so the same ownership rule as a phone sign-in applies.
+async fn an_officer_cannot_file_as_the_owner_with_a_phone_that_is_not_the_owners(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", "0987654321").await;
+    let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
+    let (status, body, _) = post_json(
+        &app,
+        "/api/v1/staff/assisted/otp",
+        &officer.headers(),
+        &json!({"phone": PHONE}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let code = last_code(&t, PHONE);
+    // Act
+    let (status, body) = submit(
+        &app,
+        Some(&officer),
+        &uuid::Uuid::new_v4().to_string(),
+        &assisted_termination(&code),
+    )
+    .await;
+    // Assert
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("ủy quyền")),
+        "the refusal says how to file instead: {body}"
+    );
+    assert_eq!(dossiers(&t).await, 0);
     t.teardown().await;
 }

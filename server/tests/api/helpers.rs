@@ -545,7 +545,7 @@ pub(crate) async fn vneid_citizen(
     let csrf = server::auth::random_token();
     t.db.insert_session(&NewSession {
         token_hash: server::auth::token_hash(&token),
-        owner: NewSessionOwner::Citizen(id),
+        owner: NewSessionOwner::CitizenByIdentity(id),
         csrf_token: csrf.clone(),
         client_ip: None,
         created_at: now,

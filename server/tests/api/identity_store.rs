@@ -13,6 +13,7 @@ both_backends!(
     an_identity_number_belongs_to_one_account,
     a_phone_account_is_linked_only_when_the_provider_verified_that_phone,
     a_session_of_an_identity_account_carries_the_identity,
+    a_phone_sign_in_to_a_linked_account_never_carries_the_identity,
     phone_accounts_and_their_sessions_survive_the_migration,
 );
 
@@ -45,12 +46,12 @@ fn account(outcome: OidcUpsert) -> (uuid::Uuid, bool, bool) {
     }
 }
 
-async fn session_of(t: &TestDb, id: uuid::Uuid) -> SessionOwner {
+async fn session_of(t: &TestDb, owner: NewSessionOwner) -> SessionOwner {
     let now = Utc::now();
     let token = format!("t-{}", uuid::Uuid::new_v4());
     t.db.insert_session(&NewSession {
         token_hash: token.clone(),
-        owner: NewSessionOwner::Citizen(id),
+        owner,
         csrf_token: "csrf".into(),
         client_ip: None,
         created_at: now,
@@ -229,8 +230,8 @@ async fn a_session_of_an_identity_account_carries_the_identity(engine: Engine) {
             .await
             .expect("phone account");
     // Act
-    let owner = session_of(&t, id).await;
-    let phone_owner = session_of(&t, phone_only).await;
+    let owner = session_of(&t, NewSessionOwner::CitizenByIdentity(id)).await;
+    let phone_owner = session_of(&t, NewSessionOwner::Citizen(phone_only)).await;
     let deleted = t
         .raw
         .exec("DELETE FROM citizen_accounts WHERE phone = '0912345678'")
@@ -292,18 +293,27 @@ async fn phone_accounts_and_their_sessions_survive_the_migration(engine: Engine)
         t.db.upsert_citizen("0912345678", Utc::now())
             .await
             .expect("phone account");
+    // The session as the server of that schema wrote it (its columns, RFC 3339 times).
     let now = Utc::now();
-    t.db.insert_session(&NewSession {
-        token_hash: "before".into(),
-        owner: NewSessionOwner::Citizen(id),
-        csrf_token: "csrf".into(),
-        client_ip: None,
-        created_at: now,
-        idle_seconds: 3600,
-        expires_at: now + chrono::Duration::hours(1),
-    })
-    .await
-    .expect("session");
+    let at = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+    let citizen_id = match engine {
+        Engine::Sqlite => format!("'{id}'"),
+        Engine::Postgres => format!("'{id}'::uuid"),
+    };
+    let stamp = |t: chrono::DateTime<Utc>| match engine {
+        Engine::Sqlite => format!("'{}'", at(t)),
+        Engine::Postgres => format!("'{}'::timestamptz", at(t)),
+    };
+    t.raw
+        .exec(&format!(
+            "INSERT INTO sessions (token_hash, kind, citizen_id, staff_id, csrf_token, client_ip, \
+             created_at, last_seen_at, idle_seconds, expires_at) \
+             VALUES ('before', 'citizen', {citizen_id}, NULL, 'csrf', NULL, {now}, {now}, 3600, {end})",
+            now = stamp(now),
+            end = stamp(now + chrono::Duration::hours(1)),
+        ))
+        .await
+        .expect("session");
     // Act
     t.db.migrate().await.expect("this migration");
     let owner = t.db.find_session("before").await.expect("find");
@@ -326,6 +336,57 @@ async fn phone_accounts_and_their_sessions_survive_the_migration(engine: Engine)
         t.raw.scalar("SELECT COUNT(*) FROM sessions").await,
         0,
         "the session still follows its account"
+    );
+    t.teardown().await;
+}
+
+/// Whoever holds the SIM of a citizen whose account is linked to their e-identity signs in with a phone
+/// code: that session proves the phone only, never the identity (which would prefill the identity number,
+/// birth date and address and make them "the owner" of the person's businesses).
+async fn a_phone_sign_in_to_a_linked_account_never_carries_the_identity(engine: Engine) {
+    // Arrange: a phone account linked to an e-identity by the provider's verified phone.
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let phone_account =
+        t.db.upsert_citizen("0912345678", Utc::now())
+            .await
+            .expect("phone account");
+    let (linked, _, was_linked) = account(
+        t.db.upsert_oidc_citizen(
+            &citizen("sub-l", "051090000777", Some("0912345678")),
+            Utc::now(),
+        )
+        .await
+        .expect("linked"),
+    );
+    assert!(
+        was_linked && linked == phone_account,
+        "the accounts are linked"
+    );
+    // Act: a later phone-code sign-in lands in the same account (upsert by phone).
+    let again =
+        t.db.upsert_citizen("0912345678", Utc::now())
+            .await
+            .expect("phone sign-in");
+    let by_phone = session_of(&t, NewSessionOwner::Citizen(again)).await;
+    let by_identity = session_of(&t, NewSessionOwner::CitizenByIdentity(again)).await;
+    // Assert
+    assert_eq!(again, phone_account);
+    assert_eq!(
+        by_phone,
+        SessionOwner::Citizen {
+            id: phone_account,
+            phone: Some("0912345678".into()),
+            identity: None,
+        },
+        "a phone code proves the phone, not the identity"
+    );
+    let SessionOwner::Citizen { identity, .. } = by_identity else {
+        panic!("a citizen session");
+    };
+    assert_eq!(
+        identity.map(|i| i.identity_number).as_deref(),
+        Some("051090000777")
     );
     t.teardown().await;
 }

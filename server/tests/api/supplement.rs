@@ -17,6 +17,8 @@ both_backends!(
     the_owner_reads_the_request_and_resubmits_exactly_once,
     concurrent_resubmissions_make_one_move,
     a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists,
+    a_resubmission_cannot_aim_the_dossier_at_another_business_or_filer,
+    signing_out_ends_the_dossier_accesses_of_the_browser,
 );
 
 const PHONE: &str = "0912345678";
@@ -554,5 +556,123 @@ async fn a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists(e
         1
     );
     assert_eq!(t.raw.scalar("SELECT COUNT(*) FROM attachments").await, 2);
+    t.teardown().await;
+}
+
+/// The attack the review found: the owner of one business files its termination, gets a request for
+/// amendments, and resubmits naming the neighbour's business (or filing in another role) — the ownership
+/// check ran only at submission, so approval would have terminated the neighbour's business.
+async fn a_resubmission_cannot_aim_the_dossier_at_another_business_or_filer(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
+    crate::helpers::seed_business(&t, "051085067890", "0987654321").await;
+    let officer = officer(&t, &app).await;
+    let filed = termination("Hộ kinh doanh Bánh mì Cô Ba", json!([]));
+    let code = submit(&app, &filed).await;
+    ask(
+        &app,
+        &officer,
+        &code,
+        json!([{"target": "hkd_name", "note": "Ghi đúng tên."}]),
+    )
+    .await;
+    let owner = app.citizen(PHONE).await;
+    let mut neighbours = filed["form"].clone();
+    neighbours["hkd_code"] = json!("051085067890");
+    let mut other_role = filed["form"].clone();
+    other_role["filer"] = json!("authorised");
+    // Act
+    let (aimed, aimed_body) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        resubmission(&neighbours),
+        &owner.headers(),
+    )
+    .await;
+    let (role, role_body) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        resubmission(&other_role),
+        &owner.headers(),
+    )
+    .await;
+    let (honest, honest_body) = resubmit(
+        &app,
+        &code,
+        &uuid::Uuid::new_v4().to_string(),
+        resubmission(&filed["form"]),
+        &owner.headers(),
+    )
+    .await;
+    // Assert
+    assert_eq!(aimed, StatusCode::FORBIDDEN, "{aimed_body}");
+    assert!(
+        aimed_body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("hộ kinh doanh mới") || m.contains("hồ sơ mới")),
+        "the refusal says what to do: {aimed_body}"
+    );
+    // Without the authorisation attached the validation refuses it first (422); with it, the check of
+    // the parties (403): either way the role stays.
+    assert!(
+        matches!(
+            role,
+            StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY
+        ),
+        "{role}: {role_body}"
+    );
+    assert_eq!(honest, StatusCode::CREATED, "{honest_body}");
+    assert!(
+        t.raw
+            .text("SELECT form_json FROM dossiers WHERE code = $1", &code)
+            .await
+            .contains("051085012345"),
+        "the dossier still names the owner's business"
+    );
+    t.teardown().await;
+}
+
+/// A shared tablet: the dossier-scoped accesses opened in this browser (`motcua_dossier_<CODE>`
+/// cookies) end when the person signs out, so the next person of the tablet cannot read those dossiers.
+async fn signing_out_ends_the_dossier_accesses_of_the_browser(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let citizen = app.citizen(PHONE).await;
+    let cookies = format!(
+        "{}; motcua_dossier_21025-261207-0001=abc; motcua_dossier_21025-261207-0002=def",
+        citizen.cookie
+    );
+    // Act
+    let res = send(
+        &app,
+        "DELETE",
+        "/api/v1/session",
+        &[("cookie", &cookies), ("x-csrf-token", &citizen.csrf)],
+        Vec::new(),
+    )
+    .await;
+    // Assert
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let set: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    for code in ["21025-261207-0001", "21025-261207-0002"] {
+        assert!(
+            set.iter()
+                .any(|c| c.starts_with(&format!("motcua_dossier_{code}=;"))
+                    && c.contains("Max-Age=0")
+                    && c.contains("Path=/api/v1")),
+            "the access to {code} is removed: {set:?}"
+        );
+    }
+    assert!(set.iter().any(|c| c.starts_with("motcua_session=;")));
     t.teardown().await;
 }
