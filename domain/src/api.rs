@@ -875,9 +875,24 @@ mod tests {
             (Principal::Anonymous, r#"{"kind":"anonymous"}"#),
             (
                 Principal::Citizen {
-                    phone: "0912345678".to_owned(),
+                    phone: Some("0912345678".to_owned()),
+                    identity: None,
                 },
                 r#"{"kind":"citizen","phone":"0912345678"}"#,
+            ),
+            (
+                Principal::Citizen {
+                    phone: None,
+                    identity: Some(VerifiedIdentity {
+                        identity_number: "051185012345".to_owned(),
+                        full_name: "Nguyễn Văn An".to_owned(),
+                        birth_date: Some("1985-03-02".to_owned()),
+                        gender: Some("nam".to_owned()),
+                        address: None,
+                        assurance_level: Some("2".to_owned()),
+                    }),
+                },
+                r#"{"kind":"citizen","identity":{"identity_number":"051185012345","full_name":"Nguyễn Văn An","birth_date":"1985-03-02","gender":"nam","assurance_level":"2"}}"#,
             ),
             (
                 Principal::Staff {
@@ -904,11 +919,11 @@ mod tests {
             )
             .ok(),
             Some(Principal::Citizen {
-                phone: "0912345678".to_owned()
+                phone: Some("0912345678".to_owned()),
+                identity: None,
             })
         );
         for bad in [
-            r#"{"kind":"citizen"}"#,
             r#"{"kind":"staff","username":"lan"}"#,
             r#"{"kind":"robot"}"#,
             r#"{"phone":"0912345678"}"#,
