@@ -160,10 +160,7 @@ pub fn SignOutButton() -> impl IntoView {
                     let removed = crate::platform::owner::forget(&who).await;
                     state.try_set(Some(SessionInfo {
                         principal: Principal::Anonymous,
-                        methods: state
-                            .get_untracked()
-                            .map(|s| s.methods)
-                            .unwrap_or_default(),
+                        methods: state.get_untracked().map(|s| s.methods).unwrap_or_default(),
                         csrf_token: None,
                         expires_at: None,
                     }));

@@ -49,7 +49,7 @@ pub fn SignInToSend(
     next: String,
 ) -> impl IntoView {
     let lang = use_lang();
-    let href = sign_in_href(&next);
+    let href = move || sign_in_href(&next);
     view! {
         <div class="notice notice-warn sign-in-to-send" role="status">
             <h2>{move || lang.get().pick("Đăng nhập lại để gửi", "Sign in again to send")}</h2>
@@ -64,7 +64,16 @@ pub fn SignInToSend(
 
 /// The drafts and entries of this phone, re-read whenever the outbox changes.
 /// The phone's drafts and outbox entries, or why they could not be read.
-type Records = Option<Result<(Vec<SavedDraft>, Vec<OutboxEntry>, Vec<store::CounterReceipt>), String>>;
+type Records = Option<
+    Result<
+        (
+            Vec<SavedDraft>,
+            Vec<OutboxEntry>,
+            Vec<store::CounterReceipt>,
+        ),
+        String,
+    >,
+>;
 
 fn phone_records() -> (RwSignal<Records>, impl Fn() + Copy) {
     let records = RwSignal::new(None);

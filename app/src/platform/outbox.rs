@@ -178,9 +178,9 @@ impl OutboxEntry {
                 ignore_backoff || self.next_try_at.is_none_or(|t| t <= now_ms)
             }
             OutboxState::Uploading { .. } | OutboxState::Sending => true,
-            OutboxState::SignInNeeded
-            | OutboxState::Sent { .. }
-            | OutboxState::Rejected { .. } => false,
+            OutboxState::SignInNeeded | OutboxState::Sent { .. } | OutboxState::Rejected { .. } => {
+                false
+            }
         }
     }
 
@@ -731,9 +731,18 @@ mod tests {
         assert_eq!(e.attempts, 0, "not a failure");
         assert_eq!(e.next_try_at, None, "no timer: not retried in a loop");
         assert!(e.is_pending(), "not lost");
-        assert!(!e.is_due(f64::MAX, true), "the network coming back does not resend it");
-        assert!(!e.is_due_when(f64::MAX, true, false), "nobody signed in yet");
-        assert!(e.is_due_when(0.0, false, true), "someone signed in: it goes");
+        assert!(
+            !e.is_due(f64::MAX, true),
+            "the network coming back does not resend it"
+        );
+        assert!(
+            !e.is_due_when(f64::MAX, true, false),
+            "nobody signed in yet"
+        );
+        assert!(
+            e.is_due_when(0.0, false, true),
+            "someone signed in: it goes"
+        );
         assert_eq!(e.key(), ID, "with the same Idempotency-Key");
         let sent = on_response(e, 201, &receipt_json(), None, 0.0, 0.0);
         assert!(sent.receipt().is_some());

@@ -307,7 +307,10 @@ mod web {
                 .map_err(|e| idb_error(&e))?;
             for name in MOVED {
                 let s = tx.store(name).map_err(|e| idb_error(&e))?;
-                let keys = s.get_all_keys(None, None).await.map_err(|e| idb_error(&e))?;
+                let keys = s
+                    .get_all_keys(None, None)
+                    .await
+                    .map_err(|e| idb_error(&e))?;
                 let values = s.get_all(None, None).await.map_err(|e| idb_error(&e))?;
                 records.push((name, keys, values));
             }
@@ -443,10 +446,7 @@ mod tests {
                 adopt_anonymous: true
             }
         );
-        assert_eq!(
-            decide(&x, &citizen(Some("0905123456"), None)),
-            Change::Keep
-        );
+        assert_eq!(decide(&x, &citizen(Some("0905123456"), None)), Change::Keep);
         // Another person over a citizen whose session ended: switch, the anonymous store stays.
         assert_eq!(
             decide(&x, &staff("a")),

@@ -518,7 +518,9 @@ mod idb {
         Ok(all)
     }
 
-    pub(crate) async fn get_counter(draft_id: &str) -> Result<Option<CounterReceipt>, PlatformError> {
+    pub(crate) async fn get_counter(
+        draft_id: &str,
+    ) -> Result<Option<CounterReceipt>, PlatformError> {
         get_record(COUNTER, draft_id).await
     }
 

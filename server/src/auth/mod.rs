@@ -487,19 +487,19 @@ pub(crate) async fn sessions(
             .into_response();
         }
     }
-    let renew = session.renewed.then(|| {
-        (session.ends_at - Utc::now())
-            .num_seconds()
-            .max(0)
-    });
+    let renew = session
+        .renewed
+        .then(|| (session.ends_at - Utc::now()).num_seconds().max(0));
     req.extensions_mut()
         .insert(CurrentSession(Some(Arc::new(session))));
     let mut res = next.run(req).await;
     if let Some(max_age) = renew
         && !res.headers().contains_key(header::SET_COOKIE)
     {
-        res.headers_mut()
-            .insert(header::SET_COOKIE, state.auth.session_cookie(&token, max_age));
+        res.headers_mut().insert(
+            header::SET_COOKIE,
+            state.auth.session_cookie(&token, max_age),
+        );
     }
     res
 }

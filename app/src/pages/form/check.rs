@@ -274,7 +274,8 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
             }),
         };
         let by_staff = assisted.get_untracked()
-            || crate::platform::owner::last_known().kind == crate::platform::owner::OwnerKind::Staff
+            || crate::platform::owner::last_known().kind
+                == crate::platform::owner::OwnerKind::Staff
             || session.with_untracked(|s| {
                 s.as_ref()
                     .is_some_and(|s| matches!(s.principal, Principal::Staff { .. }))

@@ -393,7 +393,9 @@ pub fn files_as_owner(procedure: Procedure, data: &Value) -> bool {
     match path::text(data, "filer").trim() {
         "owner" => procedure != Procedure::PromotionNotice,
         "" => match procedure {
-            Procedure::HkdRegistration | Procedure::HkdChange => !path::flag(data, "filed_by_agent"),
+            Procedure::HkdRegistration | Procedure::HkdChange => {
+                !path::flag(data, "filed_by_agent")
+            }
             Procedure::HkdTermination => path::text(data, "signatory") != "heir",
             Procedure::PromotionNotice => false,
         },
@@ -555,11 +557,8 @@ fn Editor(handle: DraftHandle, step: Memo<String>) -> impl IntoView {
     });
     Effect::new(move |_| {
         let answers = locked.get();
-        let stale = data.with_untracked(|d| {
-            answers
-                .iter()
-                .any(|(p, v)| path::get(d, p) != Some(v))
-        });
+        let stale =
+            data.with_untracked(|d| answers.iter().any(|(p, v)| path::get(d, p) != Some(v)));
         if stale {
             data.update(|d| {
                 for (p, v) in answers {

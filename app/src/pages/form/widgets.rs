@@ -38,8 +38,7 @@ impl FormCtx {
     /// Whether the answer at `path` comes from the verified identity (and cannot be typed over).
     #[must_use]
     pub fn is_locked(self, path: &str) -> bool {
-        self.locked
-            .with(|l| l.iter().any(|(p, _)| *p == path))
+        self.locked.with(|l| l.iter().any(|(p, _)| *p == path))
     }
 
     /// The spec of the form.

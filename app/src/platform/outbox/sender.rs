@@ -172,10 +172,9 @@ async fn drain(ignore_backoff: bool) {
         entries.reverse(); // oldest first
         let now = now_ms();
         let signed_in = owner::signed_in() == Some(true);
-        let Some(entry) = entries
-            .into_iter()
-            .find(|e| e.is_due_when(now, ignore_backoff, signed_in) && !tried.contains(&e.draft_id))
-        else {
+        let Some(entry) = entries.into_iter().find(|e| {
+            e.is_due_when(now, ignore_backoff, signed_in) && !tried.contains(&e.draft_id)
+        }) else {
             break;
         };
         tried.push(entry.draft_id.clone());
@@ -259,7 +258,11 @@ async fn save_state(draft_id: &str, state: OutboxState) -> bool {
 async fn save_final(entry: &OutboxEntry, draft_status: Option<DraftStatus>) {
     let result: Result<(), PlatformError> = async {
         let value = js::from_json(entry)?;
-        let tx = transaction(&[OUTBOX, DRAFTS, FILES, COUNTER], TransactionMode::ReadWrite).await?;
+        let tx = transaction(
+            &[OUTBOX, DRAFTS, FILES, COUNTER],
+            TransactionMode::ReadWrite,
+        )
+        .await?;
         let key = JsValue::from_str(&entry.draft_id);
         let outbox = tx.store(OUTBOX).map_err(|e| idb_error(&e))?;
         let exists = outbox
