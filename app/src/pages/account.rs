@@ -285,6 +285,16 @@ enum OtpStep {
 pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
     let state = use_session();
+    // Asked again here: the session may have ended since the page loaded (an outbox entry refused for
+    // want of a sign-in sends the citizen here, "Đăng nhập lại để gửi").
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(info) = session::current(crate::i18n::current_lang()).await {
+                state.try_set(Some(info));
+            }
+        });
+    });
     view! {
         <h1>{move || lang.get().pick("Đăng nhập", "Sign in")}</h1>
         {move || match principal(state) {

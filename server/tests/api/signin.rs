@@ -1258,7 +1258,7 @@ async fn a_citizen_session_renews_itself_with_use(engine: Engine) {
         "anonymous"
     );
     // However often used, at most CITIZEN_MAX_DAYS after signing in.
-    let again = citizen_session(&app, &t, PHONE).await;
+    let again = citizen_session(&app, &t, "0912345679").await;
     let hash = server::auth::token_hash(again.cookie.trim_start_matches("motcua_session="));
     let created = session_time(&t, "created_at", &hash).await;
     let expires = session_time(&t, "expires_at", &hash).await;

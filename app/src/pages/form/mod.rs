@@ -845,6 +845,80 @@ fn hkd_lookup(ctx: FormCtx, step: &'static forms::Step) -> Option<impl IntoView>
 mod tests {
     use super::*;
 
+    fn identity() -> domain::api::VerifiedIdentity {
+        domain::api::VerifiedIdentity {
+            identity_number: "051190001234".to_owned(),
+            full_name: "Đỗ Thị Hạnh".to_owned(),
+            birth_date: Some("1990-04-30".to_owned()),
+            gender: Some("nu".to_owned()),
+            address: Some("12 Lê Lợi, Quảng Ngãi".to_owned()),
+            assurance_level: Some("2".to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_verified_identity_fills_the_owner_block_of_whoever_files_as_the_owner() {
+        let answers = identity_answers(Procedure::HkdRegistration, &identity());
+        let mut data = json!({});
+        for (p, v) in &answers {
+            path::set(&mut data, p, Some(v.clone()), &|_| false);
+        }
+        assert_eq!(
+            data,
+            json!({"owner": {"full_name": "Đỗ Thị Hạnh", "id": "051190001234",
+                             "birth_date": "30/04/1990", "gender": "female"}})
+        );
+        // The domain accepts what it fills (no error on those fields).
+        let errors = forms::validate(
+            Procedure::HkdRegistration,
+            &data,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date"),
+        )
+        .err()
+        .unwrap_or_default();
+        for (p, _) in &answers {
+            assert!(!errors.iter().any(|e| e.path == *p), "{p}: {errors:?}");
+        }
+        assert_eq!(
+            identity_answers(Procedure::HkdTermination, &identity()),
+            [("signatory_name", json!("Đỗ Thị Hạnh"))]
+        );
+        assert!(identity_answers(Procedure::PromotionNotice, &identity()).is_empty());
+        // Who files: the owner, unless the draft says an authorised person or an heir.
+        for (procedure, data, owner) in [
+            (Procedure::HkdRegistration, json!({}), true),
+            (Procedure::HkdRegistration, json!({"filer": "owner"}), true),
+            (
+                Procedure::HkdRegistration,
+                json!({"filer": "authorised"}),
+                false,
+            ),
+            (
+                Procedure::HkdRegistration,
+                json!({"filed_by_agent": true}),
+                false,
+            ),
+            (Procedure::HkdChange, json!({"filer": "heir"}), false),
+            (
+                Procedure::HkdTermination,
+                json!({"signatory": "heir"}),
+                false,
+            ),
+            (
+                Procedure::HkdTermination,
+                json!({"signatory": "owner"}),
+                true,
+            ),
+            (Procedure::PromotionNotice, json!({}), false),
+        ] {
+            assert_eq!(
+                files_as_owner(procedure, &data),
+                owner,
+                "{procedure:?} {data}"
+            );
+        }
+    }
+
     #[test]
     fn the_next_form_starts_with_what_the_phone_remembers() {
         let registration = json!({
