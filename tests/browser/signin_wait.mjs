@@ -135,7 +135,9 @@ try {
     check(posts.length === before + 1, `not retried while nobody is signed in: ${JSON.stringify(posts.slice(before))}`);
     await open('/ho-so');
     const card = phone.locator('.dossier-card', { hasText: 'Chờ đăng nhập' });
-    await card.waitFor({ timeout: 10000 });
+    await card.waitFor({ timeout: 10000 }).catch(async (e) => {
+      throw new Error(`${e.message}\n/ho-so shows: ${await phone.locator('main').innerText().catch(() => '?')}`);
+    });
     check(await card.locator('a:has-text("Đăng nhập lại để gửi")').count() === 1, '/ho-so says it too, with the link');
     check(posts.length === before + 1, 'opening the app again does not resend it');
     return before;

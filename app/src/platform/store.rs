@@ -140,6 +140,14 @@ impl SavedDraft {
     }
 }
 
+/// Whether a save of `next` may replace the stored `stored`: not when the stored draft was submitted
+/// (queued or sent) and `next` is an editing copy — a late autosave of the page that pressed "Nộp hồ sơ"
+/// must not take a queued draft back to "Bản nháp".
+#[must_use]
+pub fn may_overwrite(stored: &SavedDraft, next: &SavedDraft) -> bool {
+    stored.status == DraftStatus::Editing || next.status != DraftStatus::Editing
+}
+
 /// Sorts drafts newest edit first (`updated_at` is RFC 3339 UTC, so text order is time order), ties by id.
 pub fn sort_newest_first(drafts: &mut [SavedDraft]) {
     drafts.sort_by(|a, b| {
@@ -252,7 +260,8 @@ mod idb {
 
     use super::{
         COUNTER, CounterReceipt, DB_VERSION, DRAFTS, FILES, OUTBOX, PROFILE, PROFILE_KEY,
-        PlatformError, STATUSES, SavedDraft, StatusRecord, file_range, sort_newest_first,
+        PlatformError, STATUSES, SavedDraft, StatusRecord, file_range, may_overwrite,
+        sort_newest_first,
     };
     use crate::platform::js;
     use domain::api::DossierStatus;
@@ -452,7 +461,24 @@ mod idb {
     }
 
     pub(crate) async fn put_draft(d: &SavedDraft) -> Result<(), PlatformError> {
-        put_record(DRAFTS, d.id(), d).await
+        let value = js::from_json(d)?;
+        let tx = transaction(&[DRAFTS], TransactionMode::ReadWrite).await?;
+        let store = tx.store(DRAFTS).map_err(|e| idb_error(&e))?;
+        let key = JsValue::from_str(d.id());
+        let stored = store
+            .get(key.clone())
+            .await
+            .map_err(|e| idb_error(&e))?
+            .filter(|v| !v.is_undefined())
+            .and_then(|v| js::to_rust::<SavedDraft>(&v).ok());
+        // A late autosave never takes a submitted draft back to "Bản nháp".
+        if stored.is_none_or(|s| may_overwrite(&s, d)) {
+            store
+                .put(&value, Some(&key))
+                .await
+                .map_err(|e| idb_error(&e))?;
+        }
+        commit(tx).await
     }
 
     pub(crate) async fn get_draft(id: &str) -> Result<Option<SavedDraft>, PlatformError> {
@@ -816,6 +842,20 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
         assert_ne!(new_id(), new_id());
+    }
+
+    #[test]
+    fn a_late_autosave_does_not_take_a_submitted_draft_back() {
+        let editing = draft("a", Procedure::HkdChange, "", json!({}));
+        let mut queued = editing.clone();
+        queued.status = DraftStatus::Queued;
+        let mut sent = editing.clone();
+        sent.status = DraftStatus::Submitted { code: "X".into() };
+        assert!(may_overwrite(&editing, &editing));
+        assert!(may_overwrite(&editing, &queued));
+        assert!(!may_overwrite(&queued, &editing));
+        assert!(!may_overwrite(&sent, &editing));
+        assert!(may_overwrite(&queued, &sent));
     }
 
     #[test]
