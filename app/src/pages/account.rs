@@ -290,7 +290,10 @@ pub fn SignInPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         spawn_local(async move {
-            if let Ok(info) = session::current(crate::i18n::current_lang()).await {
+            if let Ok(info) = session::current(crate::i18n::current_lang()).await
+                && state.try_with_untracked(|s| s.as_ref() != Some(&info)) == Some(true)
+            {
+                // Only a change re-renders the page (a form being typed in is kept).
                 state.try_set(Some(info));
             }
         });
