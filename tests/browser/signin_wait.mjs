@@ -32,6 +32,8 @@ function smsTo(phone) {
 
 // Submissions seen before the current dossier was filed.
 let counted = 0;
+// When a sign-in code was last asked for.
+let lastCodeAt = 0;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -69,6 +71,10 @@ try {
     }
   }
   async function signIn() {
+    // The server sends one code a minute to a number.
+    const wait = lastCodeAt + 61000 - Date.now();
+    if (wait > 0) await phone.waitForTimeout(wait);
+    lastCodeAt = Date.now();
     await phone.fill('#signin-phone', PHONE);
     const before = smsTo(PHONE).length;
     await phone.click('button[type=submit]:has-text("Gửi mã xác thực")');
