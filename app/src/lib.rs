@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />
                     <Route path=path!("/tra-cuu") view=LookupPage />
                     <Route path=path!("/tra-cuu/:code") view=LookupPage />
+                    <Route path=path!("/tra-cuu/:code/chi-tiet") view=pages::lookup_detail::LookupDetailPage />
                     <Route path=path!("/nop/:slug") view=StartPage />
                     <Route path=path!("/soan/:id/:step") view=EditPage />
                     <Route path=path!("/ho-so") view=MyDossiers />

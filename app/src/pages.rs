@@ -7,6 +7,7 @@ pub mod dossiers;
 pub mod form;
 pub mod home;
 pub mod lookup;
+pub mod lookup_detail;
 pub mod not_found;
 pub mod notifications;
 pub mod procedure;

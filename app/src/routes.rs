@@ -27,6 +27,9 @@ pub enum AppRoute {
     /// `/tra-cuu` (optionally `/tra-cuu/{code}`) — look a dossier up by its code and phone number; the
     /// receipt's QR code points here.
     Lookup,
+    /// `/tra-cuu/{code}/chi-tiet` — "Xem chi tiết": the whole dossier with a code texted to its phone
+    /// (the dossier-scoped access).
+    LookupDetail,
     /// `/nop/{slug}` — starts a new draft of a procedure.
     Start(Procedure),
     /// `/soan/{id}/{step}` — a step of a draft kept on the phone (or its check page).
@@ -96,6 +99,12 @@ impl AppRoute {
             _ if path.starts_with("/tra-cuu/") && !path["/tra-cuu/".len()..].contains('/') => {
                 Self::Lookup
             }
+            _ if path
+                .strip_suffix("/chi-tiet")
+                .is_some_and(|p| one_segment_under(p, "/tra-cuu/")) =>
+            {
+                Self::LookupDetail
+            }
             _ => path
                 .strip_prefix("/thu-tuc/")
                 .and_then(|slug| slug.parse().ok())
@@ -110,6 +119,7 @@ impl AppRoute {
             Self::Home => "/".to_owned(),
             Self::Procedure(p) => format!("/thu-tuc/{}", p.slug()),
             Self::Lookup => "/tra-cuu".to_owned(),
+            Self::LookupDetail => "/tra-cuu/-/chi-tiet".to_owned(),
             Self::Start(p) => format!("/nop/{}", p.slug()),
             Self::Edit => "/soan".to_owned(),
             Self::MyDossiers | Self::Dossier => "/ho-so".to_owned(),
@@ -136,6 +146,10 @@ impl AppRoute {
             ),
             Self::Procedure(p) => format!("{} — {site}", p.name(lang)),
             Self::Lookup => format!("{} — {site}", lang.pick("Tra cứu hồ sơ", "Find a dossier")),
+            Self::LookupDetail => format!(
+                "{} — {site}",
+                lang.pick("Xem chi tiết hồ sơ", "Dossier details")
+            ),
             Self::Start(p) => format!("{} — {site}", p.name(lang)),
             Self::Edit => format!(
                 "{} — {site}",
@@ -194,7 +208,8 @@ impl AppRoute {
             Self::Home | Self::Procedure(_) | Self::Lookup | Self::Verify | Self::NotFound => {
                 Bundle::Public
             }
-            Self::Start(_)
+            Self::LookupDetail
+            | Self::Start(_)
             | Self::Edit
             | Self::MyDossiers
             | Self::Dossier
@@ -220,6 +235,7 @@ impl AppRoute {
             Self::Home | Self::Procedure(_) | Self::Lookup | Self::NotFound => false,
             // A verified document names people and businesses.
             Self::Verify
+            | Self::LookupDetail
             | Self::Start(_)
             | Self::Edit
             | Self::MyDossiers
@@ -295,6 +311,7 @@ mod tests {
             "/can-bo/ho-so/a",
             "/can-bo/nhat-ky",
             "/can-bo/nhat-ky?dia-ban=21025",
+            "/tra-cuu/21025-261123-0001/chi-tiet",
         ] {
             let route = AppRoute::parse(path);
             assert_eq!(route.bundle(), Bundle::Full, "{path}");
@@ -316,6 +333,11 @@ mod tests {
             AppRoute::Lookup
         );
         assert_eq!(AppRoute::parse("/tra-cuu/a/b"), AppRoute::NotFound);
+        assert_eq!(
+            AppRoute::parse("/tra-cuu/21025-261123-0001/chi-tiet"),
+            AppRoute::LookupDetail
+        );
+        assert_eq!(AppRoute::parse("/tra-cuu/chi-tiet"), AppRoute::Lookup);
         assert_eq!(AppRoute::parse("/soan/abc/ten"), AppRoute::Edit);
         assert_eq!(AppRoute::parse("/soan/abc"), AppRoute::NotFound);
         assert_eq!(AppRoute::parse("/ho-so/abc"), AppRoute::Dossier);

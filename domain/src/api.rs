@@ -136,9 +136,45 @@ pub struct DossierStatus {
     /// Every step, oldest first.
     pub timeline: Vec<TimelineEntry>,
     /// The documents the office issued on it (the result, letters), oldest first; each `url` needs the
-    /// phone as `?phone=` unless the owner is signed in.
+    /// owner's session or the dossier-scoped access. Empty in the public view.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<IssuedDocument>,
+    /// What the reader may see: the public view (status, dates and office; no notes, no documents), or
+    /// the whole dossier's status for its owner or a dossier-scoped access.
+    #[serde(default)]
+    pub view: StatusView,
+}
+
+/// How much of a dossier's status a reader sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StatusView {
+    /// Anyone with the code: the state, the dates and the office; no personal data, no notes, no
+    /// documents.
+    Public,
+    /// The owner (signed in) or a dossier-scoped access: everything. Statuses kept before the
+    /// distinction existed were the owner's.
+    #[default]
+    Full,
+}
+
+/// `POST /api/v1/dossiers/{code}/access/verify`: the code texted to the dossier's phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierAccessVerify {
+    /// The 6 digits of the text message.
+    pub code: String,
+}
+
+/// A dossier-scoped access, granted: its cookie is set; it reads this dossier only, until then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierAccessGranted {
+    /// The dossier.
+    pub code: String,
+    /// When the access ends (RFC 3339).
+    pub expires_at: String,
 }
 
 /// One field error on the wire: the domain's error with its message in the request's language.
@@ -714,7 +750,9 @@ pub struct SupplementRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resubmission {
-    /// The applicant's phone number as on the dossier (the second factor when not signed in).
+    /// The applicant's phone number as on the dossier. No longer a proof of anything (the owner's session
+    /// or a dossier-scoped access is); kept so that older phones' requests still parse.
+    #[serde(default)]
     pub phone: String,
     /// The form version.
     pub form_version: FormVersion,

@@ -6,6 +6,7 @@
 //! `null` and wrong types are "not filled") and returns every [`FieldError`] at once.
 
 pub mod common;
+pub mod filer;
 pub mod hkd_change;
 pub mod hkd_registration;
 pub mod hkd_termination;
@@ -236,6 +237,27 @@ impl Submission {
         }
     }
 
+    /// Who files it (a promotion notice: the trader's representative, [`filer::FilerRole::Owner`]).
+    #[must_use]
+    pub fn filer(&self) -> filer::FilerRole {
+        match self {
+            Self::PromotionNotice(_) => filer::FilerRole::Owner,
+            Self::HkdRegistration(f) => f.filer,
+            Self::HkdChange(f) => f.filer,
+            Self::HkdTermination(f) => f.filer,
+        }
+    }
+
+    /// The household business a change or termination is about.
+    #[must_use]
+    pub fn hkd_code(&self) -> Option<&MaSoHoKinhDoanh> {
+        match self {
+            Self::HkdChange(f) => Some(&f.hkd_code),
+            Self::HkdTermination(f) => Some(&f.hkd_code),
+            Self::PromotionNotice(_) | Self::HkdRegistration(_) => None,
+        }
+    }
+
     /// The attached files the form lists.
     #[must_use]
     pub fn attachments(&self) -> &[crate::attachments::Attachment] {
@@ -283,10 +305,12 @@ pub fn required_documents(
     fn parse<T: serde::de::DeserializeOwned>(raw: Option<String>) -> Option<T> {
         raw.and_then(|r| serde_json::from_value(Value::String(r)).ok())
     }
+    let role = filer::role_of(procedure, data).unwrap_or_default();
+    let without_eid = f.flag(filer::PRINCIPAL_WITHOUT_EID);
     match procedure {
         Procedure::PromotionNotice => Vec::new(),
         Procedure::HkdRegistration => parse(f.str("founder")).map_or_else(Vec::new, |founder| {
-            hkd_registration::required_documents(founder, f.flag("filed_by_agent"))
+            hkd_registration::required_documents(founder, role, without_eid)
         }),
         Procedure::HkdChange => {
             let owner = f.object("change_owner", "change_owner");
@@ -296,13 +320,15 @@ pub fn required_documents(
                 owner.and_then(|o| parse(o.str("reason"))),
                 members.is_some_and(|m| m.flag("new_member_added")),
                 correction.is_some_and(|c| c.flag("old_certificates_mismatch")),
-                f.flag("filed_by_agent"),
+                role,
+                without_eid,
                 f.flag("under_revocation_notice"),
             )
         }
-        Procedure::HkdTermination => {
-            parse(f.str("signatory")).map_or_else(Vec::new, hkd_termination::required_documents)
-        }
+        Procedure::HkdTermination => parse(hkd_termination::signatory_of(&f, Some(role)))
+            .map_or_else(Vec::new, |s| {
+                hkd_termination::required_documents(s, role, without_eid)
+            }),
     }
 }
 

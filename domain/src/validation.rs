@@ -79,6 +79,9 @@ pub enum MessageKey {
     PhoneRequiredForIntake,
     Underage,
     QuangNgaiNotIncluded,
+    /// An heir files only a termination, or a change of owner after the owner's death (NĐ 168/2025 art.
+    /// 100.1.c, 104.4).
+    HeirNotAllowed,
 }
 
 impl MessageKey {
@@ -280,6 +283,10 @@ impl MessageKey {
             Self::QuangNgaiNotIncluded => lang.pick(
                 "Ứng dụng này gửi thông báo đến Sở Công Thương Quảng Ngãi: địa bàn khuyến mại phải có tỉnh Quảng Ngãi; các tỉnh khác thông báo với Sở Công Thương tỉnh đó.",
                 "This app notifies the Quảng Ngãi Department: the area must include Quảng Ngãi; notify the other provinces' departments separately.",
+            ),
+            Self::HeirNotAllowed => lang.pick(
+                "Người thừa kế chỉ nộp thông báo chấm dứt hoạt động, hoặc đăng ký thay đổi chủ hộ khi chủ hộ đã chết, mất tích hoặc mất năng lực hành vi dân sự. Hãy chọn «Chủ hộ kinh doanh» hoặc «Người được ủy quyền».",
+                "An heir files only a termination, or a change of owner after the owner died, disappeared or lost capacity. Choose “The owner” or “An authorised person”.",
             ),
             Self::PhoneRequiredForIntake => lang.pick(
                 "Cần số điện thoại của người nộp hồ sơ để cơ quan tiếp nhận.",

@@ -25,6 +25,86 @@ pub struct Config {
     pub auth: AuthSettings,
     /// The SMS gateway; without a URL messages go to `<data-dir>/sms.log`.
     pub sms: crate::sms::SmsConfig,
+    /// Sign-in with the national e-identity (VNeID) by OpenID Connect; off without an issuer.
+    pub oidc: OidcSettings,
+}
+
+/// The OpenID provider citizens sign in with (VNeID, through the national portal's single sign-on),
+/// and how its ID token's claims map to a verified identity. Each claim name is a key of the ID token,
+/// or a dotted path into an object claim (`address.formatted`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct OidcSettings {
+    /// The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`); `None`:
+    /// the method is off.
+    pub issuer: Option<String>,
+    /// The client id motcua is registered under.
+    pub client_id: Option<String>,
+    /// The client secret (`client_secret_basic`); `None` for a public client (PKCE only).
+    pub client_secret: Option<String>,
+    /// Scopes asked for besides `openid`.
+    pub scopes: Vec<String>,
+    /// The claim with the 12-digit personal identity number.
+    pub claim_identity_number: String,
+    /// The claim with the full name.
+    pub claim_full_name: String,
+    /// The claim with the birth date (`YYYY-MM-DD`, also `DD/MM/YYYY`).
+    pub claim_birth_date: String,
+    /// The claim with the gender.
+    pub claim_gender: String,
+    /// The claim with the address (a string).
+    pub claim_address: String,
+    /// The claim with the assurance level.
+    pub claim_assurance_level: String,
+    /// The lowest assurance level accepted (compared as numbers when both are); asked for as
+    /// `acr_values` too.
+    pub min_assurance_level: Option<String>,
+}
+
+impl OidcSettings {
+    /// Issuer and client id are both set.
+    #[must_use]
+    pub const fn enabled(&self) -> bool {
+        self.issuer.is_some() && self.client_id.is_some()
+    }
+}
+
+impl Default for OidcSettings {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            client_id: None,
+            client_secret: None,
+            scopes: vec!["profile".into(), "address".into(), "phone".into()],
+            claim_identity_number: "identity_number".into(),
+            claim_full_name: "name".into(),
+            claim_birth_date: "birthdate".into(),
+            claim_gender: "gender".into(),
+            claim_address: "address.formatted".into(),
+            claim_assurance_level: "acr".into(),
+            min_assurance_level: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("scopes", &self.scopes)
+            .field("claim_identity_number", &self.claim_identity_number)
+            .field("claim_full_name", &self.claim_full_name)
+            .field("claim_birth_date", &self.claim_birth_date)
+            .field("claim_gender", &self.claim_gender)
+            .field("claim_address", &self.claim_address)
+            .field("claim_assurance_level", &self.claim_assurance_level)
+            .field("min_assurance_level", &self.min_assurance_level)
+            .finish()
+    }
 }
 
 /// Sign-in and session settings (configurable; the defaults are the issue's).
@@ -43,10 +123,17 @@ pub struct AuthSettings {
     pub otp_per_ip_per_hour: u32,
     /// Wrong tries before a code stops working (default 5).
     pub otp_max_attempts: u32,
-    /// Wrong passwords in a row before a staff account is locked (default 5).
+    /// Wrong codes one client address may try an hour, whatever the number (default 30); a right
+    /// code does not count. Counted in the database, so it holds across servers.
+    pub otp_verify_per_ip_per_hour: u32,
+    /// Wrong passwords from one address for one login name before that address must wait (default
+    /// 5); then it waits 2^n seconds after the n-th. The account itself is never locked: other
+    /// addresses are not affected.
     pub staff_max_failures: u32,
-    /// How long that lock lasts, minutes (default 15).
+    /// The longest of those waits, minutes (default 15).
     pub staff_lock_minutes: u32,
+    /// Wrong staff passwords one client address may try an hour, whatever the login name (default 30).
+    pub staff_failures_per_ip_per_hour: u32,
     /// A staff session ends after this many minutes without a request (default 8 h).
     pub staff_idle_minutes: u32,
     /// and at the latest this many minutes after sign-in (default 12 h).
@@ -64,8 +151,16 @@ impl std::fmt::Debug for AuthSettings {
             .field("otp_per_phone_per_hour", &self.otp_per_phone_per_hour)
             .field("otp_per_ip_per_hour", &self.otp_per_ip_per_hour)
             .field("otp_max_attempts", &self.otp_max_attempts)
+            .field(
+                "otp_verify_per_ip_per_hour",
+                &self.otp_verify_per_ip_per_hour,
+            )
             .field("staff_max_failures", &self.staff_max_failures)
             .field("staff_lock_minutes", &self.staff_lock_minutes)
+            .field(
+                "staff_failures_per_ip_per_hour",
+                &self.staff_failures_per_ip_per_hour,
+            )
             .field("staff_idle_minutes", &self.staff_idle_minutes)
             .field("staff_max_minutes", &self.staff_max_minutes)
             .field("citizen_days", &self.citizen_days)
@@ -82,8 +177,10 @@ impl Default for AuthSettings {
             otp_per_phone_per_hour: 5,
             otp_per_ip_per_hour: 20,
             otp_max_attempts: 5,
+            otp_verify_per_ip_per_hour: 30,
             staff_max_failures: 5,
             staff_lock_minutes: 15,
+            staff_failures_per_ip_per_hour: 30,
             staff_idle_minutes: 8 * 60,
             staff_max_minutes: 12 * 60,
             citizen_days: 30,
@@ -127,6 +224,7 @@ impl Default for Config {
             public_url: None,
             auth: AuthSettings::default(),
             sms: crate::sms::SmsConfig::default(),
+            oidc: OidcSettings::default(),
         }
     }
 }

@@ -275,6 +275,14 @@ pub(crate) async fn approve(
                 name_key: form.name.vietnamese.key().as_str().to_owned(),
                 status: HkdStatus::Active.as_str().to_owned(),
                 data_json: serde_json::to_string(&cert).map_err(anyhow::Error::from)?,
+                // The owner's phone as the form gives it; else the dossier's, when the owner filed it.
+                owner_phone: form.owner.phone.as_ref().map_or_else(
+                    || {
+                        (form.filer == domain::forms::filer::FilerRole::Owner)
+                            .then(|| d.row.applicant_phone.clone())
+                    },
+                    |p| Some(p.as_str().to_owned()),
+                ),
             };
             let document = Draft {
                 kind: DocumentKind::HkdCertificate,
@@ -319,6 +327,11 @@ pub(crate) async fn approve(
                 name: cert.name.clone(),
                 status: record.status,
                 data_json: serde_json::to_string(&cert).map_err(anyhow::Error::from)?,
+                // A new owner brings their own phone (or none on record).
+                owner_phone: match &change.owner {
+                    Some(o) => o.new_owner.phone.as_ref().map(|p| p.as_str().to_owned()),
+                    None => record.owner_phone,
+                },
             };
             let mut effects = Effects {
                 registry: Some(registry),
@@ -390,6 +403,7 @@ pub(crate) async fn approve(
                     name_key: record.name_key,
                     status: HkdStatus::Terminated.as_str().to_owned(),
                     data_json: record.data_json,
+                    owner_phone: record.owner_phone,
                 }),
                 note: Some(format!(
                     "Hộ kinh doanh chuyển sang tình trạng «{}»; đã ban hành Thông báo về việc chấm dứt hoạt động \

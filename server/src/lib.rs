@@ -13,6 +13,7 @@ pub mod files;
 mod issue;
 pub mod metrics;
 pub mod notify;
+pub mod oidc;
 pub mod openapi;
 mod pages;
 pub mod rate_limit;
@@ -35,7 +36,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-pub use config::{AuthSettings, Config, DEFAULT_BIND, Limits};
+pub use config::{AuthSettings, Config, DEFAULT_BIND, Limits, OidcSettings};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use routes::staff::lapse_sweep;
@@ -81,6 +82,10 @@ pub struct AppState {
     pub sms: Arc<dyn sms::SmsGateway>,
     /// Sign-in and session settings, with the server's secret.
     pub auth: Arc<auth::AuthConfig>,
+    /// The OpenID provider of sign-in with the national e-identity (VNeID), when configured.
+    pub oidc: Option<Arc<oidc::RelyingParty>>,
+    /// Sign-ins with it started from one address a minute.
+    pub oidc_limiter: rate_limit::RateLimiter,
 }
 
 impl AppState {
@@ -90,10 +95,14 @@ impl AppState {
     pub fn sign_in_methods(&self) -> domain::api::SignInMethods {
         domain::api::SignInMethods {
             phone: true,
-            vneid: false,
+            vneid: self.oidc.is_some(),
         }
     }
 }
+
+/// Sign-ins with the national e-identity one address may start a minute (each stores a row for 10
+/// minutes).
+pub const OIDC_STARTS_PER_MINUTE: u32 = 30;
 
 /// A running server, as started by [`spawn`].
 pub struct Running {
@@ -143,6 +152,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Option<Fi
         ),
         sms: config.sms.gateway(&config.data_dir)?,
         auth: Arc::new(auth::AuthConfig::from_config(config).await?),
+        oidc: oidc::RelyingParty::from_settings(&config.oidc, &config.public_url())?.map(Arc::new),
+        oidc_limiter: rate_limit::RateLimiter::new(
+            OIDC_STARTS_PER_MINUTE,
+            config.limits.trust_forwarded,
+        ),
     };
     Ok((state, first_admin))
 }
@@ -155,16 +169,18 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(routes::hkd::router(state.lookup_limiter.clone()))
         .merge(routes::notify::router(state.lookup_limiter.clone()))
         .merge(routes::supplement::router(state.lookup_limiter.clone()))
+        .merge(routes::access::router(state.lookup_limiter.clone()))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(openapi::endpoint),
         )
         .merge(routes::procedures::router())
         .merge(routes::auth::router())
+        .merge(routes::vneid::router())
         .merge(routes::staff_admin::router())
-        .merge(routes::staff::router())
+        .merge(routes::staff::router(state.lookup_limiter.clone()))
         .merge(routes::assisted::router())
-        .merge(routes::verify::router())
+        .merge(routes::verify::router(state.lookup_limiter.clone()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::sessions,
@@ -178,7 +194,10 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(pages::router())
         .fallback_service(assets::service(&config.dist_dir, state.clone()))
         .with_state(state)
-        .layer(axum::middleware::from_fn_with_state(metrics, metrics::record))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::record,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         // A request that takes longer than this is cut off (a phone on 2G uploads in chunks).
         .layer(TimeoutLayer::with_status_code(
@@ -186,14 +205,22 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             Duration::from_secs(60),
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request.id = %id)
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                // The sign-in callback's query holds the provider's authorization code and state: not logged.
+                let uri = if req.uri().path() == routes::vneid::CALLBACK_PATH {
+                    req.uri().path().to_owned()
+                } else {
+                    req.uri().to_string()
+                };
+                tracing::info_span!("request", method = %req.method(), uri = %uri, request.id = %id)
+            }),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }

@@ -7,7 +7,7 @@ use std::{
 };
 
 use clap::{Args, Parser, Subcommand};
-use server::{AuthSettings, Config, DEFAULT_BIND, Limits, shutdown_signal};
+use server::{AuthSettings, Config, DEFAULT_BIND, Limits, OidcSettings, shutdown_signal};
 use tracing_subscriber::EnvFilter;
 
 /// motcua — Quảng Ngãi's online one-stop service: the API, the public pages and the phone app.
@@ -150,7 +150,54 @@ struct ServeArgs {
     #[command(flatten)]
     sms: SmsArgs,
     #[command(flatten)]
+    oidc: OidcArgs,
+    #[command(flatten)]
     db: DbArgs,
+}
+
+/// Sign-in with the national e-identity (VNeID) by OpenID Connect.
+#[derive(Debug, Args)]
+struct OidcArgs {
+    /// The OpenID provider's issuer URL (VNeID through the national portal, or `node
+    /// tests/oidc/provider.mjs` in development). Without it, citizens sign in by phone only.
+    #[arg(long, env = "MOTCUA_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// The client id motcua is registered under at the provider (redirect URI:
+    /// <public-url>/api/v1/auth/vneid/callback).
+    #[arg(long, env = "MOTCUA_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// The client secret (omit for a public client).
+    #[arg(long, env = "MOTCUA_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// Scopes asked for besides openid, separated by spaces or commas.
+    #[arg(
+        long,
+        env = "MOTCUA_OIDC_SCOPES",
+        default_value = "profile address phone"
+    )]
+    oidc_scopes: String,
+    /// The ID-token claim with the 12-digit identity number (a dotted path reaches into an object).
+    #[arg(long, env = "MOTCUA_OIDC_CLAIM_IDENTITY_NUMBER", default_value_t = OidcSettings::default().claim_identity_number)]
+    oidc_claim_identity_number: String,
+    /// The claim with the full name.
+    #[arg(long, env = "MOTCUA_OIDC_CLAIM_NAME", default_value_t = OidcSettings::default().claim_full_name)]
+    oidc_claim_name: String,
+    /// The claim with the birth date (YYYY-MM-DD or DD/MM/YYYY).
+    #[arg(long, env = "MOTCUA_OIDC_CLAIM_BIRTHDATE", default_value_t = OidcSettings::default().claim_birth_date)]
+    oidc_claim_birthdate: String,
+    /// The claim with the gender (male/female, nam/nữ).
+    #[arg(long, env = "MOTCUA_OIDC_CLAIM_GENDER", default_value_t = OidcSettings::default().claim_gender)]
+    oidc_claim_gender: String,
+    /// The claim with the address.
+    #[arg(long, env = "MOTCUA_OIDC_CLAIM_ADDRESS", default_value_t = OidcSettings::default().claim_address)]
+    oidc_claim_address: String,
+    /// The claim with the assurance level.
+    #[arg(long, env = "MOTCUA_OIDC_CLAIM_ACR", default_value_t = OidcSettings::default().claim_assurance_level)]
+    oidc_claim_acr: String,
+    /// The lowest assurance level accepted (e.g. 2 for a level-2 e-identity account); asked for as
+    /// acr_values too.
+    #[arg(long, env = "MOTCUA_OIDC_MIN_ACR")]
+    oidc_min_acr: Option<String>,
 }
 
 /// Sign-in codes, sessions and staff passwords.
@@ -175,12 +222,19 @@ struct AuthArgs {
     /// Wrong tries before a code stops working.
     #[arg(long, env = "MOTCUA_OTP_MAX_ATTEMPTS", default_value_t = AuthSettings::default().otp_max_attempts)]
     otp_max_attempts: u32,
-    /// Wrong passwords in a row before a staff account is locked.
+    /// Wrong codes one client address may try an hour (right codes do not count).
+    #[arg(long, env = "MOTCUA_OTP_VERIFY_PER_IP_PER_HOUR", default_value_t = AuthSettings::default().otp_verify_per_ip_per_hour)]
+    otp_verify_per_ip_per_hour: u32,
+    /// Wrong staff passwords from one address for one login name before that address waits
+    /// (2^n seconds after the n-th; the account itself is never locked).
     #[arg(long, env = "MOTCUA_STAFF_MAX_FAILURES", default_value_t = AuthSettings::default().staff_max_failures)]
     staff_max_failures: u32,
-    /// Minutes a locked staff account stays locked.
+    /// The longest wait after wrong staff passwords, minutes.
     #[arg(long, env = "MOTCUA_STAFF_LOCK_MINUTES", default_value_t = AuthSettings::default().staff_lock_minutes)]
     staff_lock_minutes: u32,
+    /// Wrong staff passwords one client address may try an hour, whatever the login name.
+    #[arg(long, env = "MOTCUA_STAFF_FAILURES_PER_IP_PER_HOUR", default_value_t = AuthSettings::default().staff_failures_per_ip_per_hour)]
+    staff_failures_per_ip_per_hour: u32,
     /// A staff session ends after this many minutes without a request.
     #[arg(long, env = "MOTCUA_STAFF_IDLE_MINUTES", default_value_t = AuthSettings::default().staff_idle_minutes)]
     staff_idle_minutes: u32,
@@ -370,8 +424,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             otp_per_phone_per_hour: args.auth.otp_per_phone_per_hour,
             otp_per_ip_per_hour: args.auth.otp_per_ip_per_hour,
             otp_max_attempts: args.auth.otp_max_attempts,
+            otp_verify_per_ip_per_hour: args.auth.otp_verify_per_ip_per_hour,
             staff_max_failures: args.auth.staff_max_failures,
             staff_lock_minutes: args.auth.staff_lock_minutes,
+            staff_failures_per_ip_per_hour: args.auth.staff_failures_per_ip_per_hour,
             staff_idle_minutes: args.auth.staff_idle_minutes,
             staff_max_minutes: args.auth.staff_max_minutes,
             citizen_days: args.auth.citizen_session_days,
@@ -383,6 +439,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             password: args.sms.sms_password,
             body_template: args.sms.sms_body_template,
             sender: args.sms.sms_sender,
+        },
+        oidc: OidcSettings {
+            issuer: args.oidc.oidc_issuer.filter(|s| !s.trim().is_empty()),
+            client_id: args.oidc.oidc_client_id.filter(|s| !s.trim().is_empty()),
+            client_secret: args.oidc.oidc_client_secret.filter(|s| !s.is_empty()),
+            scopes: args
+                .oidc
+                .oidc_scopes
+                .split([' ', ','])
+                .filter(|s| !s.is_empty() && *s != "openid")
+                .map(str::to_owned)
+                .collect(),
+            claim_identity_number: args.oidc.oidc_claim_identity_number,
+            claim_full_name: args.oidc.oidc_claim_name,
+            claim_birth_date: args.oidc.oidc_claim_birthdate,
+            claim_gender: args.oidc.oidc_claim_gender,
+            claim_address: args.oidc.oidc_claim_address,
+            claim_assurance_level: args.oidc.oidc_claim_acr,
+            min_assurance_level: args.oidc.oidc_min_acr.filter(|s| !s.trim().is_empty()),
         },
     };
     let running = server::spawn(config, shutdown_signal()).await?;

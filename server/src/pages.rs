@@ -423,7 +423,8 @@ async fn verify(state: &AppState, path: &str) -> Verify {
     Verify { code, outcome }
 }
 
-/// The look-up a `/tra-cuu?code=…&phone=…` URL asks for, as the API would answer it.
+/// The look-up a `/tra-cuu?code=…` URL asks for, as the API answers it to anyone: the public view (the
+/// owner's details come from the API once the page runs).
 async fn lookup(state: &AppState, uri: &Uri, client: Option<std::net::IpAddr>) -> Option<Lookup> {
     #[derive(serde::Deserialize)]
     struct Query {
@@ -435,12 +436,11 @@ async fn lookup(state: &AppState, uri: &Uri, client: Option<std::net::IpAddr>) -
         .code
         .or_else(|| uri.path().strip_prefix("/tra-cuu/").map(str::to_owned))
         .filter(|c| !c.trim().is_empty())?;
-    let phone = query.phone.filter(|p| !p.trim().is_empty())?;
+    let phone = query.phone.unwrap_or_default();
     let outcome = if state.lookup_limiter.check(client).is_err() {
         LookupOutcome::RateLimited
     } else {
-        match crate::routes::dossiers::status_for_applicant(state, &code, Some(phone.clone())).await
-        {
+        match crate::routes::dossiers::status_of(state, &code, false).await {
             Ok(status) => LookupOutcome::Found(Box::new(status)),
             Err(crate::error::AppError::NotFound) => LookupOutcome::NotFound,
             Err(error) => {

@@ -1,5 +1,6 @@
 //! One resource per file.
 
+pub(crate) mod access;
 pub(crate) mod assisted;
 pub(crate) mod auth;
 pub(crate) mod dossiers;
@@ -12,3 +13,4 @@ pub(crate) mod staff_admin;
 pub(crate) mod supplement;
 pub(crate) mod uploads;
 pub(crate) mod verify;
+pub(crate) mod vneid;

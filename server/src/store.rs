@@ -8,6 +8,7 @@
 //! `NaiveDate`). What differs stays in each backend's module: connecting, the migrations
 //! (`migrations/<backend>/`), how a staff id is bound, and SQLite's in-process queue of writers.
 
+pub mod access;
 pub mod auth;
 pub mod notify;
 mod postgres;
@@ -38,7 +39,13 @@ pub type ReceiptFn<'a> = &'a (dyn Fn(&str) -> String + Send + Sync);
 /// Everything the server asks of its database. Each method is one unit of work: a write is committed
 /// (durably) before its future completes.
 pub trait Store:
-    auth::AuthStore + notify::NotifyStore + work::WorkStore + Send + Sync + 'static
+    access::AccessStore
+    + auth::AuthStore
+    + notify::NotifyStore
+    + work::WorkStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which engine this is.
     fn backend(&self) -> Backend;
@@ -178,6 +185,19 @@ pub struct NewDossier {
     pub channel: &'static str,
     /// The officer who filed it for the citizen at the counter (channel `assisted`).
     pub assisted_by: Option<uuid::Uuid>,
+    /// The citizen account that filed it (online).
+    pub filer_account_id: Option<uuid::Uuid>,
+    /// The identity number the national e-identity vouched for, when the filer signed in with it.
+    pub filer_identity: Option<String>,
+    /// Who filed it as the form says (`domain::forms::filer::FilerRole::as_str`).
+    pub filer_role: &'static str,
+    /// The business owner's identity number (the registration's owner; the registry's owner of a change
+    /// or termination).
+    pub owner_identity: Option<String>,
+    /// Refuse the dossier ([`SubmitOutcome::TooMany`]) when the filer's account already filed this many
+    /// dossiers since this time to phone numbers other than this one (checked in the submission's
+    /// transaction, the account's row locked, so parallel requests count each other).
+    pub other_phone_limit: Option<OtherPhoneLimit>,
     /// When it was received.
     pub received_at: DateTime<Utc>,
     /// The day it counts from for the code (Vietnam date).
@@ -188,6 +208,17 @@ pub struct NewDossier {
     pub fee_vnd: i64,
     /// The files.
     pub attachments: Vec<NewAttachment>,
+}
+
+/// At most `max` dossiers since `since` from one account to phone numbers other than `own_phone`.
+#[derive(Debug, Clone)]
+pub struct OtherPhoneLimit {
+    /// The account's proved phone (none: every phone is another).
+    pub own_phone: Option<String>,
+    /// Since when.
+    pub since: DateTime<Utc>,
+    /// How many.
+    pub max: i64,
 }
 
 /// A file of a new dossier.
@@ -216,6 +247,8 @@ pub enum SubmitOutcome {
     Replayed(String),
     /// The key was used before with another body.
     KeyReused,
+    /// Over [`NewDossier::other_phone_limit`].
+    TooMany,
 }
 
 /// A dossier as the look-up shows it.
@@ -237,6 +270,12 @@ pub struct StoredDossier {
     pub receipt_json: String,
     /// (to_state, at, note), oldest first.
     pub timeline: Vec<(String, DateTime<Utc>, Option<String>)>,
+    /// The citizen account that filed it (hyphenated UUID).
+    pub filer_account_id: Option<String>,
+    /// The filer's verified identity number.
+    pub filer_identity: Option<String>,
+    /// The business owner's identity number.
+    pub owner_identity: Option<String>,
 }
 
 /// What the look-up shows of a dossier.
@@ -265,6 +304,8 @@ pub struct HkdRecord {
     pub status: String,
     /// The registered data (GCN content) as JSON.
     pub data_json: String,
+    /// The owner's phone number on record (who may file as the owner with a phone sign-in).
+    pub owner_phone: Option<String>,
 }
 
 /// A staff account to create.

@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
 import { auditor } from './audit.mjs';
+import { signInByApi } from './signin.mjs';
 
 const base = process.env.MOTCUA_URL;
 const shots = process.env.SCREENSHOT_DIR ?? 'target/browser';
@@ -31,9 +32,10 @@ try {
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
 
-  // A dossier to look up, so the look-up page is checked with a result too.
+  // A dossier to look up, so the look-up page is checked with a result too (sent by its owner, signed in).
+  const csrf = await signInByApi(page.request, base, '0912345678');
   const submitted = await page.request.post(`${base}/api/v1/dossiers`, {
-    headers: { 'idempotency-key': crypto.randomUUID() },
+    headers: { 'idempotency-key': crypto.randomUUID(), 'x-csrf-token': csrf },
     data: {
       procedure: 'hkd_termination',
       form_version: 'tt68_mau4',

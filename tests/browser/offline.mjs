@@ -15,6 +15,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { signInByApi } from './signin.mjs';
+
 const base = process.env.MOTCUA_URL;
 const dist = process.env.MOTCUA_DIST;
 const shots = process.env.SCREENSHOT_DIR ?? 'target/browser';
@@ -136,12 +138,14 @@ try {
 
   // 2. Personal data never lands in a cache: API answers fetched by the page (GET and POST) and a
   //    look-up result page, all through the worker.
-  const code = await page.evaluate(async () => {
+  // Submitting needs a signed-in person: the owner signs in (the cookie is the page's too).
+  const csrf = await signInByApi(page.request, base, '0912345678');
+  const code = await page.evaluate(async (csrf) => {
     const procedures = await fetch('/api/v1/procedures');
     if (!procedures.ok) throw new Error(`GET /api/v1/procedures answered ${procedures.status}`);
     const sent = await fetch('/api/v1/dossiers', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+      headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID(), 'x-csrf-token': csrf },
       body: JSON.stringify({
         procedure: 'hkd_termination',
         form_version: 'tt68_mau4',
@@ -158,7 +162,7 @@ try {
     const status = await fetch(`/api/v1/dossiers/${encodeURIComponent(code)}?phone=0912345678`);
     if (!status.ok) throw new Error(`GET /api/v1/dossiers/{code} answered ${status.status}`);
     return code;
-  });
+  }, csrf);
   await page.goto(`${base}/tra-cuu?code=${encodeURIComponent(code)}&phone=0912345678`, { waitUntil: 'domcontentloaded' });
   await waitForApp(page, 'look-up page');
   await page.goto(`${base}/tra-cuu/${encodeURIComponent(code)}`, { waitUntil: 'domcontentloaded' });

@@ -6,6 +6,8 @@ import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { signInByApi } from './signin.mjs';
+
 const base = process.env.MOTCUA_URL;
 const shots = process.env.SCREENSHOT_DIR ?? 'target/browser';
 if (!base) throw new Error('MOTCUA_URL is not set');
@@ -82,9 +84,11 @@ try {
   await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
   await page.screenshot({ path: join(shots, 'home-en.png'), fullPage: true });
 
-  // 6. A dossier sent through the API, found on the look-up page; the page hydrates with the server's data.
+  // 6. A dossier sent through the API by its owner signed in, found on the look-up page (the public view);
+  //    the page hydrates with the server's data.
+  const csrf = await signInByApi(page.request, base, '0912345678');
   const submitted = await page.request.post(`${base}/api/v1/dossiers`, {
-    headers: { 'idempotency-key': crypto.randomUUID() },
+    headers: { 'idempotency-key': crypto.randomUUID(), 'x-csrf-token': csrf },
     data: {
       procedure: 'hkd_termination',
       form_version: 'tt68_mau4',

@@ -119,13 +119,90 @@ pub async fn run_script_seeded(
     env: &[(&str, &Path)],
     seed: impl AsyncFnOnce(Arc<dyn Store>),
 ) -> ScriptRun {
+    run_script_configured(script, dist, env, seed, None).await
+}
+
+/// [`run_script`] with sign-in by the national e-identity on: a real OpenID provider
+/// (`node tests/oidc/provider.mjs`, its test citizens) started on a free port, the server configured
+/// with it; the script gets `OIDC_ISSUER` too.
+///
+/// # Panics
+/// As [`run_script`], or when the provider's npm packages are missing or it does not start.
+pub async fn run_script_with_oidc_provider(script: &str, dist: &Path) -> ScriptRun {
+    let dir = root().join("tests/oidc");
+    assert!(
+        dir.join("node_modules/oidc-provider").is_dir(),
+        "the test OpenID provider's npm packages are missing: run `npm ci` in {} (cargo xtask test does)",
+        dir.display()
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let oidc = server::OidcSettings {
+        issuer: Some(format!("http://127.0.0.1:{port}")),
+        client_id: Some("motcua".into()),
+        client_secret: Some("browser-test-secret".into()),
+        ..server::OidcSettings::default()
+    };
+    run_script_configured(script, dist, &[], async |_| {}, Some((oidc, port))).await
+}
+
+async fn start_oidc_provider(port: u16, redirect_uri: &str) -> tokio::process::Child {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut child = Command::new("node")
+        .current_dir(root().join("tests/oidc"))
+        .arg("provider.mjs")
+        .args(["--port", &port.to_string(), "--redirect-uri", redirect_uri])
+        .args([
+            "--client-id",
+            "motcua",
+            "--client-secret",
+            "browser-test-secret",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs (Node.js is needed for the test OpenID provider)");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.starts_with("issuer: ") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(
+        matches!(ready, Ok(true)),
+        "the test OpenID provider did not print its issuer within 30 s"
+    );
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    child
+}
+
+async fn run_script_configured(
+    script: &str,
+    dist: &Path,
+    env: &[(&str, &Path)],
+    seed: impl AsyncFnOnce(Arc<dyn Store>),
+    oidc: Option<(server::OidcSettings, u16)>,
+) -> ScriptRun {
     let root = root();
     let chromium = chromium();
     let data = tempfile::tempdir().expect("temporary directory");
+    let (oidc, provider_port) = oidc.map_or((server::OidcSettings::default(), None), |(o, p)| {
+        (o, Some(p))
+    });
+    let issuer = oidc.issuer.clone();
     let config = Config {
         bind: "127.0.0.1:0".parse().expect("address"),
         data_dir: data.path().to_path_buf(),
         dist_dir: dist.to_path_buf(),
+        oidc,
         ..Config::default()
     };
     {
@@ -141,6 +218,16 @@ pub async fn run_script_seeded(
     })
     .await
     .expect("the server starts on the release build");
+    let _provider = match provider_port {
+        Some(port) => Some(
+            start_oidc_provider(
+                port,
+                &format!("http://{}/api/v1/auth/vneid/callback", running.addr),
+            )
+            .await,
+        ),
+        None => None,
+    };
     let mut command = Command::new("node");
     command
         .arg(root.join("tests/browser").join(script))
@@ -156,6 +243,9 @@ pub async fn run_script_seeded(
     for (name, value) in env {
         command.env(name, value);
     }
+    if let Some(issuer) = &issuer {
+        command.env("OIDC_ISSUER", issuer);
+    }
     let output = command
         .output()
         .await
@@ -167,4 +257,30 @@ pub async fn run_script_seeded(
         .expect("server task")
         .expect("server stops cleanly");
     ScriptRun { output, data }
+}
+
+/// The household business the scripts' termination notices name (`051085012345`, commune 21025), with
+/// `0912345678` as its owner's phone on record: a citizen signed in with that phone files its
+/// termination as the owner (issue 16). For [`run_script_seeded`].
+///
+/// # Panics
+/// When the database refuses it.
+pub async fn seed_business(store: Arc<dyn Store>) {
+    let name = domain::TenHoKinhDoanh::try_from("Hộ kinh doanh Bánh mì Cô Ba".to_owned())
+        .expect("a valid name");
+    store
+        .insert_hkd(
+            &server::HkdRecord {
+                code: "051085012345".to_owned(),
+                commune: "21025".to_owned(),
+                name: name.as_ref().to_owned(),
+                name_key: name.key().as_str().to_owned(),
+                status: "active".to_owned(),
+                data_json: "{}".to_owned(),
+                owner_phone: Some("0912345678".to_owned()),
+            },
+            None,
+        )
+        .await
+        .expect("the business is in the registry");
 }

@@ -3,7 +3,7 @@
 //! procedure's page, the look-up page (empty and with a result), the citizen's form steps, check page and
 //! "Hồ sơ của tôi"; at 360 px wide nothing scrolls sideways, with text at 100 % and at 200 %.
 
-use motcua_tests::{release_build, root, run_script};
+use motcua_tests::{release_build, root, run_script_seeded, seed_business};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_and_form_pages_pass_axe_and_fit_a_360_px_screen_with_text_at_200_percent() {
@@ -15,7 +15,7 @@ async fn public_and_form_pages_pass_axe_and_fit_a_360_px_screen_with_text_at_200
     );
 
     // Act
-    let run = run_script("a11y.mjs", &dist, &[]).await;
+    let run = run_script_seeded("a11y.mjs", &dist, &[], seed_business).await;
 
     // Assert
     run.assert_passed("accessibility test passed");

@@ -2,7 +2,7 @@
 //! Chromium by `tests/browser/smoke.mjs` (playwright-core): the home page arrives as server-rendered HTML,
 //! is hydrated and reacts.
 
-use motcua_tests::{release_build, root, run_script};
+use motcua_tests::{release_build, root, run_script_seeded, seed_business};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_is_server_rendered_then_hydrated_and_interactive_in_chromium() {
@@ -10,7 +10,7 @@ async fn home_page_is_server_rendered_then_hydrated_and_interactive_in_chromium(
     let dist = release_build();
 
     // Act
-    let run = run_script("smoke.mjs", &dist, &[]).await;
+    let run = run_script_seeded("smoke.mjs", &dist, &[], seed_business).await;
 
     // Assert
     run.assert_passed("browser smoke test passed");

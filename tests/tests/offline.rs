@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use motcua_tests::{release_build, root, run_script};
+use motcua_tests::{release_build, root, run_script_seeded, seed_business};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create the copy of dist/");
@@ -34,7 +34,13 @@ async fn the_app_opens_offline_keeps_no_personal_data_and_offers_a_new_version()
     copy_dir(&built, &dist);
 
     // Act
-    let run = run_script("offline.mjs", &dist, &[("MOTCUA_DIST", &dist)]).await;
+    let run = run_script_seeded(
+        "offline.mjs",
+        &dist,
+        &[("MOTCUA_DIST", &dist)],
+        seed_business,
+    )
+    .await;
 
     // Assert
     run.assert_passed("offline test passed");

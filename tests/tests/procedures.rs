@@ -34,6 +34,9 @@ async fn a_promotion_notice_a_change_and_a_termination_are_each_submitted_once_w
         name_key: name.key().as_str().to_owned(),
         status: "active".to_owned(),
         data_json: "{}".to_owned(),
+        // The owner's phone on record: who files the change and termination as the owner when signed in
+        // with a phone (tests/browser/procedures.mjs's OWNER).
+        owner_phone: Some("0912345678".to_owned()),
     };
 
     // Act

@@ -231,17 +231,38 @@ pub(crate) fn ensure_chromium() -> anyhow::Result<PathBuf> {
     Ok(chromium)
 }
 
-/// Installs the browser tests' npm packages (playwright-core, from package-lock.json) when missing.
+/// Installs the browser tests' npm packages (`npm ci` in `tests/browser`) unless the installed ones
+/// match the lock file; answers the directory.
 pub(crate) fn ensure_browser_test_packages() -> anyhow::Result<PathBuf> {
-    let dir = util::root().join("tests").join("browser");
+    ensure_npm_packages(
+        "browser",
+        "playwright-core",
+        "the browser tests' npm packages",
+    )
+}
+
+/// Installs the test OpenID provider's npm packages (`npm ci` in `tests/oidc`: `oidc-provider`, run by
+/// the VNeID sign-in tests) unless the installed ones match the lock file; answers the directory.
+pub(crate) fn ensure_oidc_provider_packages() -> anyhow::Result<PathBuf> {
+    ensure_npm_packages(
+        "oidc",
+        "oidc-provider",
+        "the test OpenID provider's npm packages",
+    )
+}
+
+/// `npm ci` in `tests/<name>` unless `node_modules/<marker>` is there and the lock file is the one
+/// installed.
+fn ensure_npm_packages(name: &str, marker: &str, what: &str) -> anyhow::Result<PathBuf> {
+    let dir = util::root().join("tests").join(name);
     let lock = std::fs::read(dir.join("package-lock.json"))
-        .context("tests/browser/package-lock.json is missing")?;
+        .with_context(|| format!("tests/{name}/package-lock.json is missing"))?;
     // npm gives installed files a fixed old mtime, so compare contents: a copy of the lock file that
     // was installed is kept beside the packages.
     let stamp = dir.join("node_modules").join(".motcua-installed-lock.json");
-    let installed = dir.join("node_modules").join("playwright-core").is_dir();
+    let installed = dir.join("node_modules").join(marker).is_dir();
     if !installed || std::fs::read(&stamp).ok().as_deref() != Some(lock.as_slice()) {
-        step("installing the browser tests' npm packages");
+        step(&format!("installing {what}"));
         run(Command::new("npm")
             .current_dir(&dir)
             .args(["ci", "--no-audit", "--no-fund"]))?;

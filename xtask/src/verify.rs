@@ -56,6 +56,9 @@ pub(crate) fn test() -> anyhow::Result<()> {
         std::env::var("MOTCUA_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_owned());
     ensure_postgres(&postgres)?;
 
+    step("the test OpenID provider (node, oidc-provider) for the VNeID sign-in tests");
+    tools::ensure_oidc_provider_packages()?;
+
     step("Rust tests (database tests on SQLite and PostgreSQL)");
     run(cargo().env("MOTCUA_TEST_POSTGRES", &postgres).args([
         "test",

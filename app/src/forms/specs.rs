@@ -38,6 +38,61 @@ const VAT_METHODS: &[Opt] = &[
     },
 ];
 
+/// Who files an HKD dossier (`domain::forms::filer`): the owner, or an authorised person (NĐ 168/2025
+/// art. 93); an heir only where the law allows (art. 100.1.c, 104.4).
+const FILERS: &[Opt] = &[
+    Opt {
+        value: "owner",
+        label: (
+            "Chủ hộ kinh doanh (tôi nộp cho hộ của mình)",
+            "The owner (I file for my own business)",
+        ),
+    },
+    Opt {
+        value: "authorised",
+        label: (
+            "Người được chủ hộ ủy quyền (đính kèm văn bản ủy quyền)",
+            "A person the owner authorised (attach the authorisation)",
+        ),
+    },
+];
+const FILERS_WITH_HEIR: &[Opt] = &[
+    FILERS[0],
+    FILERS[1],
+    Opt {
+        value: "heir",
+        label: (
+            "Người thừa kế (chủ hộ đã chết, bị tuyên bố chết, mất tích hoặc mất năng lực hành vi dân sự)",
+            "An heir (the owner died, was declared dead or missing, or lost capacity)",
+        ),
+    },
+];
+
+/// The question "who is filing" and, for an authorised person, whether the owner has no e-identity
+/// account (then a copy of the owner's identity card is attached, art. 93.5).
+fn who_files(choices: &'static [Opt]) -> Vec<Field> {
+    vec![
+        Field::opt(
+            domain::forms::filer::KEY,
+            ("Ai nộp hồ sơ này?", "Who is filing this dossier?"),
+            Kind::Choice(choices),
+        )
+        .hint((
+            "Nếu bạn nộp thay chủ hộ, chọn «Người được ủy quyền». Máy chủ đối chiếu người đăng nhập với chủ hộ trong hồ sơ hoặc sổ đăng ký.",
+            "If you file for the owner, choose “An authorised person”. The server compares who is signed in with the owner in the form or the registry.",
+        )),
+        Field::opt(
+            domain::forms::filer::PRINCIPAL_WITHOUT_EID,
+            (
+                "Chủ hộ chưa có tài khoản định danh điện tử (đính kèm bản sao thẻ Căn cước của chủ hộ)",
+                "The owner has no e-identity account (attach a copy of the owner's identity card)",
+            ),
+            Kind::Bool,
+        )
+        .when(|v| path::text(v, domain::forms::filer::KEY) == "authorised"),
+    ]
+}
+
 const SIGNATORIES: &[Opt] = &[
     Opt {
         value: "owner",
@@ -510,15 +565,10 @@ fn registration() -> FormSpec {
                         Kind::Choice(FOUNDERS),
                     ),
                     members_table("members", population_db_down).when(household),
-                    Field::opt(
-                        "filed_by_agent",
-                        (
-                            "Người khác nộp hồ sơ thay chủ hộ (có văn bản ủy quyền)",
-                            "Someone else files for the owner (with an authorisation)",
-                        ),
-                        Kind::Bool,
-                    ),
-                ],
+                ]
+                .into_iter()
+                .chain(who_files(FILERS))
+                .collect(),
             ),
             attachments(),
             intro(
@@ -840,16 +890,9 @@ fn change() -> FormSpec {
             step(
                 "khac",
                 ("Thông tin khác", "Other details"),
-                vec![
-                    Field::opt(
-                        "filed_by_agent",
-                        (
-                            "Người khác nộp hồ sơ thay chủ hộ (có văn bản ủy quyền)",
-                            "Someone else files for the owner (with an authorisation)",
-                        ),
-                        Kind::Bool,
-                    ),
-                    Field::opt(
+                who_files(FILERS_WITH_HEIR)
+                    .into_iter()
+                    .chain([Field::opt(
                         "under_revocation_notice",
                         (
                             "Hộ đang bị thông báo vi phạm, sẽ thu hồi Giấy chứng nhận",
@@ -860,8 +903,8 @@ fn change() -> FormSpec {
                     .hint((
                         "Khi đó cần kèm văn bản giải trình (NĐ 168/2025, điều 102).",
                         "A written explanation is then required (NĐ 168/2025 art. 102).",
-                    )),
-                ],
+                    ))])
+                    .collect(),
             ),
             attachments(),
             step(
@@ -909,25 +952,35 @@ fn termination() -> FormSpec {
             step(
                 "nguoi-ky",
                 ("Người ký thông báo", "Who signs"),
-                vec![
-                    Field::req(
-                        "signatory",
-                        ("Người ký là", "The signatory is"),
-                        Kind::Choice(SIGNATORIES),
-                    ),
-                    Field::req(
-                        "signatory_name",
-                        ("Họ và tên người ký", "Signatory's full name"),
-                        Kind::Text,
-                    )
-                    .auto("name"),
-                    Field::req(
-                        "filer_phone",
-                        ("Số điện thoại nhận tin", "Phone for updates"),
-                        Kind::Tel,
-                    )
-                    .auto("tel"),
-                ],
+                who_files(FILERS_WITH_HEIR)
+                    .into_iter()
+                    .chain([
+                        // The owner and the heir sign their own notice; an authorised person says whose it is.
+                        Field::req(
+                            "signatory",
+                            ("Người ký là", "The signatory is"),
+                            Kind::Choice(SIGNATORIES),
+                        )
+                        .when(|v| {
+                            !matches!(
+                                path::text(v, domain::forms::filer::KEY).as_str(),
+                                "owner" | "heir"
+                            )
+                        }),
+                        Field::req(
+                            "signatory_name",
+                            ("Họ và tên người ký", "Signatory's full name"),
+                            Kind::Text,
+                        )
+                        .auto("name"),
+                        Field::req(
+                            "filer_phone",
+                            ("Số điện thoại nhận tin", "Phone for updates"),
+                            Kind::Tel,
+                        )
+                        .auto("tel"),
+                    ])
+                    .collect(),
             ),
             attachments(),
             step(

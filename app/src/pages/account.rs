@@ -304,21 +304,38 @@ pub fn SignInPage() -> impl IntoView {
             None => view! {
                 <p class="loading" role="status">{move || lang.get().pick("Đang kiểm tra đăng nhập…", "Checking sign-in…")}</p>
             }.into_any(),
-            Some(Principal::Anonymous) => view! { <OtpForm /> }.into_any(),
+            Some(Principal::Anonymous) => view! { <CitizenSignIn /> }.into_any(),
             Some(Principal::Citizen { phone, identity }) => {
-                // Who the session is (the VNeID sign-in's page replaces this wording).
-                let phone = phone.or_else(|| identity.map(|i| i.full_name)).unwrap_or_default();
+                let shown_phone = phone.as_deref().map(session::masked_phone);
+                let how = {
+                    let full_phone = phone.clone().unwrap_or_default();
+                    let vneid = identity.is_some();
+                    move || match (vneid, shown_phone.as_deref(), lang.get()) {
+                        (true, Some(p), Lang::Vi) => format!("Bạn đang đăng nhập bằng tài khoản định danh điện tử VNeID; số điện thoại {p} cũng thuộc tài khoản này."),
+                        (true, Some(p), Lang::En) => format!("You are signed in with your VNeID e-identity account; the phone number {p} belongs to this account too."),
+                        (true, None, l) => l.pick(
+                            "Bạn đang đăng nhập bằng tài khoản định danh điện tử VNeID.",
+                            "You are signed in with your VNeID e-identity account.",
+                        ).to_owned(),
+                        (false, _, Lang::Vi) => format!("Bạn đang đăng nhập bằng số điện thoại {full_phone}."),
+                        (false, _, Lang::En) => format!("You are signed in with the phone number {full_phone}."),
+                    }
+                };
+                let by_phone = phone.is_some();
                 view! {
-                <p class="notice notice-ok" role="status">
-                    {move || match lang.get() {
-                        Lang::Vi => format!("Bạn đang đăng nhập bằng số điện thoại {phone}."),
-                        Lang::En => format!("You are signed in with the phone number {phone}."),
-                    }}
-                </p>
-                <p>{move || lang.get().pick(
-                    "Các hồ sơ đã nộp với số điện thoại này, kể cả trước khi đăng nhập, hiện trong “Hồ sơ của tôi”; thông báo về hồ sơ hiện trong “Thông báo”.",
-                    "Dossiers filed with this phone number, including before you signed in, show in “My dossiers”; messages about them show in “Notifications”.",
-                )}</p>
+                <p class="notice notice-ok" role="status">{how}</p>
+                {identity.map(|identity| view! { <VerifiedIdentityCard identity /> })}
+                <p>{move || if by_phone {
+                    lang.get().pick(
+                        "Các hồ sơ đã nộp với số điện thoại này, kể cả trước khi đăng nhập, hiện trong “Hồ sơ của tôi”; thông báo về hồ sơ hiện trong “Thông báo”.",
+                        "Dossiers filed with this phone number, including before you signed in, show in “My dossiers”; messages about them show in “Notifications”.",
+                    )
+                } else {
+                    lang.get().pick(
+                        "Hồ sơ bạn nộp khi đã đăng nhập hiện trong “Hồ sơ của tôi”; thông báo về hồ sơ hiện trong “Thông báo”.",
+                        "Dossiers you file while signed in show in “My dossiers”; messages about them show in “Notifications”.",
+                    )
+                }}</p>
                 <p class="dossier-actions">
                     <a class="button" href="/ho-so">{move || lang.get().pick("Hồ sơ của tôi", "My dossiers")}</a>
                     <a class="button-secondary" href="/thong-bao">{move || lang.get().pick("Thông báo", "Notifications")}</a>
@@ -345,6 +362,173 @@ pub fn SignInPage() -> impl IntoView {
         }}
     }
     .into_any()
+}
+
+/// An identity number shown with only its first 4 and last 2 digits (`0511******45`).
+#[must_use]
+pub fn masked_identity_number(number: &str) -> String {
+    let digits: Vec<char> = number.chars().collect();
+    if digits.len() < 8 {
+        return "*".repeat(digits.len());
+    }
+    let head: String = digits[..4].iter().collect();
+    let tail: String = digits[digits.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(digits.len() - 6))
+}
+
+/// An ISO date (`YYYY-MM-DD`) as `dd/mm/yyyy`; anything else as it is.
+#[must_use]
+pub fn date_vn(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// What went wrong with a VNeID sign-in, from the reason code the server put in `?loi=`.
+#[must_use]
+pub fn vneid_failure(code: &str, lang: Lang) -> Option<&'static str> {
+    Some(match code {
+        "chua_ho_tro" => lang.pick(
+            "Máy chủ này chưa bật đăng nhập bằng VNeID. Hãy đăng nhập bằng số điện thoại bên dưới.",
+            "This server does not offer VNeID sign-in yet. Sign in with your phone number below.",
+        ),
+        "nha_cung_cap" => lang.pick(
+            "Chưa kết nối được với hệ thống định danh điện tử (VNeID) hoặc hệ thống không chấp nhận yêu cầu. Hãy thử lại sau ít phút, hoặc đăng nhập bằng số điện thoại.",
+            "Could not reach the e-identity system (VNeID), or it refused the request. Try again in a few minutes, or sign in with your phone number.",
+        ),
+        "da_huy" => lang.pick(
+            "Bạn đã huỷ đăng nhập trên VNeID. Bấm nút VNeID để thử lại khi sẵn sàng.",
+            "You cancelled the sign-in at VNeID. Press the VNeID button to try again when ready.",
+        ),
+        "het_han" => lang.pick(
+            "Lượt đăng nhập này đã hết hạn hoặc đã được dùng (mỗi lượt chỉ dùng một lần, trong 10 phút). Hãy bấm nút VNeID để đăng nhập lại.",
+            "This sign-in expired or was already used (each works once, within 10 minutes). Press the VNeID button to sign in again.",
+        ),
+        "trinh_duyet_khac" => lang.pick(
+            "Lượt đăng nhập này được bắt đầu trên trình duyệt khác. Hãy bấm nút VNeID ngay trên trình duyệt này.",
+            "This sign-in was started in another browser. Press the VNeID button in this browser.",
+        ),
+        "khong_hop_le" => lang.pick(
+            "Thông tin xác thực nhận từ VNeID không hợp lệ nên chưa đăng nhập. Hãy thử lại; nếu vẫn lỗi, hãy báo bộ phận một cửa.",
+            "The authentication received from VNeID did not check out, so you are not signed in. Try again; if it persists, tell the one-stop desk.",
+        ),
+        "thieu_thong_tin" => lang.pick(
+            "VNeID không cung cấp đủ số định danh cá nhân và họ tên. Hãy đồng ý chia sẻ các thông tin này khi đăng nhập rồi thử lại.",
+            "VNeID did not provide your personal identity number and name. Agree to share them when signing in and try again.",
+        ),
+        "muc_dam_bao" => lang.pick(
+            "Tài khoản định danh điện tử của bạn chưa đủ mức độ 2 mà dịch vụ này yêu cầu. Hãy nâng cấp tài khoản VNeID lên mức 2 (tại công an xã, phường) rồi thử lại.",
+            "Your e-identity account is below level 2, which this service needs. Upgrade your VNeID account to level 2 (at the commune or ward police) and try again.",
+        ),
+        "trung_dinh_danh" => lang.pick(
+            "Số định danh này đã gắn với một tài khoản khác trên hệ thống. Hãy liên hệ bộ phận một cửa để được hỗ trợ.",
+            "This identity number is already linked to another account here. Contact the one-stop desk for help.",
+        ),
+        "qua_nhieu" => lang.pick(
+            "Có quá nhiều lượt đăng nhập từ mạng của bạn. Hãy đợi một phút rồi thử lại.",
+            "Too many sign-ins from your network. Wait a minute and try again.",
+        ),
+        "he_thong" => lang.pick(
+            "Máy chủ gặp lỗi khi đăng nhập. Hãy thử lại sau ít phút.",
+            "The server failed while signing you in. Try again in a few minutes.",
+        ),
+        _ => return None,
+    })
+}
+
+/// The identity VNeID vouched for: name, masked identity number, birth date, address; not editable.
+#[component]
+fn VerifiedIdentityCard(identity: domain::api::VerifiedIdentity) -> impl IntoView {
+    let lang = use_lang();
+    let number = masked_identity_number(&identity.identity_number);
+    let birth = identity.birth_date.as_deref().map(date_vn);
+    let level = identity.assurance_level.clone();
+    view! {
+        <section class="verified-identity" aria-labelledby="verified-identity-title">
+            <h2 id="verified-identity-title">{move || lang.get().pick("Thông tin định danh đã xác thực", "Verified identity")}</h2>
+            <dl class="summary-list">
+                <dt>{move || lang.get().pick("Họ và tên", "Full name")}</dt>
+                <dd>{identity.full_name.clone()}</dd>
+                <dt>{move || lang.get().pick("Số định danh cá nhân", "Personal identity number")}</dt>
+                <dd>{number}</dd>
+                {birth.map(|b| view! {
+                    <dt>{move || lang.get().pick("Ngày sinh", "Date of birth")}</dt>
+                    <dd>{b}</dd>
+                })}
+                {identity.address.clone().map(|a| view! {
+                    <dt>{move || lang.get().pick("Nơi cư trú", "Address")}</dt>
+                    <dd>{a}</dd>
+                })}
+            </dl>
+            <p class="hint">{move || {
+                let level = level.clone();
+                match (lang.get(), level) {
+                    (Lang::Vi, Some(l)) => format!("Thông tin này do tài khoản định danh điện tử VNeID (mức {l}) cung cấp và không sửa được ở đây. Nếu có sai sót, hãy cập nhật trên VNeID hoặc tại cơ quan công an."),
+                    (Lang::Vi, None) => "Thông tin này do tài khoản định danh điện tử VNeID cung cấp và không sửa được ở đây. Nếu có sai sót, hãy cập nhật trên VNeID hoặc tại cơ quan công an.".to_owned(),
+                    (Lang::En, Some(l)) => format!("This comes from your VNeID e-identity account (level {l}) and cannot be changed here. If something is wrong, update it in VNeID or at the police."),
+                    (Lang::En, None) => "This comes from your VNeID e-identity account and cannot be changed here. If something is wrong, update it in VNeID or at the police.".to_owned(),
+                }
+            }}</p>
+        </section>
+    }
+}
+
+/// A citizen not signed in: why a VNeID sign-in failed (`?loi=`), the VNeID button first when the
+/// server offers it, then the phone form.
+#[component]
+fn CitizenSignIn() -> impl IntoView {
+    let lang = use_lang();
+    let state = use_session();
+    let query = use_query_map();
+    let vneid = move || state.with(|s| s.as_ref().is_some_and(|s| s.methods.vneid));
+    let failure = move || {
+        query.with(|q| q.get("loi")).map(|code| {
+            vneid_failure(&code, lang.get()).map_or_else(
+                || lang.get().pick(
+                    "Đăng nhập bằng VNeID chưa thành công. Hãy thử lại, hoặc đăng nhập bằng số điện thoại.",
+                    "Signing in with VNeID did not succeed. Try again, or sign in with your phone number.",
+                ).to_owned(),
+                str::to_owned,
+            )
+        })
+    };
+    let start_href = move || {
+        let next = query.with(|q| q.get("next"));
+        let next = session::safe_next(next.as_deref(), "/ho-so");
+        let encoded: String = next
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!("/api/v1/auth/vneid/start?next={encoded}")
+    };
+    view! {
+        {move || failure().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+        {move || vneid().then(|| view! {
+            <section class="vneid-signin" aria-labelledby="vneid-title">
+                <h2 id="vneid-title" class="visually-hidden">{move || lang.get().pick("Đăng nhập bằng VNeID", "Sign in with VNeID")}</h2>
+                <p class="lead">{move || lang.get().pick(
+                    "Cách nên dùng: đăng nhập bằng tài khoản định danh điện tử (ứng dụng VNeID). Họ tên, số định danh và ngày sinh của bạn được điền sẵn và đã được xác thực, nên hồ sơ được xử lý nhanh hơn.",
+                    "Recommended: sign in with your e-identity account (the VNeID app). Your name, identity number and birth date are filled in and verified, so your dossier is handled faster.",
+                )}</p>
+                // A plain link (rel=external: the app's router leaves it to the browser), to the server,
+                // which sends the browser on to VNeID.
+                <a class="button button-vneid" rel="external" href=start_href>
+                    {move || lang.get().pick(
+                        "Đăng nhập bằng tài khoản định danh điện tử VNeID",
+                        "Sign in with your VNeID e-identity account",
+                    )}
+                </a>
+            </section>
+            <h2 class="signin-divider">{move || lang.get().pick("hoặc đăng nhập bằng số điện thoại", "or sign in with your phone number")}</h2>
+        })}
+        <OtpForm />
+    }
 }
 
 /// The two steps of the citizen's sign-in.
@@ -809,5 +993,35 @@ mod tests {
             new_password_problem("a", "mật khẩu dài", "mật khẩu dài", "x", l),
             None
         );
+    }
+
+    #[test]
+    fn a_verified_identity_is_shown_masked_and_dated_the_vietnamese_way() {
+        assert_eq!(masked_identity_number("051190000145"), "0511******45");
+        assert_eq!(masked_identity_number("123"), "***");
+        assert_eq!(date_vn("1990-05-17"), "17/05/1990");
+        assert_eq!(date_vn("17/05/1990"), "17/05/1990");
+    }
+
+    #[test]
+    fn every_vneid_failure_code_is_explained_in_both_languages() {
+        for code in [
+            "chua_ho_tro",
+            "nha_cung_cap",
+            "da_huy",
+            "het_han",
+            "trinh_duyet_khac",
+            "khong_hop_le",
+            "thieu_thong_tin",
+            "muc_dam_bao",
+            "trung_dinh_danh",
+            "qua_nhieu",
+            "he_thong",
+        ] {
+            let vi = vneid_failure(code, Lang::Vi).expect(code);
+            let en = vneid_failure(code, Lang::En).expect(code);
+            assert_ne!(vi, en, "{code}");
+        }
+        assert_eq!(vneid_failure("<script>", Lang::Vi), None);
     }
 }

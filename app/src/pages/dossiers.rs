@@ -521,7 +521,6 @@ fn SentView(
             }
         })}
         {
-            let phone = phone.clone();
             move || {
                 status
                     .get()
@@ -529,7 +528,6 @@ fn SentView(
                     .map(|(s, _)| view! {
                         <super::supplement::SupplementView
                             code=s.receipt.code.clone()
-                            phone=phone.clone()
                             procedure=s.receipt.procedure
                         />
                     })
@@ -538,15 +536,15 @@ fn SentView(
         <super::notifications::NotifyButton code=receipt.code.clone() phone=phone.clone() />
         {move || note.get().map(|n| view! { <p class="hint" role="status">{n}</p> })}
         {move || {
-            let phone = phone.clone();
             match status.get() {
                 Some((s, at)) => view! {
                     {at.map(|at| view! { <p class="hint">{move || lang.get().pick("Cập nhật lúc ", "Updated ")}{local_time(&at)}</p> })}
-                    <DossierResult status=s phone=phone />
+                    <DossierResult status=s />
                 }
                 .into_any(),
                 None => {
-                    let pdf = format!("{}?phone={}", fallback.receipt_pdf_url, phone);
+                    // The owner's session (or the dossier-scoped access) opens it.
+                    let pdf = fallback.receipt_pdf_url.clone();
                     view! {
                         <p>
                             <a href=pdf rel="external" download>

@@ -1,4 +1,4 @@
-use domain::api::DossierStatus;
+use domain::api::{DossierStatus, StatusView};
 use leptos::{either::EitherOf5, prelude::*};
 use leptos_router::hooks::{use_location, use_query_map};
 
@@ -7,8 +7,10 @@ use crate::{
     page_data::{LookupOutcome, use_page_data},
 };
 
-/// `/tra-cuu`: find a dossier by its code and the phone number given with it. The form works without
-/// JavaScript (a plain GET); the server renders the result, and the receipt's QR code lands here.
+/// `/tra-cuu`: find a dossier by its code. Anyone with the code sees its public status (state, dates,
+/// office); its owner signed in, or a dossier-scoped access, sees the rest on their dossier's page. The
+/// form works without JavaScript (a plain GET); the server renders the result, and the receipt's QR code
+/// lands here.
 #[component]
 pub fn LookupPage() -> impl IntoView {
     let lang = use_lang();
@@ -40,8 +42,8 @@ pub fn LookupPage() -> impl IntoView {
         <h1>{move || lang.get().pick("Tra cứu hồ sơ", "Find a dossier")}</h1>
         <p class="lead">
             {move || lang.get().pick(
-                "Nhập mã hồ sơ (in trên giấy tiếp nhận) và số điện thoại bạn đã khai khi nộp hồ sơ.",
-                "Enter the dossier code (printed on the receipt) and the phone number you gave when filing.",
+                "Nhập mã hồ sơ (in trên giấy tiếp nhận) để xem hồ sơ đang ở bước nào. Chi tiết và văn bản của hồ sơ chỉ người nộp xem được.",
+                "Enter the dossier code (printed on the receipt) to see where it stands. Its details and documents are for the person who filed it.",
             )}
         </p>
         <form class="lookup-form" method="get" action="/tra-cuu">
@@ -55,16 +57,6 @@ pub fn LookupPage() -> impl IntoView {
                 spellcheck="false"
                 value=code
             />
-            <label for="lookup-phone">{move || lang.get().pick("Số điện thoại", "Phone number")}</label>
-            <input
-                id="lookup-phone"
-                name="phone"
-                type="tel"
-                inputmode="tel"
-                autocomplete="tel"
-                required
-                value=phone
-            />
             <button type="submit" class="button-primary">
                 {move || lang.get().pick("Tra cứu", "Look up")}
             </button>
@@ -72,13 +64,13 @@ pub fn LookupPage() -> impl IntoView {
         {move || match outcome() {
             None => EitherOf5::A(()),
             Some(LookupOutcome::Found(status)) => {
-                EitherOf5::B(view! { <DossierResult status=*status phone=phone() /> })
+                EitherOf5::B(view! { <DossierResult status=*status /> })
             }
             Some(LookupOutcome::NotFound) => EitherOf5::C(view! {
                 <p class="notice notice-error" role="alert">
                     {move || lang.get().pick(
-                        "Không tìm thấy hồ sơ với mã và số điện thoại này. Hãy kiểm tra mã trên giấy tiếp nhận và số điện thoại bạn đã khai khi nộp.",
-                        "No dossier matches this code and phone number. Check the code on the receipt and the phone number you gave when filing.",
+                        "Không tìm thấy hồ sơ với mã này. Hãy kiểm tra lại mã in trên giấy tiếp nhận.",
+                        "No dossier has this code. Check the code printed on the receipt.",
                     )}
                 </p>
             }),
@@ -118,34 +110,18 @@ pub(crate) fn vietnamese_time(rfc3339: &str) -> String {
     format!("{time} {}", vietnamese_date(rfc3339))
 }
 
-fn encode_query(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-/// A found dossier: what it is, where it stands, its history, its receipt.
+/// A found dossier: what it is, where it stands, its history, and — for its owner or a dossier-scoped
+/// access (`view` = full) — its documents and receipt (the links work with that session or access).
 #[component]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "a component's props are owned"
-)]
 pub(crate) fn DossierResult(
     /// The dossier.
     status: DossierStatus,
-    /// The phone number it was looked up with (for the receipt link).
-    phone: String,
 ) -> impl IntoView {
     let lang = use_lang();
+    let full = status.view == StatusView::Full;
     let receipt = status.receipt;
-    let pdf = format!("{}?phone={}", receipt.receipt_pdf_url, encode_query(&phone));
+    let pdf = receipt.receipt_pdf_url.clone();
+    let detail = format!("/tra-cuu/{}/chi-tiet", receipt.code);
     let documents: Vec<(String, Option<String>, String, String)> = status
         .documents
         .iter()
@@ -154,7 +130,7 @@ pub(crate) fn DossierResult(
                 d.title.clone(),
                 d.number.clone(),
                 vietnamese_date(&d.issued_at),
-                format!("{}?phone={}", d.url, encode_query(&phone)),
+                d.url.clone(),
             )
         })
         .collect();
@@ -225,11 +201,36 @@ pub(crate) fn DossierResult(
                     }).collect_view()}
                 </ul>
             })}
-            <p>
-                <a href=pdf rel="external" download>
-                    {move || lang.get().pick("Tải giấy tiếp nhận (PDF)", "Download the receipt (PDF)")}
-                </a>
-            </p>
+            {if full {
+                view! {
+                    <p>
+                        <a href=pdf rel="external" download>
+                            {move || lang.get().pick("Tải giấy tiếp nhận (PDF)", "Download the receipt (PDF)")}
+                        </a>
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p class="notice">
+                        {move || lang.get().pick(
+                            "Đây là thông tin công khai của hồ sơ. Để xem chi tiết, văn bản và giấy tiếp nhận, hãy ",
+                            "This is the dossier's public status. To see its details, documents and receipt, ",
+                        )}
+                        <a href="/dang-nhap?next=/ho-so">
+                            {move || lang.get().pick(
+                                "đăng nhập bằng tài khoản đã nộp hồ sơ",
+                                "sign in with the account that filed it",
+                            )}
+                        </a>
+                        {move || lang.get().pick(", hoặc nhận mã xác nhận gửi đến số điện thoại của hồ sơ: ", ", or get a code sent to the dossier's phone: ")}
+                        <a href=detail rel="external" class="button">
+                            {move || lang.get().pick("Xem chi tiết", "See details")}
+                        </a>
+                    </p>
+                }
+                .into_any()
+            }}
         </section>
     }
 }
@@ -245,6 +246,5 @@ mod tests {
             vietnamese_time("2026-11-23T09:30:00+07:00"),
             "09:30 23/11/2026"
         );
-        assert_eq!(encode_query("091 234"), "091%20234");
     }
 }

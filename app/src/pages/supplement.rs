@@ -2,7 +2,7 @@
 //! `supplement_requested`): the overall note, each flagged field or attachment with the officer's
 //! note (named as the form names it: step › field), the last day to resubmit, and the letter
 //! (TT 68/2025 Mẫu 10 / TT 03/2025 Mẫu 02) as a PDF. Read from
-//! `GET /api/v1/dossiers/{code}/supplement?phone=…`.
+//! `GET /api/v1/dossiers/{code}/supplement` (the owner's session or the dossier-scoped access).
 
 use domain::{
     Lang, Procedure,
@@ -119,14 +119,13 @@ pub fn amendment_draft(
     saved
 }
 
-/// The request's URL for a dossier and its phone.
+/// The request's URL for a dossier (the owner's session or the dossier-scoped access opens it).
 #[must_use]
-pub fn supplement_url(code: &str, phone: &str) -> String {
+pub fn supplement_url(code: &str) -> String {
     format!(
-        "{}/dossiers/{}/supplement?phone={}",
+        "{}/dossiers/{}/supplement",
         net::API,
-        net::encode_component(code.trim()),
-        net::encode_component(phone.trim())
+        net::encode_component(code.trim())
     )
 }
 
@@ -135,14 +134,12 @@ pub fn supplement_url(code: &str, phone: &str) -> String {
 pub fn SupplementView(
     /// The dossier code.
     code: String,
-    /// The applicant's phone (the second factor).
-    phone: String,
     /// The procedure (to name the flagged fields).
     procedure: Procedure,
 ) -> impl IntoView {
     let lang = use_lang();
     let request: RwSignal<Option<Result<SupplementRequest, String>>> = RwSignal::new(None);
-    let url = supplement_url(&code, &phone);
+    let url = supplement_url(&code);
     Effect::new(move |_| {
         let url = url.clone();
         spawn_local(async move {
@@ -158,7 +155,7 @@ pub fn SupplementView(
                 None => view! { <p class="loading" role="status">{move || lang.get().pick("Đang tải yêu cầu…", "Loading the request…")}</p> }.into_any(),
                 Some(Err(m)) => view! { <p class="field-error" role="alert">{m}</p> }.into_any(),
                 Some(Ok(r)) => {
-                    let pdf = r.document_url.clone().map(|u| format!("{u}?phone={}", net::encode_component(&phone)));
+                    let pdf = r.document_url.clone();
                     view! {
                         {r.note.clone().map(|n| view! { <p>{n}</p> })}
                         {r.deadline.map(|d| view! {
@@ -423,9 +420,6 @@ mod tests {
             ),
             "Attachment: unknown_kind"
         );
-        assert_eq!(
-            supplement_url("A-1", "0905 1"),
-            "/api/v1/dossiers/A-1/supplement?phone=0905%201"
-        );
+        assert_eq!(supplement_url("A-1"), "/api/v1/dossiers/A-1/supplement");
     }
 }

@@ -70,14 +70,11 @@ pub fn encode_component(s: &str) -> String {
         })
 }
 
-/// The look-up URL of a dossier by code and phone.
+/// The look-up URL of a dossier. No phone number in it: a phone proves nothing (the owner's session
+/// cookie or the dossier-scoped access does), and a URL ends up in logs.
 #[must_use]
-pub fn dossier_status_url(code: &str, phone: &str) -> String {
-    format!(
-        "{API}/dossiers/{}?phone={}",
-        encode_component(code.trim()),
-        encode_component(phone.trim())
-    )
+pub fn dossier_status_url(code: &str, _phone: &str) -> String {
+    format!("{API}/dossiers/{}", encode_component(code.trim()))
 }
 
 /// What a request carries.
@@ -361,19 +358,22 @@ pub fn is_online() -> bool {
     }
 }
 
-/// Where a dossier stands (`GET /api/v1/dossiers/{code}?phone=…`); on success the answer is also kept
-/// for offline reading ([`super::store::put_status`], best effort).
+/// Where a dossier stands (`GET /api/v1/dossiers/{code}`): the whole status for its owner signed in (or
+/// a dossier-scoped access), the public view otherwise. The whole status is also kept for offline
+/// reading ([`super::store::put_status`], best effort); a public view never replaces it.
 ///
 /// # Errors
-/// [`PlatformError::Http`] 404 for an unknown code or another phone (the server does not tell them
-/// apart), 429 when looked up too often; otherwise as [`get_json`].
+/// [`PlatformError::Http`] 404 for an unknown code, 429 when looked up too often; otherwise as
+/// [`get_json`].
 pub async fn dossier_status(
     code: &str,
     phone: &str,
     lang: Lang,
 ) -> Result<DossierStatus, PlatformError> {
     let status: DossierStatus = get_json(&dossier_status_url(code, phone), lang).await?;
-    let _ = super::store::put_status(&status.receipt.code, &status).await;
+    if status.view == domain::api::StatusView::Full {
+        let _ = super::store::put_status(&status.receipt.code, &status).await;
+    }
     Ok(status)
 }
 
@@ -430,7 +430,7 @@ mod tests {
     fn lookup_urls_are_encoded() {
         assert_eq!(
             dossier_status_url(" HKD-51-2026/01 ", "+84 905 123 456"),
-            "/api/v1/dossiers/HKD-51-2026%2F01?phone=%2B84%20905%20123%20456"
+            "/api/v1/dossiers/HKD-51-2026%2F01"
         );
         assert_eq!(encode_component("Bán lẻ"), "B%C3%A1n%20l%E1%BA%BB");
     }

@@ -294,10 +294,13 @@ pub fn after_sign_in_needed(mut entry: OutboxEntry) -> OutboxEntry {
     entry
 }
 
-/// Whether an error status means "fix the dossier", not "try again later".
+/// Whether an error status means "fix the dossier", not "try again later". 403 is the server's refusal
+/// of who files it (`domain::forms::filer`: another person as the owner, or another phone than the one
+/// signed in): the form must change, sending it again would not help (a stale anti-forgery token is
+/// renewed by `net::send` before the answer arrives here).
 #[must_use]
 pub fn is_final_refusal(status: u16) -> bool {
-    matches!(status, 400 | 409 | 413 | 415 | 422)
+    matches!(status, 400 | 403 | 409 | 413 | 415 | 422)
 }
 
 /// The entry after the server's answer to `POST /api/v1/dossiers` (status, body text, `Retry-After`).
@@ -683,6 +686,13 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(error.code, "http_409");
+        // Someone else filing as the owner: the form must change (the role), not wait.
+        let body = r#"{"code":"forbidden","message":"Số định danh của bạn không phải của chủ hộ kinh doanh 51A8012345."}"#;
+        let e = on_response(entry(), 403, body, None, 1000.0, 0.5);
+        let OutboxState::Rejected { error } = &e.state else {
+            panic!("{e:?}")
+        };
+        assert!(error.message.starts_with("Số định danh"));
     }
 
     #[test]

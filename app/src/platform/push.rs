@@ -1,6 +1,6 @@
 //! Web Push on the phone: whether the browser can take notifications, and subscribing this browser
 //! to a dossier's notices (permission, `PushManager.subscribe` with the server's VAPID key, the
-//! subscription sent to `POST /api/v1/me/push-subscriptions?code=…&phone=…`).
+//! subscription sent to `POST /api/v1/me/push-subscriptions?code=…`).
 //!
 //! The button that asks ([`PushAsk`]) is a small state machine in plain Rust with native tests; the
 //! browser calls are behind `hydrate`. Permission is asked only when the reader presses the button,
@@ -147,13 +147,14 @@ pub fn permission() -> String {
     }
 }
 
-/// The path the subscription is sent to, with the dossier's code and phone as the proof of the phone.
+/// The path the subscription is sent to: the dossier whose phone gets the notices (the owner's session
+/// or the dossier-scoped access proves it may). The phone is no longer sent: it proves nothing, and a
+/// URL ends up in logs (the parameter stays for the callers).
 #[must_use]
-pub fn subscribe_url(code: &str, phone: &str) -> String {
+pub fn subscribe_url(code: &str, _phone: &str) -> String {
     format!(
-        "/api/v1/me/push-subscriptions?code={}&phone={}",
-        super::net::encode_component(code),
-        super::net::encode_component(phone)
+        "/api/v1/me/push-subscriptions?code={}",
+        super::net::encode_component(code)
     )
 }
 
@@ -329,7 +330,7 @@ mod tests {
         assert_eq!(base64url_decode("A Q"), None);
         assert_eq!(
             subscribe_url("000.00.01.H01-261123-0001", "0905 123 456"),
-            "/api/v1/me/push-subscriptions?code=000.00.01.H01-261123-0001&phone=0905%20123%20456"
+            "/api/v1/me/push-subscriptions?code=000.00.01.H01-261123-0001"
         );
     }
 }

@@ -22,6 +22,11 @@ impl<'a> Fields<'a> {
         Self { value, path: "" }
     }
 
+    /// The JSON read.
+    pub(crate) const fn value(&self) -> &'a Value {
+        self.value
+    }
+
     /// The path of a child key.
     pub(crate) fn path(&self, key: &str) -> String {
         if self.path.is_empty() {

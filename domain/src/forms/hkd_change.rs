@@ -8,8 +8,10 @@
 //! [persons], `new_member_added`}; `change_capital` {`capital`, `changed_on`, `method`}; `change_lines`
 //! {`add` [lines], `remove` [lines], `main_code`}; `change_tax` {`items` [{`indicator`, `old`, `new`}]};
 //! `correction` {`text`, `old_certificates_mismatch`}; `reissue` {`business_lines`, `capital`, `founder`,
-//! `members`} (HKDs registered before NĐ 168); plus `filed_by_agent`, `under_revocation_notice`,
-//! `commitments` {`truthful`}, `attachments`.
+//! `members`} (HKDs registered before NĐ 168); plus `filer` (who files: `owner` | `authorised` | `heir`, [`super::filer`]),
+//! `principal_without_eid`, `under_revocation_notice`,
+//! `commitments` {`truthful`}, `attachments`. Older drafts said `filed_by_agent` (bool) for an authorised
+//! filer.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,7 @@ use serde_json::Value;
 use super::{
     Context, MaSoHoKinhDoanh,
     common::{BusinessLine, Fields, Person, business_lines, choice, commitments, person},
+    filer::{self, FilerRole},
     hkd_registration::{Founder, Names, Seat, capital, members, names, seat},
 };
 use crate::{
@@ -147,6 +150,9 @@ pub struct HkdChange {
     pub reissue: Option<Reissue>,
     /// The attached files.
     pub attachments: Vec<Attachment>,
+    /// Who files it.
+    #[serde(default)]
+    pub filer: FilerRole,
 }
 
 const FORM: &str = "TT 68/2025/TT-BTC PL II Mẫu 2";
@@ -155,13 +161,15 @@ fn doc(kind: DocumentKind, citation: &'static str) -> RequiredDocument {
     RequiredDocument { kind, citation }
 }
 
-/// The documents a change needs (art. 100.1, 93, 102.2.b, 115.3).
+/// The documents a change needs (art. 100.1, 93, 102.2.b, 115.3); `filer` and `principal_without_eid`
+/// as [`filer::documents`] reads them.
 #[must_use]
 pub fn required_documents(
     owner_reason: Option<OwnerChangeReason>,
     new_member_added: bool,
     old_certificates_mismatch: bool,
-    filed_by_agent: bool,
+    filer: FilerRole,
+    principal_without_eid: bool,
     under_revocation_notice: bool,
 ) -> Vec<RequiredDocument> {
     let mut docs = Vec::new();
@@ -203,12 +211,7 @@ pub fn required_documents(
     if old_certificates_mismatch {
         docs.push(doc(DocumentKind::OldCertificates, "NĐ 168/2025 art. 115.3"));
     }
-    if filed_by_agent {
-        docs.push(doc(
-            DocumentKind::FilingAuthorisation,
-            "NĐ 168/2025 art. 93",
-        ));
-    }
+    docs.extend(filer::documents(filer, principal_without_eid));
     if under_revocation_notice {
         docs.push(doc(DocumentKind::Explanation, "NĐ 168/2025 art. 102.2.b"));
     }
@@ -465,12 +468,18 @@ pub fn from_draft(draft: &Value, ctx: &Context<'_>) -> Result<HkdChange, Vec<Fie
         promises.push(("seat_lawful", "NĐ 168/2025 art. 87"));
     }
     commitments(&mut errors, &f, &promises);
+    let after_death = matches!(
+        owner_reason,
+        Some(OwnerChangeReason::Incapacity | OwnerChangeReason::TwoMemberSuccession)
+    );
+    let role = filer::read(&mut errors, &f, crate::Procedure::HkdChange, after_death);
     let files = attachments::read(draft, &mut errors);
     let required = required_documents(
         owner_reason,
         new_member_added,
         old_certificates_mismatch,
-        f.flag("filed_by_agent"),
+        role.unwrap_or_default(),
+        f.flag(filer::PRINCIPAL_WITHOUT_EID),
         f.flag("under_revocation_notice"),
     );
     for e in attachments::check(&files, &required) {
@@ -499,6 +508,7 @@ pub fn from_draft(draft: &Value, ctx: &Context<'_>) -> Result<HkdChange, Vec<Fie
             correction: section(correction)?,
             reissue: section(reissue)?,
             attachments: files,
+            filer: role?,
         })
     })();
     errors.finish(value)

@@ -6,7 +6,9 @@
 //! (`vietnamese`, `foreign`, `abbreviation`), `seat` (`address` {`street`, `commune`}, `phone`, `fax`,
 //! `email`, `website`, `not_trading_at_seat`), `business_lines` [{`name`, `code`, `main`}], `capital`,
 //! `tax` (`notice_address`, `start_date`, `employees`, `vat_method`), `founder` (`individual` |
-//! `household`), `members` [persons], `filed_by_agent` (bool), `commitments` {…}, `attachments` [...].
+//! `household`), `members` [persons], `filer` (who files: `owner` | `authorised`, [`super::filer`]),
+//! `principal_without_eid` (bool), `commitments` {…}, `attachments` [...]. Older drafts said `filed_by_agent`
+//! (bool) for an authorised filer.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,7 @@ use super::{
         ADULT_AGE, Address, BusinessLine, Fields, LocalAddress, Person, address, age_on,
         business_lines, choice, commitments, local_address, person,
     },
+    filer::{self, FilerRole},
 };
 use crate::{
     Email, Lang, LatinName, MaXa, SoDienThoai, TenHoKinhDoanh, Vnd,
@@ -111,15 +114,23 @@ pub struct HkdRegistration {
     pub founder: Founder,
     /// Item 7, the owner included (household founders only).
     pub members: Vec<Person>,
-    /// Whether someone else files for the owner (art. 93).
+    /// Whether someone else files for the owner (art. 93): `filer` is [`FilerRole::Authorised`].
     pub filed_by_agent: bool,
+    /// Who files it.
+    #[serde(default)]
+    pub filer: FilerRole,
     /// The attached files.
     pub attachments: Vec<Attachment>,
 }
 
-/// The documents the dossier needs besides the form (art. 99.2, 93, 92.3).
+/// The documents the dossier needs besides the form (art. 99.2, 93, 92.3), for the filer's role and
+/// whether the owner who authorised them has no electronic-identity account (art. 93.5).
 #[must_use]
-pub fn required_documents(founder: Founder, filed_by_agent: bool) -> Vec<RequiredDocument> {
+pub fn required_documents(
+    founder: Founder,
+    filer: FilerRole,
+    principal_without_eid: bool,
+) -> Vec<RequiredDocument> {
     let mut docs = Vec::new();
     if founder == Founder::Household {
         docs.push(RequiredDocument {
@@ -127,12 +138,7 @@ pub fn required_documents(founder: Founder, filed_by_agent: bool) -> Vec<Require
             citation: "NĐ 168/2025 art. 99.2",
         });
     }
-    if filed_by_agent {
-        docs.push(RequiredDocument {
-            kind: DocumentKind::FilingAuthorisation,
-            citation: "NĐ 168/2025 art. 93",
-        });
-    }
+    docs.extend(filer::documents(filer, principal_without_eid));
     docs
 }
 
@@ -408,10 +414,11 @@ pub fn from_draft(draft: &Value, ctx: &Context<'_>) -> Result<HkdRegistration, V
         promises.push(("seat_lawful", "NĐ 168/2025 art. 87"));
     }
     commitments(&mut errors, &f, &promises);
-    let filed_by_agent = f.flag("filed_by_agent");
+    let role = filer::read(&mut errors, &f, crate::Procedure::HkdRegistration, false);
+    let without_eid = f.flag(filer::PRINCIPAL_WITHOUT_EID);
     let files = attachments::read(draft, &mut errors);
-    if let Some(founder) = founder {
-        for e in attachments::check(&files, &required_documents(founder, filed_by_agent)) {
+    if let (Some(founder), Some(role)) = (founder, role) {
+        for e in attachments::check(&files, &required_documents(founder, role, without_eid)) {
             errors.push(e);
         }
     }
@@ -429,7 +436,8 @@ pub fn from_draft(draft: &Value, ctx: &Context<'_>) -> Result<HkdRegistration, V
             tax: tax?,
             founder: founder?,
             members: members?,
-            filed_by_agent,
+            filed_by_agent: role? == FilerRole::Authorised,
+            filer: role?,
             attachments: files,
         })
     })();

@@ -1,11 +1,19 @@
 //! Thông báo về việc chấm dứt hoạt động hộ kinh doanh — TT 68/2025/TT-BTC PL II Mẫu 4; NĐ 168/2025
 //! art. 104. The notice is the whole dossier; an heir filing after the owner's death adds a copy of the
 //! death certificate or the court's decision (104.4).
+//!
+//! Draft keys: `office`, `hkd_name`, `hkd_code`, `filer` (who files: `owner` | `authorised` | `heir`,
+//! [`super::filer`]), `principal_without_eid`, `signatory` (who signs: `owner` | `heir`; the owner or the heir
+//! when they file themselves, asked only of an authorised person; older drafts had only this key),
+//! `signatory_name`, `filer_phone`, `commitments`, `attachments`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{Fields, choice, commitments};
+use super::{
+    common::{Fields, choice, commitments},
+    filer::{self, FilerRole},
+};
 use crate::{
     MaXa, SoDienThoai, TenHoKinhDoanh,
     attachments::{self, Attachment, DocumentKind, RequiredDocument},
@@ -40,17 +48,37 @@ pub struct HkdTermination {
     pub filer_phone: SoDienThoai,
     /// The attached files.
     pub attachments: Vec<Attachment>,
+    /// Who files it.
+    #[serde(default)]
+    pub filer: FilerRole,
 }
 
-/// The documents this notice needs besides the form.
+/// The documents this notice needs besides the form: the heir's death certificate or court decision
+/// (art. 104.4), and an authorised filer's documents ([`filer::documents`]).
 #[must_use]
-pub fn required_documents(signatory: Signatory) -> Vec<RequiredDocument> {
-    match signatory {
+pub fn required_documents(
+    signatory: Signatory,
+    filer: FilerRole,
+    principal_without_eid: bool,
+) -> Vec<RequiredDocument> {
+    let mut docs = match signatory {
         Signatory::Owner => Vec::new(),
         Signatory::Heir => vec![RequiredDocument {
             kind: DocumentKind::DeathCertificateOrCourtDecision,
             citation: "NĐ 168/2025 art. 104.4",
         }],
+    };
+    docs.extend(filer::documents(filer, principal_without_eid));
+    docs
+}
+
+/// Who signs, as a draft says it: the filer themselves when they are the owner or the heir; an
+/// authorised person says whose notice it is (`signatory`).
+pub(crate) fn signatory_of(f: &Fields<'_>, role: Option<FilerRole>) -> Option<String> {
+    match role {
+        Some(FilerRole::Owner) if f.str(filer::KEY).is_some() => Some("owner".to_owned()),
+        Some(FilerRole::Heir) => Some("heir".to_owned()),
+        _ => f.str("signatory"),
     }
 }
 
@@ -79,10 +107,11 @@ pub fn from_draft(draft: &Value) -> Result<HkdTermination, Vec<FieldError>> {
         MaSoHoKinhDoanh::parse,
         Some("NĐ 168/2025 art. 91"),
     );
+    let role = filer::read(&mut errors, &f, crate::Procedure::HkdTermination, true);
     let signatory: Option<Signatory> = choice(
         &mut errors,
         "signatory",
-        f.str("signatory").as_deref(),
+        signatory_of(&f, role).as_deref(),
         Some("NĐ 168/2025 art. 104"),
     );
     let signatory_name = errors.text(
@@ -107,8 +136,9 @@ pub fn from_draft(draft: &Value) -> Result<HkdTermination, Vec<FieldError>> {
         ],
     );
     let files = attachments::read(draft, &mut errors);
-    if let Some(signatory) = signatory {
-        for e in attachments::check(&files, &required_documents(signatory)) {
+    if let (Some(signatory), Some(role)) = (signatory, role) {
+        let without_eid = f.flag(filer::PRINCIPAL_WITHOUT_EID);
+        for e in attachments::check(&files, &required_documents(signatory, role, without_eid)) {
             errors.push(e);
         }
     }
@@ -121,6 +151,7 @@ pub fn from_draft(draft: &Value) -> Result<HkdTermination, Vec<FieldError>> {
             signatory_name: signatory_name?,
             filer_phone: filer_phone?,
             attachments: files,
+            filer: role?,
         })
     })();
     errors.finish(value)

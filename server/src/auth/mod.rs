@@ -5,8 +5,9 @@
 //! The [`sessions`] middleware runs on every API request: it reads the cookie once, checks the session
 //! (revoked, idle, absolute end, staff account disabled), refuses a POST/PUT/PATCH/DELETE whose
 //! `X-CSRF-Token` is not the session's (403), and leaves the result in the request's extensions. A
-//! request without the cookie, or with one that names no live session, is anonymous and works as
-//! before: the phone's outbox submits dossiers without signing in.
+//! request without the cookie, or with one that names no live session, is anonymous: it reads public
+//! things (procedures, a dossier's public status) and drafts nothing on the server; submitting a dossier
+//! needs a citizen (or an officer at the counter).
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -37,6 +38,8 @@ use crate::{
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "motcua_session";
+/// The prefix of a dossier-scoped access cookie; the dossier's code follows (`motcua_dossier_<CODE>`).
+pub const ACCESS_COOKIE_PREFIX: &str = "motcua_dossier_";
 /// The header a signed-in client echoes its CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The one route a staff member who must change the password may use (besides the session routes).
@@ -238,6 +241,18 @@ impl AuthConfig {
         .unwrap_or_else(|_| HeaderValue::from_static("motcua_session=; Path=/; Max-Age=0"))
     }
 
+    /// The `Set-Cookie` value of a dossier-scoped access: sent to the API only, never by another site
+    /// (`SameSite=Strict`, which is its protection against forged requests: it carries no CSRF token).
+    #[must_use]
+    pub fn access_cookie(&self, code: &str, token: &str, max_age_secs: i64) -> HeaderValue {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{}={token}; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}",
+            access_cookie_name(code).unwrap_or_default()
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static("motcua_dossier_=; Path=/api/v1; Max-Age=0"))
+    }
+
     /// The `Set-Cookie` value that removes the session cookie.
     #[must_use]
     pub fn clear_cookie(&self) -> HeaderValue {
@@ -315,14 +330,33 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// The session token in the request's cookies.
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// The value of a cookie of the request, if it has one that is not empty.
+#[must_use]
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|c| c.split(';'))
         .filter_map(|p| p.split_once('='))
-        .find(|(k, v)| k.trim() == SESSION_COOKIE && !v.trim().is_empty())
+        .find(|(k, v)| k.trim() == name && !v.trim().is_empty())
         .map(|(_, v)| v.trim().to_owned())
+}
+
+/// The name of the dossier-scoped access cookie of a dossier code (normalised to upper case); `None`
+/// for a code with characters a cookie name cannot have (no dossier has such a code).
+#[must_use]
+pub fn access_cookie_name(code: &str) -> Option<String> {
+    let code = code.trim().to_uppercase();
+    (!code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')))
+    .then(|| format!("{ACCESS_COOKIE_PREFIX}{code}"))
 }
 
 /// The client's address, as the rate limits see it.
@@ -415,11 +449,15 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<ActiveSession>,
     }
     let ends_at = (now + chrono::Duration::seconds(row.idle_seconds)).min(row.expires_at);
     let (viewer, must_change_password) = match row.owner {
-        SessionOwner::Citizen { id, phone } => (
+        SessionOwner::Citizen {
+            id,
+            phone,
+            identity,
+        } => (
             Viewer::Citizen(CitizenUser {
                 account_id: id,
-                phone: Some(phone),
-                identity: None,
+                phone,
+                identity,
             }),
             false,
         ),

@@ -5,8 +5,11 @@
 //!
 //! Codes: 6 random digits, valid for a few minutes, single use, stored only as HMAC-SHA-256 keyed with
 //! the server's secret (a code has only a million values, so a slow hash would not stop someone holding
-//! the database from trying them all; a key they do not hold does), a limited number of wrong tries per
-//! code, a limited number of codes per phone and per client address an hour, and a wait before resending.
+//! the database from trying them all; a key they do not hold does), a limited number of tries per code
+//! (each counted before the comparison), a limited number of codes per phone and per client address an
+//! hour and a wait before resending (checked and recorded in one serialised transaction), and a limited
+//! number of wrong codes per client address an hour — all counted in the database, so that parallel
+//! requests and several servers cannot get past them.
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier as _};
 use axum::{
@@ -31,7 +34,7 @@ use crate::{
     AppState,
     auth::{CitizenUser, ClientIp, CurrentSession, StaffUser, Viewer, start_session},
     error::AppError,
-    store::auth::{NewSession, NewSessionOwner, StaffRecord},
+    store::auth::{Hit, NewOtp, NewSession, NewSessionOwner, OtpIssue, StaffRecord, StaffTry},
 };
 
 pub(crate) fn router() -> Router<AppState> {
@@ -111,12 +114,30 @@ pub(crate) async fn issue_code(
 ) -> Result<OtpSent, AppError> {
     let settings = &state.auth.settings;
     let now = Utc::now();
-    if let Some(last) = state.store.last_otp_at(key).await? {
-        let ready = last + chrono::Duration::seconds(i64::from(settings.otp_resend_secs));
-        if ready > now {
-            let wait = u64::try_from((ready - now).num_seconds())
-                .unwrap_or(0)
-                .max(1);
+    // `domain::accounts::ONE_TIME_CODE_DIGITS` digits.
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000_u32));
+    let ttl = settings.otp_ttl_secs;
+    let client_text = client.map(|ip| ip.to_string());
+    let code_hash = state.auth.otp_hash(key, &code);
+    // The limits are checked and the code recorded in one transaction serialised per key and per
+    // address: of parallel requests, only those the limits allow get a code.
+    let outcome = state
+        .store
+        .issue_otp(&NewOtp {
+            key,
+            code_hash: &code_hash,
+            client_ip: client_text.as_deref(),
+            now,
+            expires_at: now + chrono::Duration::seconds(i64::from(ttl)),
+            resend_secs: i64::from(settings.otp_resend_secs),
+            per_key_per_hour: i64::from(settings.otp_per_phone_per_hour),
+            per_client_per_hour: i64::from(settings.otp_per_ip_per_hour),
+        })
+        .await?;
+    match outcome {
+        OtpIssue::Recorded => {}
+        OtpIssue::TooSoon { wait_secs } => {
+            let wait = u64::try_from(wait_secs).unwrap_or(1).max(1);
             return Err(AppError::too_many(
                 format!(
                     "Mã vừa được gửi tới số này. Vui lòng đợi {wait} giây rồi bấm «Gửi lại mã»."
@@ -127,24 +148,18 @@ pub(crate) async fn issue_code(
                 wait,
             ));
         }
-    }
-    let hour_ago = now - chrono::Duration::hours(1);
-    let sent = state.store.otp_count_for_phone(key, hour_ago).await?;
-    if sent >= i64::from(settings.otp_per_phone_per_hour) {
-        return Err(AppError::too_many(
-            format!(
-                "Số điện thoại này đã nhận {sent} mã trong một giờ qua, là mức tối đa. Vui lòng thử lại sau một giờ."
-            ),
-            format!(
-                "This number got {sent} codes in the past hour, the most allowed. Try again in an hour."
-            ),
-            3600,
-        ));
-    }
-    let client_text = client.map(|ip| ip.to_string());
-    if let Some(ip) = &client_text {
-        let from_here = state.store.otp_count_for_client(ip, hour_ago).await?;
-        if from_here >= i64::from(settings.otp_per_ip_per_hour) {
+        OtpIssue::KeyLimit { sent } => {
+            return Err(AppError::too_many(
+                format!(
+                    "Số điện thoại này đã nhận {sent} mã trong một giờ qua, là mức tối đa. Vui lòng thử lại sau một giờ."
+                ),
+                format!(
+                    "This number got {sent} codes in the past hour, the most allowed. Try again in an hour."
+                ),
+                3600,
+            ));
+        }
+        OtpIssue::ClientLimit => {
             return Err(AppError::too_many(
                 "Có quá nhiều yêu cầu gửi mã từ mạng của bạn trong một giờ qua. Vui lòng thử lại sau.",
                 "Too many codes were asked for from your network in the past hour. Try again later.",
@@ -152,19 +167,6 @@ pub(crate) async fn issue_code(
             ));
         }
     }
-    // `domain::accounts::ONE_TIME_CODE_DIGITS` digits.
-    let code = format!("{:06}", rand::rng().random_range(0..1_000_000_u32));
-    let ttl = settings.otp_ttl_secs;
-    state
-        .store
-        .insert_otp(
-            key,
-            &state.auth.otp_hash(key, &code),
-            client_text.as_deref(),
-            now,
-            now + chrono::Duration::seconds(i64::from(ttl)),
-        )
-        .await?;
     let minutes = u32::try_from(minutes_text(u64::from(ttl))).unwrap_or(5);
     if let Err(e) = state.sms.send(phone, &text(&code, minutes)).await {
         tracing::error!(error = format!("{e:#}"), "cannot send a one-time code");
@@ -180,9 +182,20 @@ pub(crate) async fn issue_code(
     })
 }
 
-/// Checks and spends the code typed for `key`: wrong tries are counted and lock the code after the
-/// limit.
+/// Checks and spends the code typed for `key`: every try is counted before the comparison, and the
+/// code stops working after the limit.
 pub(crate) async fn spend_code(state: &AppState, key: &str, typed: &str) -> Result<(), AppError> {
+    spend_code_from(state, key, typed, None).await
+}
+
+/// [`spend_code`], and when the client's address is known, within its allowance of wrong codes an
+/// hour (`otp_verify_per_ip_per_hour`, whatever the number; a right code gives its try back).
+pub(crate) async fn spend_code_from(
+    state: &AppState,
+    key: &str,
+    typed: &str,
+    client: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
     let Some(code) = domain::accounts::parse_one_time_code(typed) else {
         return Err(AppError::unprocessable(
             "Mã xác thực gồm đúng 6 chữ số, như trong tin nhắn.",
@@ -190,20 +203,96 @@ pub(crate) async fn spend_code(state: &AppState, key: &str, typed: &str) -> Resu
         ));
     };
     let now = Utc::now();
-    let Some(otp) = state.store.current_otp(key).await? else {
-        return Err(no_code());
+    let allowance = match client {
+        Some(ip) => Some(
+            take_allowance(
+                state,
+                "otp-verify",
+                ip,
+                state.auth.settings.otp_verify_per_ip_per_hour,
+                now,
+                |minutes| {
+                    AppError::too_many(
+                        format!(
+                            "Có quá nhiều mã sai được nhập từ mạng của bạn trong một giờ qua. Vui lòng thử lại sau {minutes} phút."
+                        ),
+                        format!(
+                            "Too many wrong codes were typed from your network in the past hour. Try again in {minutes} minutes."
+                        ),
+                        minutes * 60,
+                    )
+                },
+            )
+            .await?,
+        ),
+        None => None,
     };
-    if otp.expires_at <= now {
-        return Err(no_code());
+    let judged = judge_code(state, key, &code, now).await;
+    if judged.is_ok()
+        && let Some(allowance) = allowance
+    {
+        allowance.give_back(state).await?;
     }
+    judged
+}
+
+/// A try taken from a client address's hourly allowance (a slot of a bucket of `auth_counters`).
+struct Allowance {
+    bucket: String,
+    slot: i64,
+}
+
+impl Allowance {
+    /// The try was right: it does not count.
+    async fn give_back(self, state: &AppState) -> Result<(), AppError> {
+        state.store.give_back_hit(&self.bucket, self.slot).await?;
+        Ok(())
+    }
+}
+
+/// Takes a try from `client`'s allowance of `limit` an hour (sliding) of `kind`, counted in the
+/// database (serialised, so that parallel requests cannot overdraw it, and for every server on the
+/// database); `refused(minutes until a try is free)` when none is left.
+async fn take_allowance(
+    state: &AppState,
+    kind: &str,
+    client: std::net::IpAddr,
+    limit: u32,
+    now: DateTime<Utc>,
+    refused: impl FnOnce(u64) -> AppError,
+) -> Result<Allowance, AppError> {
+    let bucket = format!("{kind}:{client}");
+    match state
+        .store
+        .take_hit(&bucket, now, 3600, i64::from(limit))
+        .await?
+    {
+        Hit::Taken(slot) => Ok(Allowance { bucket, slot }),
+        Hit::Refused { until } => {
+            let secs = u64::try_from((until - now).num_seconds()).unwrap_or(60);
+            Err(refused(minutes_text(secs)))
+        }
+    }
+}
+
+/// Counts a try against the live code of `key`, then compares (in constant time) and spends it.
+async fn judge_code(
+    state: &AppState,
+    key: &str,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let max = i32::try_from(state.auth.settings.otp_max_attempts).unwrap_or(5);
-    if otp.attempts >= max {
-        return Err(locked_code(max));
-    }
-    let expected = state.auth.otp_hash(key, &code);
+    let Some(otp) = state.store.try_otp(key, now, max).await? else {
+        // Nothing was counted or compared: say why.
+        return Err(match state.store.current_otp(key).await? {
+            Some(otp) if otp.expires_at > now && otp.attempts >= max => locked_code(max),
+            _ => no_code(),
+        });
+    };
+    let expected = state.auth.otp_hash(key, code);
     if !crate::auth::constant_time_eq(&expected, &otp.code_hash) {
-        let attempts = state.store.otp_failed_attempt(otp.id).await?;
-        let left = max - attempts;
+        let left = max - otp.attempts;
         if left <= 0 {
             return Err(locked_code(max));
         }
@@ -212,6 +301,7 @@ pub(crate) async fn spend_code(state: &AppState, key: &str, typed: &str) -> Resu
             format!("Wrong code. {left} tries left; check the latest text message."),
         ));
     }
+    // Two right tries at once: one spends it, the other finds it spent.
     if !state.store.consume_otp(otp.id, now).await? {
         return Err(no_code());
     }
@@ -268,7 +358,7 @@ fn no_code() -> AppError {
         (status = 200, description = "Signed in; the session cookie is set", body = SessionInfo),
         (status = 401, description = "Wrong, expired or used code", body = ApiError),
         (status = 422, description = "Not a mobile number, or not 6 digits", body = ApiError),
-        (status = 429, description = "Too many wrong codes: ask for a new one", body = ApiError),
+        (status = 429, description = "Too many wrong codes for this code (ask for a new one) or from this address in the past hour; Retry-After says when", body = ApiError),
     )
 )]
 pub(crate) async fn verify_otp(
@@ -277,7 +367,7 @@ pub(crate) async fn verify_otp(
     Json(body): Json<OtpVerify>,
 ) -> Result<Response, AppError> {
     let phone = mobile("phone", &body.phone)?;
-    spend_code(&state, phone.as_str(), &body.code).await?;
+    spend_code_from(&state, phone.as_str(), &body.code, client).await?;
     let now = Utc::now();
     let account = state.store.upsert_citizen(phone.as_str(), now).await?;
     let (token, session) = start_session(&state, NewSessionOwner::Citizen(account), client).await?;
@@ -326,10 +416,12 @@ async fn password_matches(hash: String, password: String) -> bool {
     .unwrap_or(false)
 }
 
+/// The one answer to a wrong login name, a wrong password and a disabled account alike, so that
+/// nobody learns which names exist.
 fn wrong_password() -> AppError {
     AppError::unauthorized(
-        "Tên đăng nhập hoặc mật khẩu không đúng. Kiểm tra lại (chữ hoa, chữ thường) rồi thử lại.",
-        "Wrong login name or password. Check them (upper and lower case) and try again.",
+        "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không còn được dùng. Kiểm tra lại (chữ hoa, chữ thường) rồi thử lại; nếu vẫn không được, hãy liên hệ quản trị viên.",
+        "Wrong login name or password, or the account is no longer in use. Check them (upper and lower case) and try again; if it still fails, contact the administrator.",
     )
 }
 
@@ -350,55 +442,90 @@ fn staff_principal(record: &StaffRecord, role: domain::api::Role) -> Principal {
     request_body = StaffLogin,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionInfo),
-        (status = 401, description = "Wrong login name or password", body = ApiError),
-        (status = 403, description = "The account is disabled", body = ApiError),
-        (status = 429, description = "Locked for a while after repeated wrong passwords", body = ApiError),
+        (status = 401, description = "Wrong login name or password, or a disabled account (one answer for all three)", body = ApiError),
+        (status = 429, description = "This address must wait after repeated wrong passwords for this login name, or made too many wrong tries in the past hour; Retry-After says when", body = ApiError),
     )
 )]
+/// Staff sign-in. Nothing here depends on whether the login name exists: unknown names, wrong
+/// passwords and disabled accounts get the same answer after the same work (an argon2 check), and the
+/// back-off is kept per (login name as typed, client address), so a stranger's guesses slow down the
+/// stranger's address only, never the account: the administrator still signs in from elsewhere. An
+/// address also has an hourly allowance of wrong passwords over all names. Both are counted in the
+/// database before the password is checked, so parallel guesses cannot slip past them.
 pub(crate) async fn staff_login(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     Json(body): Json<StaffLogin>,
 ) -> Result<Response, AppError> {
+    let settings = &state.auth.settings;
     let username = body.username.trim();
+    let name_key = username.to_lowercase();
+    let address = client.map(|ip| ip.to_string()).unwrap_or_default();
+    let now = Utc::now();
+    let allowance = match client {
+        Some(ip) => Some(
+            take_allowance(
+                &state,
+                "staff-login",
+                ip,
+                settings.staff_failures_per_ip_per_hour,
+                now,
+                |minutes| {
+                    AppError::too_many(
+                        format!(
+                            "Có quá nhiều lần đăng nhập sai từ mạng của bạn trong một giờ qua. Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị viên."
+                        ),
+                        format!(
+                            "Too many wrong sign-ins from your network in the past hour. Try again in {minutes} minutes or contact the administrator."
+                        ),
+                        minutes * 60,
+                    )
+                },
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    let max = i32::try_from(settings.staff_max_failures).unwrap_or(5);
+    let max_wait = i64::from(settings.staff_lock_minutes).max(1) * 60;
+    let blocked_until = match state
+        .store
+        .claim_staff_try(&name_key, &address, now, max, max_wait)
+        .await?
+    {
+        StaffTry::Waiting { until } => {
+            // Nothing was checked: it does not use up the address's allowance.
+            if let Some(allowance) = allowance {
+                allowance.give_back(&state).await?;
+            }
+            return Err(backing_off(until, now));
+        }
+        StaffTry::Counted { blocked_until, .. } => blocked_until,
+    };
     let record = if username.is_empty() {
         None
     } else {
         state.store.staff_by_username(username).await?
     };
-    let Some(record) = record else {
-        // As long as for a real account, then the same answer.
-        let _ = password_matches(dummy_hash().to_owned(), body.password).await;
-        return Err(wrong_password());
-    };
-    let now = Utc::now();
-    if let Some(until) = record.locked_until.filter(|until| *until > now) {
-        return Err(locked_account(until, now));
-    }
-    if !password_matches(record.password_hash.clone(), body.password).await {
-        let settings = &state.auth.settings;
-        let max = i32::try_from(settings.staff_max_failures).unwrap_or(5);
-        let until = now + chrono::Duration::minutes(i64::from(settings.staff_lock_minutes));
-        let count = state
-            .store
-            .record_login_failure(record.id, max, until)
-            .await?;
-        tracing::warn!(staff.username = %record.username, client = ?client, "wrong staff password");
-        if count == 0 {
-            return Err(locked_account(until, now));
+    // The same argon2 work for an unknown name (a decoy hash) as for a known one.
+    let hash = record
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |r| r.password_hash.clone());
+    let matches = password_matches(hash, body.password).await;
+    let Some(record) = record.filter(|r| matches && !r.disabled) else {
+        tracing::warn!(client = ?client, "failed staff sign-in");
+        if let Some(until) = blocked_until {
+            return Err(backing_off(until, now));
         }
         return Err(wrong_password());
-    }
-    if record.disabled {
-        return Err(AppError::forbidden(
-            "Tài khoản này đã bị quản trị viên vô hiệu hoá. Hãy liên hệ quản trị viên.",
-            "This account was disabled by the administrator. Contact the administrator.",
-        ));
-    }
+    };
     let Some(role) = domain::api::Role::parse(&record.role) else {
         return Err(anyhow::anyhow!("unknown role {:?}", record.role).into());
     };
-    state.store.record_login_success(record.id).await?;
+    state.store.clear_staff_tries(&name_key, &address).await?;
+    if let Some(allowance) = allowance {
+        allowance.give_back(&state).await?;
+    }
     let (token, session) = start_session(&state, NewSessionOwner::Staff(record.id), client).await?;
     tracing::info!(staff.username = %record.username, client = ?client, "staff signed in");
     Ok(signed_in(
@@ -409,17 +536,23 @@ pub(crate) async fn staff_login(
     ))
 }
 
-fn locked_account(until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
+/// Wrong passwords from this address for this login name: wait until `until`.
+fn backing_off(until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
     let secs = u64::try_from((until - now).num_seconds())
         .unwrap_or(0)
         .max(1);
-    let minutes = minutes_text(secs);
+    let (vi, en) = if secs < 120 {
+        (format!("{secs} giây"), format!("{secs} seconds"))
+    } else {
+        let minutes = minutes_text(secs);
+        (format!("{minutes} phút"), format!("{minutes} minutes"))
+    };
     AppError::too_many(
         format!(
-            "Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị viên."
+            "Đã nhập sai mật khẩu nhiều lần. Để bảo vệ tài khoản, vui lòng đợi {vi} rồi thử lại; nếu quên mật khẩu, hãy liên hệ quản trị viên."
         ),
         format!(
-            "The account is locked for a while after repeated wrong passwords. Try again in {minutes} minutes or contact the administrator."
+            "The password was entered wrong several times. To protect the account, wait {en} and try again; if you forgot the password, contact the administrator."
         ),
         secs,
     )
@@ -566,7 +699,7 @@ pub(crate) async fn sign_out(
     path = "/api/v1/me/dossiers",
     tag = "auth",
     responses(
-        (status = 200, description = "The signed-in citizen's dossiers (every dossier sent with this phone, also before signing in), newest first", body = Vec<DossierStatus>),
+        (status = 200, description = "The signed-in citizen's dossiers, newest first: those the account filed, those whose filer or business owner has the verified identity number, and those sent with the proved phone (also before signing in)", body = Vec<DossierStatus>),
         (status = 401, description = "Not signed in as a citizen", body = ApiError),
     )
 )]
@@ -574,20 +707,17 @@ pub(crate) async fn my_dossiers(
     State(state): State<AppState>,
     user: CitizenUser,
 ) -> Result<Response, AppError> {
-    let Some(phone) = user.phone else {
-        return Ok((
-            [(
-                header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            )],
-            Json(Vec::<DossierStatus>::new()),
+    let codes = state
+        .store
+        .dossier_codes_of_citizen(
+            user.account_id,
+            user.identity.as_ref().map(|i| i.identity_number.as_str()),
+            user.phone.as_deref(),
         )
-            .into_response());
-    };
-    let codes = state.store.dossier_codes_of_phone(&phone).await?;
+        .await?;
     let mut out = Vec::with_capacity(codes.len());
     for code in codes {
-        out.push(super::dossiers::status_for_applicant(&state, &code, Some(phone.clone())).await?);
+        out.push(super::dossiers::status_of(&state, &code, true).await?);
     }
     Ok((
         [(

@@ -1,5 +1,15 @@
 //! `POST /api/v1/dossiers` — exactly-once submission; `GET /api/v1/dossiers/{code}` — the look-up.
 //!
+//! Submitting needs a signed-in citizen (VNeID identity or a proved phone) or an officer filing at the
+//! counter (`assisted`); drafts never reach the server. The filer is recorded on the dossier, and
+//! `domain::forms::filer::check` decides whether they may file in the role the form names (the owner, an
+//! authorised person, an heir). A citizen signed in with a phone only gives that phone as the dossier's
+//! (no texting strangers); a citizen with a verified identity may give another phone (someone who helps
+//! them), at most [`OTHER_PHONES_PER_DAY`] dossiers a day, since each is traceable to them.
+//!
+//! The look-up answers anyone with the code the public view (state, dates, office); the owner or a
+//! dossier-scoped access (`routes::access`) gets the whole status.
+//!
 //! The phone sends its submission id as `Idempotency-Key`. The first request creates the dossier and
 //! answers 201 with the receipt, only after the commit; the same request again answers 200 with the very
 //! same receipt; the key with another body answers 409. The form is validated again by `domain` — the
@@ -8,7 +18,7 @@
 use axum::{
     Router,
     body::Bytes,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -16,25 +26,28 @@ use axum::{
 use chrono::Utc;
 use domain::{
     Channel, FieldError, MessageKey, SoDienThoai,
-    api::{DossierStatus, FeeQuote, Receipt, SubmitDossier, TimelineEntry},
+    api::{DossierStatus, FeeQuote, Receipt, StatusView, SubmitDossier, TimelineEntry},
     calendar::{self, VIETNAM_OFFSET},
     forms::Context,
     validation::Errors,
 };
-use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 
 use domain::api::ApiError;
 
 use crate::{
     AppState,
-    auth::{ClientIp, StaffUser, Viewer},
+    auth::{CitizenUser, ClientIp, StaffUser, Viewer},
     documents::{FilingChannel, ReceiptDocument},
     error::AppError,
     rate_limit::{self, RateLimiter},
-    routes,
-    store::{DossierView, NewAttachment, NewDossier, StoredDossier, SubmitOutcome},
+    routes::{self, access},
+    store::{NewAttachment, NewDossier, SubmitOutcome},
 };
+
+/// How many dossiers a day a citizen with a verified identity may file with a phone number other than
+/// their own proved one.
+pub(crate) const OTHER_PHONES_PER_DAY: i64 = 5;
 
 pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
     let lookups = Router::new()
@@ -88,8 +101,11 @@ fn json_response(status: StatusCode, receipt_json: String) -> Response {
         (status = 201, description = "Created; the receipt, sent only after the commit", body = Receipt),
         (status = 200, description = "The same submission again: the same receipt", body = Receipt),
         (status = 400, description = "No or malformed Idempotency-Key, or a body that is not a dossier", body = ApiError),
+        (status = 401, description = "Nobody signed in: sign in to submit (drafts stay on the phone)", body = ApiError),
+        (status = 403, description = "The signed-in person may not file in the role the form names, or (phone sign-in) the dossier's phone is not theirs", body = ApiError),
         (status = 409, description = "The key was used with another body", body = ApiError),
-        (status = 422, description = "Every broken rule, each with its field and legal basis", body = ApiError),
+        (status = 422, description = "Every broken rule, each with its field and legal basis; or a change or termination of a business the registry does not have, filed as its owner", body = ApiError),
+        (status = 429, description = "Too many dossiers to other people's phone numbers today", body = ApiError),
     )
 )]
 pub(crate) async fn submit(
@@ -114,6 +130,24 @@ pub(crate) async fn submit(
             format!("The dossier lacks a required part or has a wrong type: {e}."),
         )
     })?;
+    // Who files: a citizen, or an officer at the counter (checked with the citizen's code below).
+    let citizen = match (&viewer, &request.assisted) {
+        (_, Some(_)) => None,
+        (Viewer::Citizen(c), None) => Some(c.clone()),
+        (Viewer::Staff(_), None) => {
+            return Err(AppError::forbidden(
+                "Cán bộ chỉ nộp hồ sơ giúp người dân tại quầy, với mã xác nhận gửi đến điện thoại của người dân (nút «Gửi mã xác nhận»).",
+                "An officer files only for a citizen at the counter, with the confirmation code texted to the citizen's phone (the “Send confirmation code” button).",
+            ));
+        }
+        (Viewer::Anonymous, None) => {
+            let refusal = domain::forms::filer::Refusal::NotSignedIn;
+            return Err(AppError::unauthorized(
+                refusal.message(domain::Lang::Vi),
+                refusal.message(domain::Lang::En),
+            ));
+        }
+    };
 
     let received_at = Utc::now();
     let today = received_at.with_timezone(&VIETNAM_OFFSET).date_naive();
@@ -142,6 +176,10 @@ pub(crate) async fn submit(
 
     let procedure = request.procedure;
     let jurisdiction = submission.jurisdiction();
+    let owner = owner_on_record(&state, &submission).await?;
+    if let Some(c) = &citizen {
+        may_file(c, &submission, owner.as_ref(), applicant_phone.as_str())?;
+    }
     let assisted_by = match &request.assisted {
         None => None,
         Some(confirmation) => Some(
@@ -186,6 +224,21 @@ pub(crate) async fn submit(
             "online"
         },
         assisted_by: assisted_by.as_ref().map(|u| u.id),
+        filer_account_id: citizen.as_ref().map(|c| c.account_id),
+        filer_identity: citizen
+            .as_ref()
+            .and_then(|c| c.identity.as_ref())
+            .map(|i| i.identity_number.trim().to_owned()),
+        filer_role: submission.filer().as_str(),
+        owner_identity: owner.as_ref().and_then(|o| o.identity_number.clone()),
+        other_phone_limit: citizen
+            .as_ref()
+            .filter(|c| c.identity.is_some() && !c.has_phone(applicant_phone.as_str()))
+            .map(|c| crate::store::OtherPhoneLimit {
+                own_phone: c.phone.clone(),
+                since: received_at - chrono::Duration::days(1),
+                max: OTHER_PHONES_PER_DAY,
+            }),
         received_at,
         code_day: today,
         due_date,
@@ -222,10 +275,113 @@ pub(crate) async fn submit(
             Ok(json_response(StatusCode::CREATED, receipt))
         }
         SubmitOutcome::Replayed(receipt) => Ok(json_response(StatusCode::OK, receipt)),
+        SubmitOutcome::TooMany => Err(AppError::too_many(
+            format!(
+                "Bạn đã nộp {OTHER_PHONES_PER_DAY} hồ sơ với số điện thoại của người khác trong 24 giờ qua, là mức tối đa. Hãy dùng số điện thoại của chính bạn, hoặc thử lại vào ngày mai."
+            ),
+            format!(
+                "You filed {OTHER_PHONES_PER_DAY} dossiers with other people's phone numbers in the past 24 hours, the most allowed. Use your own number, or try again tomorrow."
+            ),
+            3600,
+        )),
         SubmitOutcome::KeyReused => Err(AppError::conflict(
             "Mã gửi hồ sơ này đã được dùng cho một hồ sơ khác. Ứng dụng sẽ tạo mã mới khi bạn nộp lại.",
             "This submission id was already used for another dossier. The app makes a new one when you submit again.",
         )),
+    }
+}
+
+/// The owner a dossier is about, as [`domain::forms::filer::check`] compares it: the registration's
+/// owner as the form declares them; the registry's owner of the business a change or termination names
+/// (`None` when the registry does not have it). A promotion notice has none to compare.
+pub(crate) struct Owner {
+    hkd_code: Option<String>,
+    identity_number: Option<String>,
+    phone: Option<String>,
+}
+
+async fn owner_on_record(
+    state: &AppState,
+    submission: &domain::Submission,
+) -> Result<Option<Owner>, AppError> {
+    Ok(match submission {
+        domain::Submission::PromotionNotice(_) => None,
+        domain::Submission::HkdRegistration(f) => Some(Owner {
+            hkd_code: None,
+            identity_number: Some(f.owner.id.as_str().to_owned()),
+            phone: f.owner.phone.as_ref().map(|p| p.as_str().to_owned()),
+        }),
+        domain::Submission::HkdChange(_) | domain::Submission::HkdTermination(_) => {
+            let Some(code) = submission.hkd_code().map(ToString::to_string) else {
+                return Ok(None);
+            };
+            let Some(record) = state.store.find_hkd(&code).await? else {
+                return Ok(None);
+            };
+            // The owner's identity number in the registered data (the certificate's item 6), read
+            // on its own so that data of an older shape still names its owner.
+            let data: Option<serde_json::Value> = serde_json::from_str(&record.data_json).ok();
+            let identity_number = data
+                .as_ref()
+                .and_then(|d| d.pointer("/owner/id_number"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            Some(Owner {
+                hkd_code: Some(record.code),
+                identity_number,
+                phone: record.owner_phone,
+            })
+        }
+    })
+}
+
+/// Whether this citizen may file this dossier: `domain::forms::filer::check` for the role the form
+/// names, and, signed in with a phone only, the dossier's phone must be that phone.
+fn may_file(
+    citizen: &CitizenUser,
+    submission: &domain::Submission,
+    owner: Option<&Owner>,
+    applicant_phone: &str,
+) -> Result<(), AppError> {
+    use domain::forms::filer::{self, OwnerOnRecord, Refusal, SignedIn};
+    if citizen.identity.is_none() && !citizen.has_phone(applicant_phone) {
+        return Err(AppError::forbidden(
+            "Số điện thoại của người nộp trong hồ sơ phải là số bạn đã đăng nhập, vì mọi tin nhắn về hồ sơ gửi đến số đó. Hãy sửa số điện thoại trong hồ sơ, hoặc đăng nhập bằng số đó (hoặc bằng tài khoản định danh điện tử VNeID).",
+            "The applicant's phone in the dossier must be the number you signed in with, since every message about the dossier goes there. Correct the number in the dossier, or sign in with that number (or with your VNeID e-identity account).",
+        ));
+    }
+    let who = SignedIn {
+        identity_number: citizen
+            .identity
+            .as_ref()
+            .map(|i| i.identity_number.as_str()),
+        phone: citizen.phone.as_deref(),
+    };
+    let on_record = owner.map(|o| OwnerOnRecord {
+        hkd_code: o.hkd_code.as_deref(),
+        identity_number: o.identity_number.as_deref(),
+        phone: o.phone.as_deref(),
+    });
+    let procedure = submission.procedure();
+    match filer::check(procedure, submission.filer(), who, on_record) {
+        Ok(()) => Ok(()),
+        Err(refusal) => {
+            let refusal = match refusal {
+                Refusal::UnknownBusiness { .. } => Refusal::UnknownBusiness {
+                    hkd_code: submission.hkd_code().map(ToString::to_string),
+                },
+                other => other,
+            };
+            let (vi, en) = (
+                refusal.message(domain::Lang::Vi),
+                refusal.message(domain::Lang::En),
+            );
+            Err(match refusal {
+                Refusal::NotSignedIn => AppError::unauthorized(vi, en),
+                Refusal::UnknownBusiness { .. } => AppError::unprocessable(vi, en),
+                _ => AppError::forbidden(vi, en),
+            })
+        }
     }
 }
 
@@ -377,66 +533,53 @@ pub(crate) fn api_name(value: &impl serde::Serialize) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct LookupQuery {
-    /// The phone number given with the dossier: the second factor.
-    phone: Option<String>,
-}
-
-/// The dossier of a code, when the phone given is the one on it. A wrong code and a wrong phone look
-/// the same: nothing tells whether a code exists.
-async fn find_for_applicant(
-    state: &AppState,
-    code: &str,
-    phone: Option<String>,
-) -> Result<(StoredDossier, SoDienThoai), AppError> {
-    let phone = phone
-        .and_then(|p| SoDienThoai::try_from(p).ok())
-        .ok_or(AppError::NotFound)?;
-    let dossier = state
-        .store
-        .find_dossier(&code.trim().to_uppercase())
-        .await?
-        .filter(|d| d.applicant_phone == phone.as_ref())
-        .ok_or(AppError::NotFound)?;
-    Ok((dossier, phone))
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/dossiers/{code}",
     tag = "dossiers",
-    params(
-        ("code" = String, Path, description = "The dossier code"),
-        ("phone" = String, Query, description = "The phone number given with the dossier (second factor)"),
-    ),
+    params(("code" = String, Path, description = "The dossier code")),
     responses(
-        (status = 200, description = "Where the dossier stands", body = DossierStatus),
-        (status = 404, description = "No such dossier for that phone (an unknown code looks the same)", body = ApiError),
+        (status = 200, description = "Where the dossier stands: to anyone the public view (state, dates, office; `view` = `public`), to its owner signed in or a dossier-scoped access everything (`view` = `full`)", body = DossierStatus),
+        (status = 404, description = "No such dossier", body = ApiError),
         (status = 429, description = "Too many look-ups from this address", body = ApiError),
     )
 )]
 pub(crate) async fn lookup(
     State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
     Path(code): Path<String>,
-    Query(query): Query<LookupQuery>,
 ) -> Result<Response, AppError> {
-    let view = view_for_applicant(&state, &code, query.phone).await?;
+    let d = state
+        .store
+        .find_dossier(&access::normalise(&code))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let full = access::reader(&state, &viewer, &headers, &d, &code)
+        .await?
+        .is_some();
     // The receipt goes out as it was stored and first answered, not parsed and written again: the
-    // look-up is the busiest request, and the receipt (with its QR code) most of its bytes.
-    let timeline = timeline(&view)?;
-    let documents = issued_documents(&state, &code).await?;
-    let mut body = Vec::with_capacity(view.receipt_json.len() + 64 + 96 * timeline.len());
+    // look-up is the busiest request, and the receipt (with its QR code) most of its bytes. It names
+    // no one (code, procedure, office, dates, fee, links), so the public view has it too.
+    let timeline = timeline(&d.timeline, full)?;
+    let documents = if full {
+        issued_documents(&state, &code).await?
+    } else {
+        Vec::new()
+    };
+    let mut body = Vec::with_capacity(d.receipt_json.len() + 64 + 96 * timeline.len());
     body.extend_from_slice(b"{\"receipt\":");
-    body.extend_from_slice(view.receipt_json.as_bytes());
+    body.extend_from_slice(d.receipt_json.as_bytes());
     body.extend_from_slice(b",\"state\":");
-    serde_json::to_writer(&mut body, &parse_state(&view.state)?).map_err(anyhow::Error::from)?;
+    serde_json::to_writer(&mut body, &parse_state(&d.state)?).map_err(anyhow::Error::from)?;
     body.extend_from_slice(b",\"timeline\":");
     serde_json::to_writer(&mut body, &timeline).map_err(anyhow::Error::from)?;
     if !documents.is_empty() {
         body.extend_from_slice(b",\"documents\":");
         serde_json::to_writer(&mut body, &documents).map_err(anyhow::Error::from)?;
     }
+    body.extend_from_slice(b",\"view\":");
+    serde_json::to_writer(&mut body, &view_of(full)).map_err(anyhow::Error::from)?;
     body.push(b'}');
     Ok((
         [
@@ -451,21 +594,12 @@ pub(crate) async fn lookup(
         .into_response())
 }
 
-/// What the look-up shows of the dossier of a code, when the phone given is the one on it. A wrong code
-/// and a wrong phone look the same: nothing tells whether a code exists.
-async fn view_for_applicant(
-    state: &AppState,
-    code: &str,
-    phone: Option<String>,
-) -> Result<DossierView, AppError> {
-    let phone = phone
-        .and_then(|p| SoDienThoai::try_from(p).ok())
-        .ok_or(AppError::NotFound)?;
-    state
-        .store
-        .dossier_status(&code.trim().to_uppercase(), phone.as_ref())
-        .await?
-        .ok_or(AppError::NotFound)
+const fn view_of(full: bool) -> StatusView {
+    if full {
+        StatusView::Full
+    } else {
+        StatusView::Public
+    }
 }
 
 /// A state as stored (its API spelling).
@@ -475,34 +609,48 @@ fn parse_state(stored: &str) -> Result<domain::lifecycle::State, AppError> {
     })
 }
 
-fn timeline(view: &DossierView) -> Result<Vec<TimelineEntry>, AppError> {
-    view.timeline
+/// The timeline as a reader sees it: the public view has the states and dates only (an office's note
+/// may name people or say what is wrong with the dossier).
+fn timeline(
+    stored: &[(String, chrono::DateTime<Utc>, Option<String>)],
+    full: bool,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    stored
         .iter()
         .map(|(to_state, at, note)| {
             Ok(TimelineEntry {
                 state: parse_state(to_state)?,
                 at: at.with_timezone(&VIETNAM_OFFSET).to_rfc3339(),
-                note: note.clone(),
+                note: if full { note.clone() } else { None },
             })
         })
         .collect()
 }
 
-/// Where the dossier of a code stands, when the phone given is the one on it.
+/// The status of a dossier: whole (`full`, for its owner or a scoped access) or the public view.
 ///
 /// # Errors
-/// [`AppError::NotFound`] for an unknown code or another phone; others when the database fails.
-pub(crate) async fn status_for_applicant(
+/// [`AppError::NotFound`] for an unknown code; others when the database fails.
+pub(crate) async fn status_of(
     state: &AppState,
     code: &str,
-    phone: Option<String>,
+    full: bool,
 ) -> Result<DossierStatus, AppError> {
-    let view = view_for_applicant(state, code, phone).await?;
+    let d = state
+        .store
+        .find_dossier(&access::normalise(code))
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(DossierStatus {
-        receipt: serde_json::from_str(&view.receipt_json).map_err(anyhow::Error::from)?,
-        state: parse_state(&view.state)?,
-        timeline: timeline(&view)?,
-        documents: issued_documents(state, code).await?,
+        receipt: serde_json::from_str(&d.receipt_json).map_err(anyhow::Error::from)?,
+        state: parse_state(&d.state)?,
+        timeline: timeline(&d.timeline, full)?,
+        documents: if full {
+            issued_documents(state, code).await?
+        } else {
+            Vec::new()
+        },
+        view: view_of(full),
     })
 }
 
@@ -521,27 +669,30 @@ async fn issued_documents(
         .collect())
 }
 
-/// `GET /api/v1/dossiers/{code}/receipt.pdf?phone=…`: the receipt (TT 68 Mẫu 18 or TT 03 Mẫu 01).
+/// `GET /api/v1/dossiers/{code}/receipt.pdf`: the receipt (TT 68 Mẫu 18 or TT 03 Mẫu 01), for the owner
+/// or a dossier-scoped access (it names the applicant and their phone).
 #[utoipa::path(
     get,
     path = "/api/v1/dossiers/{code}/receipt.pdf",
     tag = "dossiers",
-    params(
-        ("code" = String, Path, description = "The dossier code"),
-        ("phone" = String, Query, description = "The phone number given with the dossier"),
-    ),
+    params(("code" = String, Path, description = "The dossier code")),
     responses(
         (status = 200, description = "The receipt (TT 68/2025 Mẫu 18 or TT 03/2025 Mẫu 01) with its QR code", content_type = "application/pdf"),
-        (status = 404, description = "No such dossier for that phone", body = ApiError),
+        (status = 401, description = "Nobody signed in and no dossier-scoped access", body = ApiError),
+        (status = 403, description = "Signed in, but not the dossier's owner", body = ApiError),
+        (status = 404, description = "No such dossier", body = ApiError),
         (status = 429, description = "Too many look-ups from this address", body = ApiError),
     )
 )]
 pub(crate) async fn receipt_pdf(
     State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
     Path(code): Path<String>,
-    Query(query): Query<LookupQuery>,
 ) -> Result<Response, AppError> {
-    let (dossier, phone) = find_for_applicant(&state, &code, query.phone).await?;
+    let (dossier, _) = access::private_dossier(&state, &viewer, &headers, &code).await?;
+    let phone = SoDienThoai::try_from(dossier.applicant_phone.clone())
+        .map_err(|e| anyhow::anyhow!("a stored applicant phone does not parse: {e}"))?;
     let receipt: Receipt =
         serde_json::from_str(&dossier.receipt_json).map_err(anyhow::Error::from)?;
     let agency = match receipt.jurisdiction {

@@ -1,10 +1,11 @@
 //! Notifications as the phone sees them: the server's VAPID public key, the browser's push subscription
 //! (`POST`/`DELETE /api/v1/me/push-subscriptions`) and the in-app inbox (`/api/v1/me/inbox`).
 //!
-//! A subscription belongs to a phone number. A browser proves the number either by a citizen's session
-//! or, without one, the way the look-up does: a dossier's code and the phone number on it
-//! (`?code=…&phone=…`, rate-limited per address like every look-up). Whoever holds a subscription's
-//! endpoint (an unguessable URL the push service made for that browser) may delete it.
+//! A subscription belongs to a phone number: the signed-in citizen's proved phone, or, with `?code=…`,
+//! the phone of that dossier for its owner signed in or a dossier-scoped access (`routes::access`;
+//! rate-limited per address like every look-up). A code and a phone number prove nothing any more.
+//! Whoever holds a subscription's endpoint (an unguessable URL the push service made for that browser)
+//! may delete it.
 
 use axum::{
     Json, Router,
@@ -17,7 +18,7 @@ use axum::{
 use base64::Engine as _;
 use chrono::Utc;
 use domain::{
-    Lang, Procedure, SoDienThoai,
+    Lang, Procedure,
     api::{ApiError, InboxItem, PushPublicKey, PushSubscription},
     calendar::VIETNAM_OFFSET,
     lifecycle::State as DossierState,
@@ -156,13 +157,11 @@ pub(crate) async fn read_all(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Which phone a subscription is for, when nobody is signed in.
+/// Which dossier's phone a subscription is for.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ProofQuery {
-    /// A dossier code of that phone.
+    /// A dossier code the caller owns or holds a scoped access to.
     code: Option<String>,
-    /// The phone number on that dossier.
-    phone: Option<String>,
 }
 
 #[utoipa::path(
@@ -170,29 +169,39 @@ pub(crate) struct ProofQuery {
     path = "/api/v1/me/push-subscriptions",
     tag = "notifications",
     params(
-        ("code" = Option<String>, Query, description = "Without a citizen session: a dossier code of the phone"),
-        ("phone" = Option<String>, Query, description = "Without a citizen session: the phone number on that dossier"),
+        ("code" = Option<String>, Query, description = "A dossier whose phone's notices to receive: its owner signed in or a dossier-scoped access. Without it, the signed-in citizen's proved phone"),
     ),
     request_body = PushSubscription,
     responses(
         (status = 204, description = "Kept: the phone's notices now also come to this browser"),
         (status = 400, description = "Not a push subscription", body = ApiError),
-        (status = 404, description = "No dossier of that code for that phone", body = ApiError),
+        (status = 401, description = "Nobody signed in and no dossier-scoped access", body = ApiError),
+        (status = 403, description = "Signed in, but not the dossier's owner (or no proved phone and no code)", body = ApiError),
+        (status = 404, description = "No dossier of that code", body = ApiError),
         (status = 429, description = "Too many attempts from this address", body = ApiError),
     )
 )]
 pub(crate) async fn subscribe(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Query(proof): Query<ProofQuery>,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
     let target = target_of(&body)?;
-    let phone = match viewer {
-        Viewer::Citizen(CitizenUser {
-            phone: Some(phone), ..
-        }) => phone,
-        _ => proven_phone(&state, proof).await?,
+    let phone = match (&proof.code, &viewer) {
+        (Some(code), _) => {
+            let (d, _) =
+                crate::routes::access::private_dossier(&state, &viewer, &headers, code).await?;
+            d.applicant_phone
+        }
+        (
+            None,
+            Viewer::Citizen(CitizenUser {
+                phone: Some(phone), ..
+            }),
+        ) => phone.clone(),
+        (None, _) => return Err(crate::routes::access::not_yours(&viewer)),
     };
     state
         .store
@@ -221,23 +230,6 @@ pub(crate) async fn unsubscribe(
         .delete_push_subscription(&target.endpoint, None)
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The phone number a request proves: a dossier code with the phone on it.
-async fn proven_phone(state: &AppState, proof: ProofQuery) -> Result<String, AppError> {
-    let (Some(code), Some(phone)) = (proof.code, proof.phone) else {
-        return Err(AppError::bad_request(
-            "Cần mã hồ sơ và số điện thoại đã khai trong hồ sơ (tham số code và phone) để nhận thông báo.",
-            "A dossier code and the phone number given in it (parameters code and phone) are needed to get notices.",
-        ));
-    };
-    let phone = SoDienThoai::try_from(phone).map_err(|_| AppError::NotFound)?;
-    state
-        .store
-        .dossier_status(&code.trim().to_uppercase(), phone.as_ref())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(phone.as_ref().to_owned())
 }
 
 /// Checks a subscription as the browser sent it.

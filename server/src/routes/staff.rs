@@ -23,7 +23,7 @@ use domain::{
     documents as doc,
     lifecycle::{Action, Actor, State as DState, TransitionError},
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{
     AppState,
@@ -36,8 +36,16 @@ use crate::{
     },
 };
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(limiter: crate::rate_limit::RateLimiter) -> Router<AppState> {
+    // The owner's download of a document takes a dossier code: limited per address like every look-up.
+    let documents = Router::new()
+        .route("/api/v1/dossiers/{code}/documents/{id}", get(document))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            crate::rate_limit::limit,
+        ));
     Router::new()
+        .merge(documents)
         .route("/api/v1/staff/dossiers", get(queue))
         .route("/api/v1/staff/dossiers/{code}", get(dossier))
         .route(
@@ -48,7 +56,6 @@ pub(crate) fn router() -> Router<AppState> {
             "/api/v1/staff/dossiers/{code}/attachments/{id}",
             get(attachment),
         )
-        .route("/api/v1/dossiers/{code}/documents/{id}", get(document))
         .route("/api/v1/staff/audit", get(audit))
 }
 
@@ -918,12 +925,6 @@ pub(crate) async fn attachment(
     Ok(file_response(&a.media_type, bytes))
 }
 
-/// `?phone=`: the owner's second factor.
-#[derive(Debug, Deserialize)]
-pub(crate) struct PhoneQuery {
-    pub(crate) phone: Option<String>,
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/dossiers/{code}/documents/{id}",
@@ -931,19 +932,21 @@ pub(crate) struct PhoneQuery {
     params(
         ("code" = String, Path, description = "The dossier code"),
         ("id" = i64, Path, description = "The document's id"),
-        ("phone" = Option<String>, Query, description = "The applicant's phone (second factor) when not signed in"),
     ),
     responses(
-        (status = 200, description = "The PDF", content_type = "application/pdf"),
-        (status = 404, description = "No such document for this reader", body = domain::api::ApiError),
+        (status = 200, description = "The PDF: to staff who read the dossier's office, its owner signed in, or a dossier-scoped access", content_type = "application/pdf"),
+        (status = 401, description = "Nobody signed in and no dossier-scoped access", body = domain::api::ApiError),
+        (status = 403, description = "Signed in, but neither staff of the office nor the dossier's owner", body = domain::api::ApiError),
+        (status = 404, description = "No such dossier or document", body = domain::api::ApiError),
+        (status = 429, description = "Too many look-ups from this address", body = domain::api::ApiError),
     )
 )]
 pub(crate) async fn document(
     State(state): State<AppState>,
     viewer: Viewer,
     ip: ClientIp,
+    headers: axum::http::HeaderMap,
     Path((code, id)): Path<(String, i64)>,
-    Query(query): Query<PhoneQuery>,
 ) -> Result<Response, AppError> {
     let d = state
         .store
@@ -955,10 +958,6 @@ pub(crate) async fn document(
         .iter()
         .find(|x| x.id == id)
         .ok_or(AppError::NotFound)?;
-    let owner_phone = query
-        .phone
-        .and_then(|p| domain::SoDienThoai::try_from(p).ok())
-        .map(|p| p.as_ref().to_owned());
     match &viewer {
         Viewer::Staff(user) if user.can_read(&d.row.jurisdiction) => {
             state
@@ -972,9 +971,9 @@ pub(crate) async fn document(
                 ))
                 .await?;
         }
-        Viewer::Citizen(c) if c.has_phone(&d.row.applicant_phone) => {}
-        _ if owner_phone.as_deref() == Some(d.row.applicant_phone.as_str()) => {}
-        _ => return Err(AppError::NotFound),
+        _ => {
+            crate::routes::access::private_dossier(&state, &viewer, &headers, &code).await?;
+        }
     }
     let bytes = state.storage.get(&x.storage_key).await?;
     let mut res = file_response("application/pdf", bytes);

@@ -3,9 +3,8 @@
 //! field or file and the letter (TT 68/2025 Mẫu 10 / TT 03/2025 Mẫu 02);
 //! `POST /api/v1/dossiers/{code}/resubmissions` — the amended dossier, exactly once.
 //!
-//! Both are the owner's: a signed-in citizen whose phone is the dossier's, or anyone who gives that
-//! phone (the look-up's second factor); to everyone else the code looks unknown (404), and both count
-//! against the per-address look-up limit.
+//! Both are the owner's (signed in) or a dossier-scoped access's (`routes::access`); anyone else is
+//! refused (401 or 403), and both count against the per-address look-up limit.
 //!
 //! A resubmission carries the phone's `Idempotency-Key` (its own, not the first submission's). It is
 //! validated again by `domain` like a first submission — the same rules, the files it lists must have
@@ -18,14 +17,14 @@
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
 use chrono::Utc;
 use domain::{
-    FormVersion, Procedure, SoDienThoai,
+    FormVersion, Procedure,
     api::{ApiError, DossierStatus, Resubmission, StateNotice, SupplementRequest},
     calendar::{self, VIETNAM_OFFSET},
     lifecycle::{Action, Actor, State as DState, TransitionError},
@@ -38,8 +37,8 @@ use crate::{
     error::AppError,
     rate_limit::{self, RateLimiter},
     routes::{
-        dossiers::{idempotency_key, status_for_applicant, stored_attachments, validate_form},
-        staff::{PhoneQuery, api_name, open_supplement, parse, refused, vn_time},
+        dossiers::{idempotency_key, status_of, stored_attachments, validate_form},
+        staff::{api_name, open_supplement, parse, refused, vn_time},
     },
     store::work::{NewResubmission, Transition, TransitionOutcome, WorkDossier},
 };
@@ -54,51 +53,41 @@ pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
         ))
 }
 
-/// The dossier of a code when the caller owns it: a signed-in citizen with its phone, or `phone` (the
-/// second factor) equal to it. An unknown code and a dossier of someone else look the same.
+/// The dossier of a code when the caller owns it (signed in) or holds its dossier-scoped access.
 pub(crate) async fn owned_dossier(
     state: &AppState,
     viewer: &Viewer,
+    headers: &HeaderMap,
     code: &str,
-    phone: Option<&str>,
 ) -> Result<WorkDossier, AppError> {
-    let d = state
+    crate::routes::access::private_dossier(state, viewer, headers, code).await?;
+    state
         .store
         .work_dossier(&code.trim().to_uppercase())
         .await?
-        .ok_or(AppError::NotFound)?;
-    let given = phone
-        .and_then(|p| SoDienThoai::parse(p).ok())
-        .is_some_and(|p| p.as_ref() == d.row.applicant_phone);
-    let signed_in = matches!(viewer, Viewer::Citizen(c) if c.has_phone(&d.row.applicant_phone));
-    if given || signed_in {
-        Ok(d)
-    } else {
-        Err(AppError::NotFound)
-    }
+        .ok_or(AppError::NotFound)
 }
 
 #[utoipa::path(
     get,
     path = "/api/v1/dossiers/{code}/supplement",
     tag = "dossiers",
-    params(
-        ("code" = String, Path, description = "The dossier code"),
-        ("phone" = Option<String>, Query, description = "The phone number given with the dossier (second factor), unless signed in with it"),
-    ),
+    params(("code" = String, Path, description = "The dossier code")),
     responses(
         (status = 200, description = "The open request for amendments", body = SupplementRequest),
-        (status = 404, description = "No such dossier for this caller, or no open request", body = ApiError),
+        (status = 401, description = "Nobody signed in and no dossier-scoped access", body = ApiError),
+        (status = 403, description = "Signed in, but not the dossier's owner", body = ApiError),
+        (status = 404, description = "No such dossier, or no open request", body = ApiError),
         (status = 429, description = "Too many look-ups from this address", body = ApiError),
     )
 )]
 pub(crate) async fn supplement(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Path(code): Path<String>,
-    Query(query): Query<PhoneQuery>,
 ) -> Result<Response, AppError> {
-    let d = owned_dossier(&state, &viewer, &code, query.phone.as_deref()).await?;
+    let d = owned_dossier(&state, &viewer, &headers, &code).await?;
     let request = open_supplement(&d).ok_or(AppError::NotFound)?;
     Ok(no_store(Json(request).into_response()))
 }
@@ -111,8 +100,7 @@ fn no_store(mut res: Response) -> Response {
 
 /// The answer to a resubmission: the dossier's status as the look-up shows it.
 async fn status(state: &AppState, d: &WorkDossier, code: StatusCode) -> Result<Response, AppError> {
-    let status: DossierStatus =
-        status_for_applicant(state, &d.row.code, Some(d.row.applicant_phone.clone())).await?;
+    let status: DossierStatus = status_of(state, &d.row.code, true).await?;
     Ok(no_store((code, Json(status)).into_response()))
 }
 
@@ -150,7 +138,9 @@ const RESUBMITTED: &str = "Người nộp đã gửi hồ sơ sửa đổi, bổ
         (status = 201, description = "Resubmitted: the dossier is being processed again", body = DossierStatus),
         (status = 200, description = "The same resubmission again: the dossier's status now", body = DossierStatus),
         (status = 400, description = "No or malformed Idempotency-Key, or a body that is not a resubmission", body = ApiError),
-        (status = 404, description = "No such dossier for this phone or account", body = ApiError),
+        (status = 401, description = "Nobody signed in and no dossier-scoped access", body = ApiError),
+        (status = 403, description = "Signed in, but not the dossier's owner", body = ApiError),
+        (status = 404, description = "No such dossier", body = ApiError),
         (status = 409, description = "Nothing to resubmit now (no open request, or already resubmitted), or the key was used with another body", body = ApiError),
         (status = 422, description = "Every broken rule of the amended form, each with its field and legal basis", body = ApiError),
         (status = 429, description = "Too many look-ups from this address", body = ApiError),
@@ -178,7 +168,7 @@ pub(crate) async fn resubmit(
             format!("The resubmission lacks a required part or has a wrong type: {e}."),
         )
     })?;
-    let d = owned_dossier(&state, &viewer, &code, Some(&request.phone)).await?;
+    let d = owned_dossier(&state, &viewer, &headers, &code).await?;
     if let Some(answer) = replay(&state, &d, &key, &hash).await? {
         return Ok(answer);
     }
@@ -269,7 +259,7 @@ pub(crate) async fn resubmit(
         TransitionOutcome::Moved(now_state) => {
             // Another request moved it first: the same resubmission (a retry that raced) answers as a
             // replay, anything else is refused as the state now says.
-            let d = owned_dossier(&state, &viewer, &code, Some(&request.phone)).await?;
+            let d = owned_dossier(&state, &viewer, &headers, &code).await?;
             if let Some(answer) = replay(&state, &d, &key, &hash).await? {
                 return Ok(answer);
             }

@@ -23,8 +23,15 @@ use crate::{
     routes::staff::vn_time,
 };
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/verify/{code}", get(verify))
+pub(crate) fn router(limiter: crate::rate_limit::RateLimiter) -> Router<AppState> {
+    // A code of 128 random bits cannot be guessed; limited per address anyway, as every route that
+    // takes a code.
+    Router::new()
+        .route("/api/v1/verify/{code}", get(verify))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            crate::rate_limit::limit,
+        ))
 }
 
 /// The document with this verification code, as the page and the API show it; `None` for a code no

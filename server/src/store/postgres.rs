@@ -64,6 +64,26 @@ impl PgStore {
         None
     }
 
+    /// An ordinary transaction (PostgreSQL serialises what must be with row or advisory locks).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// Serialises the transaction with every other one on `key` (in namespace `space`) until it ends:
+    /// a transaction-scoped advisory lock on the key's hash (a collision only serialises more).
+    async fn serialise_on(
+        tx: &mut sqlx::PgConnection,
+        space: i32,
+        key: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .bind(space)
+            .bind(key)
+            .execute(tx)
+            .await
+            .map(drop)
+    }
+
     /// A `UUID` column.
     const fn staff_id(id: uuid::Uuid) -> uuid::Uuid {
         id
@@ -71,6 +91,7 @@ impl PgStore {
 }
 
 super::sql::sql_store!(PgStore);
+super::access::access_store!(PgStore);
 super::auth::auth_store!(PgStore);
 super::notify::notify_store!(PgStore, "FOR UPDATE SKIP LOCKED");
 super::work::work_store!(PgStore);

@@ -112,7 +112,7 @@ macro_rules! sql_store {
                     let day = new.code_day.format("%y%m%d").to_string();
                     let now = ::chrono::Utc::now();
                     let turn = self.write_turn().await;
-                    let inserted: Result<String, sqlx::Error> = async {
+                    let inserted: Result<Option<String>, sqlx::Error> = async {
                         let mut tx = self.pool.begin().await?;
                         // The first statement writes, so SQLite takes its write lock at once (no
                         // upgrade deadlock).
@@ -125,6 +125,32 @@ macro_rules! sql_store {
                         .bind(&day)
                         .fetch_one(&mut *tx)
                         .await?;
+                        if let (Some(limit), Some(account)) =
+                            (&new.other_phone_limit, new.filer_account_id)
+                        {
+                            // Locks the account's row until the commit (PostgreSQL; SQLite has one
+                            // writer), so parallel submissions of one account count each other.
+                            sqlx::query(
+                                "UPDATE citizen_accounts SET last_sign_in_at = last_sign_in_at \
+                                 WHERE id = $1",
+                            )
+                            .bind(Self::staff_id(account))
+                            .execute(&mut *tx)
+                            .await?;
+                            let filed: i64 = sqlx::query_scalar(
+                                "SELECT COUNT(*) FROM dossiers WHERE filer_account_id = $1 \
+                                 AND received_at >= $2 AND applicant_phone <> $3",
+                            )
+                            .bind(Self::staff_id(account))
+                            .bind(limit.since)
+                            .bind(limit.own_phone.as_deref().unwrap_or(""))
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            if filed >= limit.max {
+                                tx.rollback().await?;
+                                return Ok(None);
+                            }
+                        }
                         let code = domain::DossierCodeFormat::default()
                             .format(
                                 &new.jurisdiction,
@@ -138,9 +164,9 @@ macro_rules! sql_store {
                             "INSERT INTO dossiers (code, submission_id, request_hash, procedure, \
                              form_version, jurisdiction, applicant_name, applicant_phone, form_json, state, \
                              channel, received_at, due_date, fee_vnd, receipt_json, created_at, draft_json, \
-                             assisted_by) \
+                             assisted_by, filer_account_id, filer_identity, filer_role, owner_identity) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'submitted', $10, $11, $12, $13, \
-                             $14, $15, $16, $17) RETURNING id",
+                             $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
                         )
                         .bind(&code)
                         .bind(&new.submission_id)
@@ -159,6 +185,10 @@ macro_rules! sql_store {
                         .bind(now)
                         .bind(&new.draft_json)
                         .bind(new.assisted_by.map(Self::staff_id))
+                        .bind(new.filer_account_id.map(Self::staff_id))
+                        .bind(&new.filer_identity)
+                        .bind(new.filer_role)
+                        .bind(&new.owner_identity)
                         .fetch_one(&mut *tx)
                         .await?;
                         sqlx::query(
@@ -194,12 +224,13 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                         tx.commit().await?;
-                        Ok(receipt_json)
+                        Ok(Some(receipt_json))
                     }
                     .await;
                     drop(turn);
                     match inserted {
-                        Ok(receipt_json) => Ok(SubmitOutcome::Created(receipt_json)),
+                        Ok(Some(receipt_json)) => Ok(SubmitOutcome::Created(receipt_json)),
+                        Ok(None) => Ok(SubmitOutcome::TooMany),
                         // Another request with the same key won the race: answer as a replay.
                         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                             match replay(self, new).await? {
@@ -220,15 +251,36 @@ macro_rules! sql_store {
                 ::anyhow::Result<Option<$crate::store::StoredDossier>>,
             > {
                 Box::pin(async move {
-                    let row: Option<(i64, String, String, String, String, String)> = sqlx::query_as(
-                        "SELECT id, applicant_name, applicant_phone, channel, state, receipt_json \
+                    type Row = (
+                        i64,
+                        String,
+                        String,
+                        String,
+                        String,
+                        String,
+                        Option<String>,
+                        Option<String>,
+                        Option<String>,
+                    );
+                    let row: Option<Row> = sqlx::query_as(
+                        "SELECT id, applicant_name, applicant_phone, channel, state, receipt_json, \
+                         CAST(filer_account_id AS TEXT), filer_identity, owner_identity \
                          FROM dossiers WHERE code = $1",
                     )
                     .bind(code)
                     .fetch_optional(&self.pool)
                     .await?;
-                    let Some((id, applicant_name, applicant_phone, channel, state, receipt_json)) =
-                        row
+                    let Some((
+                        id,
+                        applicant_name,
+                        applicant_phone,
+                        channel,
+                        state,
+                        receipt_json,
+                        filer_account_id,
+                        filer_identity,
+                        owner_identity,
+                    )) = row
                     else {
                         return Ok(None);
                     };
@@ -256,6 +308,9 @@ macro_rules! sql_store {
                         state,
                         receipt_json,
                         timeline,
+                        filer_account_id,
+                        filer_identity,
+                        owner_identity,
                     }))
                 })
             }
@@ -363,24 +418,27 @@ macro_rules! sql_store {
             ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<Option<$crate::store::HkdRecord>>>
             {
                 Box::pin(async move {
-                    let row: Option<(String, String, String, String, String, String)> =
-                        sqlx::query_as(
-                            "SELECT code, commune, name, name_key, status, data_json \
-                             FROM hkd_registry WHERE code = $1",
-                        )
-                        .bind(code)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    Ok(row.map(|(code, commune, name, name_key, status, data_json)| {
-                        $crate::store::HkdRecord {
-                            code,
-                            commune,
-                            name,
-                            name_key,
-                            status,
-                            data_json,
-                        }
-                    }))
+                    type Row = (String, String, String, String, String, String, Option<String>);
+                    let row: Option<Row> = sqlx::query_as(
+                        "SELECT code, commune, name, name_key, status, data_json, owner_phone \
+                         FROM hkd_registry WHERE code = $1",
+                    )
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(row.map(
+                        |(code, commune, name, name_key, status, data_json, owner_phone)| {
+                            $crate::store::HkdRecord {
+                                code,
+                                commune,
+                                name,
+                                name_key,
+                                status,
+                                data_json,
+                                owner_phone,
+                            }
+                        },
+                    ))
                 })
             }
 
@@ -393,7 +451,8 @@ macro_rules! sql_store {
                     let now = ::chrono::Utc::now();
                     sqlx::query(
                         "INSERT INTO hkd_registry (code, commune, name, name_key, status, dossier_id, \
-                         data_json, registered_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                         data_json, registered_at, updated_at, owner_phone) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
                     )
                     .bind(&record.code)
                     .bind(&record.commune)
@@ -403,6 +462,7 @@ macro_rules! sql_store {
                     .bind(dossier_id)
                     .bind(&record.data_json)
                     .bind(now)
+                    .bind(&record.owner_phone)
                     .execute(&self.pool)
                     .await?;
                     Ok(())

@@ -82,6 +82,22 @@ impl SqliteStore {
         Some(self.writer.lock().await)
     }
 
+    /// A write transaction holding SQLite's write lock from its first statement (`BEGIN IMMEDIATE`):
+    /// what it reads cannot change before it commits, also from another process on the file.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Serialises the transaction with every other one on `key` (in namespace `space`): nothing more
+    /// to do, `BEGIN IMMEDIATE` already serialises all writers.
+    async fn serialise_on(
+        _tx: &mut sqlx::SqliteConnection,
+        _space: i32,
+        _key: &str,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// SQLite keeps the UUID as text.
     fn staff_id(id: uuid::Uuid) -> String {
         id.hyphenated().to_string()
@@ -89,6 +105,7 @@ impl SqliteStore {
 }
 
 super::sql::sql_store!(SqliteStore);
+super::access::access_store!(SqliteStore);
 super::auth::auth_store!(SqliteStore);
 super::notify::notify_store!(SqliteStore, "");
 super::work::work_store!(SqliteStore);

@@ -188,6 +188,8 @@ pub enum RegistryChange {
         status: String,
         /// New data.
         data_json: String,
+        /// The owner's phone on record after the change.
+        owner_phone: Option<String>,
     },
 }
 
@@ -877,8 +879,8 @@ macro_rules! work_store {
                             None => Ok(()),
                             Some(RegistryChange::Insert(r)) => sqlx::query(
                                 "INSERT INTO hkd_registry (code, commune, name, name_key, status, \
-                                 dossier_id, data_json, registered_at, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                                 dossier_id, data_json, registered_at, updated_at, owner_phone) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
                             )
                             .bind(&r.code)
                             .bind(&r.commune)
@@ -888,6 +890,7 @@ macro_rules! work_store {
                             .bind(id)
                             .bind(&r.data_json)
                             .bind(t.at)
+                            .bind(&r.owner_phone)
                             .execute(&mut *tx)
                             .await
                             .map(drop),
@@ -898,9 +901,11 @@ macro_rules! work_store {
                                 name_key,
                                 status,
                                 data_json,
+                                owner_phone,
                             }) => sqlx::query(
                                 "UPDATE hkd_registry SET name = $1, name_key = $2, status = $3, \
-                                 data_json = $4, updated_at = $5, commune = $7 WHERE code = $6",
+                                 data_json = $4, updated_at = $5, commune = $7, owner_phone = $8 \
+                                 WHERE code = $6",
                             )
                             .bind(name)
                             .bind(name_key)
@@ -909,6 +914,7 @@ macro_rules! work_store {
                             .bind(t.at)
                             .bind(code)
                             .bind(commune)
+                            .bind(owner_phone)
                             .execute(&mut *tx)
                             .await
                             .map(drop),

@@ -2,7 +2,7 @@
 //! certificate (Mẫu 7) with its verification code; a change updates the registry and issues a new
 //! certificate, the old one no longer current; a termination sets "Đã chấm dứt hoạt động" and issues
 //! the notice (Mẫu 13); receiving a promotion notice issues the acknowledgement. The owner downloads
-//! them (signed in, or with the phone); nobody else does.
+//! them signed in (or with a dossier-scoped access); nobody else does.
 
 use axum::http::StatusCode;
 use chrono::Days;
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::{
     helpers::{Engine, TestDb, TestServer, body_json, both_backends, send},
-    signin::{Session, add_staff, citizen_session, staff_session},
+    signin::{Session, add_staff, staff_session},
 };
 
 both_backends!(
@@ -74,20 +74,30 @@ fn termination(hkd_code: &str) -> Value {
     body
 }
 
-pub(crate) async fn submit(app: &TestServer, body: &Value) -> String {
+/// Submits as the citizen signed in with the dossier's applicant phone: status and answer.
+pub(crate) async fn try_submit(app: &TestServer, body: &Value) -> (StatusCode, Value) {
+    let session = app
+        .citizen(
+            body["applicant"]["phone"]
+                .as_str()
+                .expect("applicant phone"),
+        )
+        .await;
     let res = send(
         app,
         "POST",
         "/api/v1/dossiers",
-        &[
-            ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
-            ("content-type", "application/json"),
-        ],
+        &crate::helpers::submit_headers(&session, &uuid::Uuid::new_v4().to_string()),
         serde_json::to_vec(body).expect("JSON"),
     )
     .await;
     let status = res.status();
-    let body = body_json(res).await;
+    (status, body_json(res).await)
+}
+
+/// Submits as the citizen signed in with the dossier's applicant phone; the dossier's code.
+pub(crate) async fn submit(app: &TestServer, body: &Value) -> String {
+    let (status, body) = try_submit(app, body).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["code"].as_str().expect("code").to_owned()
 }
@@ -206,9 +216,10 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
     assert_eq!(registered["status"], "active");
     assert_eq!(registered["commune"], COMMUNE);
 
-    // The owner downloads it with the phone, or signed in; nobody else.
+    // The owner downloads it signed in; nobody else (the phone number proves nothing).
+    let owner = app.citizen(PHONE).await;
     let url = gcn["url"].as_str().expect("url").to_owned();
-    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    let res = send(&app, "GET", &url, &owner.cookie(), vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
         crate::helpers::header(&res, "content-disposition"),
@@ -225,23 +236,20 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
     ] {
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
-    let owner = citizen_session(&app, &t, PHONE).await;
-    let (s, _) = get_bytes(&app, &url, &owner.cookie()).await;
-    assert_eq!(s, StatusCode::OK, "the signed-in owner");
-    let stranger = citizen_session(&app, &t, "0987654321").await;
-    for headers in [stranger.cookie().to_vec(), vec![]] {
-        let (s, _) = get_bytes(&app, &url, &headers).await;
-        assert_eq!(s, StatusCode::NOT_FOUND);
+    let stranger = app.citizen("0987654321").await;
+    let (s, _) = get_bytes(&app, &url, &stranger.cookie()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    for bad in [url.clone(), format!("{url}?phone={PHONE}")] {
+        let (s, _) = get_bytes(&app, &bad, &[]).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
-    let (s, _) = get_bytes(&app, &format!("{url}?phone=0987654321"), &[]).await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    // The look-up lists it for the owner (by phone, and on the signed-in owner's dossiers), as the
-    // phone reads a `DossierStatus`.
+    // The look-up lists it for the signed-in owner (and on the owner's dossiers), as the phone reads a
+    // `DossierStatus`.
     let res = send(
         &app,
         "GET",
-        &format!("/api/v1/dossiers/{dossier}?phone={PHONE}"),
-        &[],
+        &format!("/api/v1/dossiers/{dossier}"),
+        &owner.cookie(),
         vec![],
     )
     .await;
@@ -261,7 +269,7 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
             .any(|s| s.receipt.code == dossier && s.documents.len() == 1),
         "{mine:?}"
     );
-    // The look-up page links it for download.
+    // The public look-up page shows the state, not the documents.
     let res = send(
         &app,
         "GET",
@@ -272,10 +280,10 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
     .await;
     let html = res.text().await.expect("HTML");
     assert!(
-        html.contains("Văn bản, kết quả đã ban hành")
-            && html.contains(&format!("{url}?phone={PHONE}")),
-        "the look-up page links the certificate"
+        html.contains("Đã cấp kết quả") || html.contains("approved") || html.contains(&dossier),
+        "{html}"
     );
+    assert!(!html.contains(&url), "the public page links no document");
 
     // A change of capital and lines → the registry's data and a new certificate; the first is replaced.
     let dossier = submit(
@@ -301,12 +309,7 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
         hkd(&app, OWNER_ID).await["name"],
         "Hộ kinh doanh Bánh mì Cô Ba Tư"
     );
-    let (_, pdf) = get_bytes(
-        &app,
-        &format!("{}?phone={PHONE}", second["url"].as_str().expect("url")),
-        &[],
-    )
-    .await;
+    let (_, pdf) = get_bytes(&app, second["url"].as_str().expect("url"), &owner.cookie()).await;
     let text = pdf_text(&pdf);
     for expected in [
         "Đăng ký thay đổi lần thứ 1",
@@ -340,12 +343,7 @@ async fn a_business_is_registered_changed_and_terminated_with_its_documents(engi
     assert_eq!(notice["kind"], "termination_notice");
     assert_eq!(hkd(&app, OWNER_ID).await["status"], "terminated");
     assert_eq!(is_current(&t, &second_verify).await, 0);
-    let (_, pdf) = get_bytes(
-        &app,
-        &format!("{}?phone={PHONE}", notice["url"].as_str().expect("url")),
-        &[],
-    )
-    .await;
+    let (_, pdf) = get_bytes(&app, notice["url"].as_str().expect("url"), &owner.cookie()).await;
     let text = pdf_text(&pdf);
     for expected in [
         "Đã chấm dứt hoạt động",
@@ -432,7 +430,8 @@ async fn a_name_taken_in_the_commune_or_an_unknown_business_is_refused_clearly(e
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
 
-    // A change or termination of a business the registry does not know.
+    // A change or termination of a business the registry does not know: its owner cannot be checked,
+    // so filing as the owner is refused at once.
     for body in [
         termination("051085012345"),
         change(
@@ -440,13 +439,12 @@ async fn a_name_taken_in_the_commune_or_an_unknown_business_is_refused_clearly(e
             &json!({"change_capital": {"capital": "200.000.000", "changed_on": "2026-11-20", "method": "increase"}}),
         ),
     ] {
-        let dossier = submit(&app, &body).await;
-        let (s, b) = approve(&app, &officer, &dossier).await;
-        assert_eq!(s, StatusCode::CONFLICT, "{b}");
+        let (s, b) = try_submit(&app, &body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(
-            b["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("chưa có trong sổ đăng ký")),
+            b["message"].as_str().is_some_and(
+                |m| m.contains("Không tìm thấy hộ kinh doanh 051085012345 trong sổ đăng ký")
+            ),
             "{b}"
         );
     }
@@ -511,12 +509,8 @@ async fn receiving_a_promotion_notice_issues_the_acknowledgement(engine: Engine)
     let ack = b["documents"][0].clone();
     assert_eq!(ack["kind"], "acknowledgement", "{b}");
     assert!(ack["verify_url"].is_string());
-    let (s, pdf) = get_bytes(
-        &app,
-        &format!("{}?phone={PHONE}", ack["url"].as_str().expect("url")),
-        &[],
-    )
-    .await;
+    let trader = app.citizen(PHONE).await;
+    let (s, pdf) = get_bytes(&app, ack["url"].as_str().expect("url"), &trader.cookie()).await;
     assert_eq!(s, StatusCode::OK);
     let text = pdf_text(&pdf);
     for expected in ["Sở Công Thương", "Tích điểm đổi quà", "0100109106"] {

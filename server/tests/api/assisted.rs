@@ -192,16 +192,25 @@ async fn an_officer_files_for_a_citizen_who_confirms_with_a_code(engine: Engine)
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert_eq!(dossiers(&t).await, 1);
 
-    // The status a look-up answers names the assisted channel.
+    // The citizen, signed in with the phone, reads the whole dossier; nobody records them as its filer
+    // (the officer filed it).
+    let citizen = app.citizen(PHONE).await;
     let res = send(
         &app,
         "GET",
-        &format!("/api/v1/dossiers/{dossier}?phone={PHONE}"),
-        &[],
+        &format!("/api/v1/dossiers/{dossier}"),
+        &citizen.cookie(),
         Vec::new(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body_json(res).await["view"], "full");
+    assert_eq!(
+        t.raw
+            .scalar("SELECT COUNT(*) FROM dossiers WHERE filer_account_id IS NULL")
+            .await,
+        1
+    );
 
     t.teardown().await;
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::{
     approvals::{COMMUNE, PHONE, act, officer, submit},
     helpers::{Engine, TestDb, TestServer, both_backends, send},
-    signin::{Session, add_staff, admin_session, citizen_session, staff_session},
+    signin::{Session, add_staff, admin_session, staff_session},
 };
 
 both_backends!(every_staff_read_and_action_is_audited_and_only_supervisors_read_it);
@@ -31,6 +31,7 @@ async fn get(
 async fn every_staff_read_and_action_is_audited_and_only_supervisors_read_it(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = officer(&t, &app, "canbo").await;
     let password = add_staff(&t, "lanhdao", "supervisor", &[COMMUNE]).await;
     let supervisor = staff_session(&app, "lanhdao", &password).await;
@@ -79,7 +80,7 @@ async fn every_staff_read_and_action_is_audited_and_only_supervisors_read_it(eng
     let (s, _) = get(&app, &officer, &letter, &[]).await;
     assert_eq!(s, StatusCode::OK);
     // The owner's own download is not a staff read.
-    let owner = citizen_session(&app, &t, PHONE).await;
+    let owner = app.citizen(PHONE).await;
     let (s, _) = get(&app, &owner, &letter, &[]).await;
     assert_eq!(s, StatusCode::OK);
     // The supervisor's read of the dossier is audited too.

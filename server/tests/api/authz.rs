@@ -1,10 +1,18 @@
-//! The authorization matrix (issue 7): every API route × every kind of caller → allowed or denied, in
-//! one table. The routes come from the OpenAPI document, so a route missing from [`MATRIX`] fails the
-//! test. To add a route: one [`Row`] (its route as `METHOD /path`, who may call it, the concrete path
-//! and body); the placeholders `{code}` (the owner's dossier, received and waiting for amendments),
+//! The authorization matrix (issues 7 and 16): every API route × every kind of caller → allowed or
+//! denied, in one table. The routes come from the OpenAPI document, so a route missing from [`MATRIX`]
+//! fails the test. To add a route: one [`Row`] (its route as `METHOD /path`, who may call it, the concrete
+//! path and body); the placeholders `{code}` (the owner's dossier, received and waiting for amendments),
 //! `{phone}` (its phone), `{pdf}` (an uploaded file's hash, attached to the dossier), `{attachment_id}`
 //! (that attachment), `{document_id}` and `{verify_code}` (the request-for-amendments letter) and
 //! `{staff_id}` (a spare staff account) are filled in.
+//!
+//! The identity dimension (issue 16): besides staff, the callers are nobody (`Anonymous`), the dossier's
+//! owner signed in with the dossier's phone, another citizen signed in, the business's owner and another
+//! person signed in with the national e-identity (`IdentityOwner`, `OtherIdentity`), someone who knows the code and the dossier's phone and
+//! nothing more (`CodeOnly`: every request of theirs carries `?phone=` and the phone in its body, the
+//! old proof), and someone holding the dossier-scoped access (`Scoped`: the cookie of
+//! `POST /api/v1/dossiers/{code}/access/verify`). The look-up is allowed to everyone; who sees the whole
+//! status rather than the public view is checked at the end.
 //!
 //! Allowed: the answer is not 401/403 (nor 404 when the row says a denial looks like "not found").
 //! Denied: 401, 403 or (for such rows) 404. Every request carries the caller's cookie and CSRF token.
@@ -15,7 +23,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::{
     helpers::{Engine, TestDb, TestServer, body_json, both_backends, send},
-    signin::{Session, add_staff, admin_session, citizen_session, staff_session},
+    signin::{Session, add_staff, admin_session, staff_session},
 };
 
 /// Who calls.
@@ -24,6 +32,10 @@ pub(crate) enum Who {
     Anonymous,
     CitizenOwner,
     OtherCitizen,
+    CodeOnly,
+    Scoped,
+    IdentityOwner,
+    OtherIdentity,
     CommuneOfficer,
     OtherCommuneOfficer,
     TradeOfficer,
@@ -36,13 +48,17 @@ const EVERYONE: &[Who] = &[
     Anonymous,
     CitizenOwner,
     OtherCitizen,
+    CodeOnly,
+    Scoped,
+    IdentityOwner,
+    OtherIdentity,
     CommuneOfficer,
     OtherCommuneOfficer,
     TradeOfficer,
     Supervisor,
     Administrator,
 ];
-const CITIZENS: &[Who] = &[CitizenOwner, OtherCitizen];
+const CITIZENS: &[Who] = &[CitizenOwner, OtherCitizen, IdentityOwner, OtherIdentity];
 const STAFF: &[Who] = &[
     CommuneOfficer,
     OtherCommuneOfficer,
@@ -57,6 +73,9 @@ const DOSSIER_READERS: &[Who] = &[CommuneOfficer, Supervisor];
 const DOSSIER_OFFICER: &[Who] = &[CommuneOfficer];
 /// Who reads the audit log of the dossier's commune.
 const AUDITORS: &[Who] = &[Supervisor, Administrator];
+/// Who reads and answers the whole dossier: its owner signed in (the phone on it, or the business
+/// owner's identity number), or the dossier-scoped access.
+const DOSSIER_OWNERS: &[Who] = &[CitizenOwner, IdentityOwner, Scoped];
 
 /// What a request sends.
 #[derive(Clone, Copy)]
@@ -129,21 +148,47 @@ pub(crate) const MATRIX: &[Row] = &[
     ),
     row(
         "POST /api/v1/dossiers",
-        EVERYONE,
+        // The termination of the owner's business, as its owner: only the owner signed in, by the
+        // registry's phone or identity number. Another citizen or identity is refused (403), staff may
+        // file only at the counter with the citizen's code (403), nobody signed in is told to sign in
+        // (401).
+        &[CitizenOwner, IdentityOwner],
         "/api/v1/dossiers",
-        Body::Json(|f, _| crate::dossiers::termination_of(&f.owner_phone)),
+        Body::Json(|f, who| {
+            let mut body = crate::dossiers::termination_of(&f.owner_phone);
+            if matches!(who, OtherCitizen | OtherIdentity) {
+                body["form"]["filer_phone"] = json!(OTHER_PHONE);
+                body["applicant"]["phone"] = json!(OTHER_PHONE);
+            }
+            body
+        }),
     ),
     row(
+        // Everyone reads the public view; who reads the whole status is checked after the matrix.
         "GET /api/v1/dossiers/{code}",
         EVERYONE,
-        "/api/v1/dossiers/{code}?phone={phone}",
+        "/api/v1/dossiers/{code}",
         Body::None,
     ),
     row(
         "GET /api/v1/dossiers/{code}/receipt.pdf",
-        EVERYONE,
-        "/api/v1/dossiers/{code}/receipt.pdf?phone={phone}",
+        DOSSIER_OWNERS,
+        "/api/v1/dossiers/{code}/receipt.pdf",
         Body::None,
+    ),
+    row(
+        // Anyone may have a code texted to the dossier's phone (limited per dossier and address).
+        "POST /api/v1/dossiers/{code}/access",
+        EVERYONE,
+        "/api/v1/dossiers/{code}/access",
+        Body::None,
+    ),
+    row(
+        // Five digits: 422 for everyone, nothing spent.
+        "POST /api/v1/dossiers/{code}/access/verify",
+        EVERYONE,
+        "/api/v1/dossiers/{code}/access/verify",
+        Body::Json(|_, _| json!({"code": "12345"})),
     ),
     row(
         "GET /api/v1/hkd/names/check",
@@ -168,6 +213,18 @@ pub(crate) const MATRIX: &[Row] = &[
         EVERYONE,
         "/api/v1/auth/otp/verify",
         Body::Json(|_, _| json!({"phone": "0900000009", "code": "12345"})),
+    ),
+    row(
+        "GET /api/v1/auth/vneid/start",
+        EVERYONE,
+        "/api/v1/auth/vneid/start?next=/ho-so",
+        Body::None,
+    ),
+    row(
+        "GET /api/v1/auth/vneid/callback",
+        EVERYONE,
+        "/api/v1/auth/vneid/callback?code=x&state=y",
+        Body::None,
     ),
     row(
         "POST /api/v1/auth/staff",
@@ -227,9 +284,9 @@ pub(crate) const MATRIX: &[Row] = &[
     ),
     row(
         "POST /api/v1/me/push-subscriptions",
-        // A citizen's session names the phone; anyone else proves it with a dossier code and its phone.
-        EVERYONE,
-        "/api/v1/me/push-subscriptions?code={code}&phone={phone}",
+        // The notices of a dossier's phone: its owner or its scoped access, not a code and a phone.
+        DOSSIER_OWNERS,
+        "/api/v1/me/push-subscriptions?code={code}",
         Body::Json(|_, _| push_subscription()),
     ),
     row(
@@ -292,10 +349,16 @@ pub(crate) const MATRIX: &[Row] = &[
         "/api/v1/staff/dossiers/{code}/attachments/{attachment_id}",
         Body::None,
     ),
-    hidden(
+    row(
         "GET /api/v1/dossiers/{code}/documents/{id}",
-        // Without `?phone=`: the signed-in owner and the staff who read the dossier.
-        &[CitizenOwner, CommuneOfficer, Supervisor],
+        // The owner signed in, the scoped access, and the staff who read the dossier.
+        &[
+            CitizenOwner,
+            IdentityOwner,
+            Scoped,
+            CommuneOfficer,
+            Supervisor,
+        ],
         "/api/v1/dossiers/{code}/documents/{document_id}",
         Body::None,
     ),
@@ -305,20 +368,19 @@ pub(crate) const MATRIX: &[Row] = &[
         "/api/v1/staff/audit?dossier={code}",
         Body::None,
     ),
-    hidden(
+    row(
         "GET /api/v1/dossiers/{code}/supplement",
-        // Without `?phone=`: only the signed-in owner (the phone path is in supplement.rs).
-        &[CitizenOwner],
+        DOSSIER_OWNERS,
         "/api/v1/dossiers/{code}/supplement",
         Body::None,
     ),
-    hidden(
+    row(
         "POST /api/v1/dossiers/{code}/resubmissions",
-        // No phone in the body: only the signed-in owner reaches the form, which is empty (422), so
-        // nothing moves.
-        &[CitizenOwner],
+        // The phone in the body proves nothing: the owner and the scoped access reach the form, which
+        // is empty (422), so nothing moves.
+        DOSSIER_OWNERS,
         "/api/v1/dossiers/{code}/resubmissions",
-        Body::Json(|_, _| json!({"phone": "", "form_version": "tt68_mau4", "form": {}})),
+        Body::Json(|f, _| json!({"phone": f.owner_phone, "form_version": "tt68_mau4", "form": {}})),
     ),
     row(
         // The code (of the fixture's letter) is the permission.
@@ -396,6 +458,8 @@ impl Fixture {
 
 /// The dossier's commune (the termination notice's office) and another one.
 const DOSSIER_COMMUNE: &str = "21025";
+/// The other citizen's phone.
+const OTHER_PHONE: &str = "0987654321";
 
 async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
     let owner_phone = "0912345678".to_owned();
@@ -422,14 +486,13 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
         "sha256": sha256,
         "file_name": "giay-chung-tu.pdf"
     }]);
+    crate::helpers::seed_business(t, "051085012345", &owner_phone).await;
+    let owner = app.citizen(&owner_phone).await;
     let res = send(
         app,
         "POST",
         "/api/v1/dossiers",
-        &[
-            ("content-type", "application/json"),
-            ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
-        ],
+        &crate::helpers::submit_headers(&owner, &uuid::Uuid::new_v4().to_string()),
         serde_json::to_vec(&body).expect("JSON"),
     )
     .await;
@@ -449,14 +512,50 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
         .expect("another commune");
 
     let mut sessions = Vec::new();
+    sessions.push((CitizenOwner, owner, String::new()));
+    sessions.push((OtherCitizen, app.citizen(OTHER_PHONE).await, String::new()));
+    // Signed in with the national e-identity: the business's owner, and someone else.
     sessions.push((
-        CitizenOwner,
-        citizen_session(app, t, &owner_phone).await,
+        IdentityOwner,
+        crate::helpers::vneid_citizen(t, crate::helpers::SEEDED_OWNER_ID, None).await,
         String::new(),
     ));
     sessions.push((
-        OtherCitizen,
-        citizen_session(app, t, "0987654321").await,
+        OtherIdentity,
+        crate::helpers::vneid_citizen(t, "051090000145", None).await,
+        String::new(),
+    ));
+    // The dossier-scoped access: the code texted to the dossier's phone, its cookie.
+    let res = send(
+        app,
+        "POST",
+        &format!("/api/v1/dossiers/{code}/access"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let texted = crate::signin::last_code(t, &owner_phone);
+    let res = send(
+        app,
+        "POST",
+        &format!("/api/v1/dossiers/{code}/access/verify"),
+        &[("content-type", "application/json")],
+        serde_json::to_vec(&json!({"code": texted})).expect("JSON"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let scoped = crate::helpers::header(&res, "set-cookie")
+        .split(';')
+        .next()
+        .expect("the cookie")
+        .to_owned();
+    sessions.push((
+        Scoped,
+        Session {
+            cookie: scoped,
+            csrf: String::new(),
+        },
         String::new(),
     ));
     for (who, name, role, jurisdiction) in [
@@ -539,7 +638,10 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
     }
 }
 
-both_backends!(every_api_route_allows_exactly_the_callers_of_its_row);
+both_backends!(
+    every_api_route_allows_exactly_the_callers_of_its_row,
+    only_the_owner_and_the_scoped_access_read_the_whole_status,
+);
 
 async fn every_api_route_allows_exactly_the_callers_of_its_row(engine: Engine) {
     let t = TestDb::new(engine).await;
@@ -590,7 +692,13 @@ async fn every_api_route_allows_exactly_the_callers_of_its_row(engine: Engine) {
                 }
                 Body::Pdf => f.pdf.clone(),
             };
-            let res = send(&app, method, &f.path(row.path), &headers, body).await;
+            let mut path = f.path(row.path);
+            if who == CodeOnly {
+                // All that the code and the phone on the shop's sign gave before.
+                path.push(if path.contains('?') { '&' } else { '?' });
+                path.push_str(&format!("phone={}", f.owner_phone));
+            }
+            let res = send(&app, method, &path, &headers, body).await;
             let status = res.status();
             let denied = status == StatusCode::UNAUTHORIZED
                 || status == StatusCode::FORBIDDEN
@@ -612,5 +720,51 @@ async fn every_api_route_allows_exactly_the_callers_of_its_row(engine: Engine) {
         "authorization matrix mismatches:\n{}",
         wrong.join("\n")
     );
+    t.teardown().await;
+}
+
+/// The look-up answers everyone: the public view, or the whole status to the dossier's owner and its
+/// scoped access.
+async fn only_the_owner_and_the_scoped_access_read_the_whole_status(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let f = fixture(&app, &t).await;
+    for &who in EVERYONE {
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if let Some(session) = f.session(who) {
+            headers.extend_from_slice(&session.cookie());
+        }
+        let path = if who == CodeOnly {
+            format!("/api/v1/dossiers/{}?phone={}", f.code, f.owner_phone)
+        } else {
+            format!("/api/v1/dossiers/{}", f.code)
+        };
+        let res = send(&app, "GET", &path, &headers, vec![]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{who:?}");
+        let status = body_json(res).await;
+        let expected = if DOSSIER_OWNERS.contains(&who) {
+            "full"
+        } else {
+            "public"
+        };
+        assert_eq!(status["view"], expected, "{who:?}: {status}");
+        if expected == "public" {
+            assert!(status.get("documents").is_none(), "{who:?}: {status}");
+            assert!(
+                status["timeline"]
+                    .as_array()
+                    .expect("timeline")
+                    .iter()
+                    .all(|e| e.get("note").is_none()),
+                "{who:?}: {status}"
+            );
+        } else {
+            assert_eq!(
+                status["documents"].as_array().map(Vec::len),
+                Some(1),
+                "{who:?}: the letter"
+            );
+        }
+    }
     t.teardown().await;
 }

@@ -31,6 +31,9 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
     // Arrange: the real binary, and eight phones submitting as fast as they can.
     let t = TestDb::new(engine).await;
     let mut server = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", "0912345678").await;
+    // Signed in (the session is in the database: it outlives the process).
+    let session = server.citizen("0912345678").await;
     let url = server.url.clone();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
@@ -38,7 +41,7 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
         .expect("client");
     let mut phones = Vec::new();
     for phone in 0..8 {
-        let (client, url) = (client.clone(), url.clone());
+        let (client, url, session) = (client.clone(), url.clone(), session.clone());
         phones.push(tokio::spawn(async move {
             let mut acknowledged = Vec::new();
             for i in 0.. {
@@ -47,6 +50,8 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
                 let Ok(res) = client
                     .post(format!("{url}/api/v1/dossiers"))
                     .header("idempotency-key", &key)
+                    .header("cookie", &session.cookie)
+                    .header("x-csrf-token", &session.csrf)
                     .json(&body)
                     .send()
                     .await
@@ -83,7 +88,8 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
     for (key, body, receipt) in &acknowledged {
         let code = receipt["code"].as_str().expect("code");
         let status: Value = client
-            .get(format!("{url}/api/v1/dossiers/{code}?phone=0912345678"))
+            .get(format!("{url}/api/v1/dossiers/{code}"))
+            .header("cookie", &session.cookie)
             .send()
             .await
             .expect("look-up")
@@ -98,6 +104,8 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
         let replay = client
             .post(format!("{url}/api/v1/dossiers"))
             .header("idempotency-key", key)
+            .header("cookie", &session.cookie)
+            .header("x-csrf-token", &session.csrf)
             .json(body)
             .send()
             .await

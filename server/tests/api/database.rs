@@ -267,6 +267,29 @@ impl Store for Unreachable {
     }
 }
 
+impl server::store::access::AccessStore for Unreachable {
+    fn insert_dossier_access<'a>(
+        &'a self,
+        _: &'a server::store::access::NewDossierAccess,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn dossier_access<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::access::ScopedDossier>>> {
+        down()
+    }
+    fn dossier_codes_of_citizen<'a>(
+        &'a self,
+        _: uuid::Uuid,
+        _: Option<&'a str>,
+        _: Option<&'a str>,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+        down()
+    }
+}
+
 impl server::store::auth::AuthStore for Unreachable {
     fn staff_by_username<'a>(
         &'a self,
@@ -312,15 +335,33 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'_, anyhow::Result<bool>> {
         down()
     }
-    fn record_login_failure(
-        &self,
-        _: uuid::Uuid,
-        _: i32,
+    fn claim_staff_try<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
         _: chrono::DateTime<chrono::Utc>,
-    ) -> BoxFuture<'_, anyhow::Result<i32>> {
+        _: i32,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::StaffTry>> {
         down()
     }
-    fn record_login_success(&self, _: uuid::Uuid) -> BoxFuture<'_, anyhow::Result<()>> {
+    fn clear_staff_tries<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn take_hit<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+        _: i64,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::Hit>> {
+        down()
+    }
+    fn give_back_hit<'a>(&'a self, _: &'a str, _: i64) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }
     fn set_staff_password<'a>(
@@ -340,34 +381,30 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<uuid::Uuid>> {
         down()
     }
-    fn otp_count_for_phone<'a>(
+    fn upsert_oidc_citizen<'a>(
         &'a self,
-        _: &'a str,
+        _: &'a server::store::auth::OidcCitizen,
         _: chrono::DateTime<chrono::Utc>,
-    ) -> BoxFuture<'a, anyhow::Result<i64>> {
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::OidcUpsert>> {
         down()
     }
-    fn otp_count_for_client<'a>(
+    fn insert_oidc_login<'a>(
         &'a self,
-        _: &'a str,
-        _: chrono::DateTime<chrono::Utc>,
-    ) -> BoxFuture<'a, anyhow::Result<i64>> {
-        down()
-    }
-    fn last_otp_at<'a>(
-        &'a self,
-        _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Option<chrono::DateTime<chrono::Utc>>>> {
-        down()
-    }
-    fn insert_otp<'a>(
-        &'a self,
-        _: &'a str,
-        _: &'a str,
-        _: Option<&'a str>,
-        _: chrono::DateTime<chrono::Utc>,
+        _: &'a server::store::auth::OidcLogin,
         _: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn take_oidc_login<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OidcLogin>>> {
+        down()
+    }
+    fn issue_otp<'a>(
+        &'a self,
+        _: &'a server::store::auth::NewOtp<'a>,
+    ) -> BoxFuture<'a, anyhow::Result<server::store::auth::OtpIssue>> {
         down()
     }
     fn current_otp<'a>(
@@ -376,7 +413,12 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OtpRow>>> {
         down()
     }
-    fn otp_failed_attempt(&self, _: i64) -> BoxFuture<'_, anyhow::Result<i32>> {
+    fn try_otp<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+        _: i32,
+    ) -> BoxFuture<'a, anyhow::Result<Option<server::store::auth::OtpRow>>> {
         down()
     }
     fn consume_otp(
@@ -445,7 +487,7 @@ async fn with_a_store_that_does_not_answer_readyz_is_503_metrics_say_so_and_look
         "metrics report the database down"
     );
     assert_eq!(
-        get(&app, "/api/v1/dossiers/21025-261123-0001?phone=0912345678").await,
+        get(&app, "/api/v1/dossiers/21025-261123-0001").await,
         StatusCode::INTERNAL_SERVER_ERROR,
         "a fault of the server, not a 404 that would say the dossier does not exist"
     );
@@ -481,6 +523,8 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
             false,
             false,
         )),
+        oidc: None,
+        oidc_limiter: server::rate_limit::RateLimiter::new(30, false),
     };
     build_router(state, &config)
 }

@@ -3,14 +3,16 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Engine, TestDb, TestServer, body_json, both_backends, send};
+use crate::helpers::{
+    Engine, TestDb, TestServer, body_json, both_backends, seed_business, send, submit_headers,
+};
 
 both_backends!(
     the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier,
     a_reused_key_with_another_body_is_a_conflict,
     an_invalid_form_lists_every_bad_field_with_its_legal_basis,
     a_listed_file_that_was_never_uploaded_is_refused,
-    look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise,
+    anyone_reads_the_public_status_and_only_the_owner_reads_the_rest,
     the_receipt_carries_the_qr_code_of_its_look_up_url,
 );
 
@@ -53,15 +55,18 @@ async fn submit_new(app: &TestServer) -> Value {
     receipt
 }
 
+/// Submits as the citizen signed in with the dossier's applicant phone (`PHONE` when it is no phone).
 async fn post(app: &TestServer, key: &str, body: &Value) -> (StatusCode, Value) {
+    let phone = body["applicant"]["phone"]
+        .as_str()
+        .filter(|p| domain::SoDienThoai::parse(p).is_ok())
+        .unwrap_or(PHONE);
+    let session = app.citizen(phone).await;
     let res = send(
         app,
         "POST",
         "/api/v1/dossiers",
-        &[
-            ("idempotency-key", key),
-            ("content-type", "application/json"),
-        ],
+        &submit_headers(&session, key),
         serde_json::to_vec(body).expect("JSON"),
     )
     .await;
@@ -73,20 +78,25 @@ async fn the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier(eng
     // Arrange
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let key = uuid::Uuid::new_v4().to_string();
     let body = termination("Hộ kinh doanh Bánh mì Cô Ba");
+    let session = app.citizen(PHONE).await;
     // Act: twenty clients, each on a connection of its own, send at the same moment.
     let url = format!("{}/api/v1/dossiers", app.url);
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(20));
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let (url, key, body, start) = (url.clone(), key.clone(), body.clone(), start.clone());
+            let session = session.clone();
             tokio::spawn(async move {
                 let client = reqwest::Client::new();
                 start.wait().await;
                 let res = client
                     .post(url)
                     .header("idempotency-key", key)
+                    .header("cookie", session.cookie)
+                    .header("x-csrf-token", session.csrf)
                     .json(&body)
                     .send()
                     .await
@@ -133,6 +143,7 @@ async fn the_same_submission_sent_20_times_at_once_makes_exactly_one_dossier(eng
 async fn a_reused_key_with_another_body_is_a_conflict(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let key = uuid::Uuid::new_v4().to_string();
     let (first, _) = post(&app, &key, &termination("Hộ kinh doanh Bánh mì Cô Ba")).await;
     let (second, error) = post(&app, &key, &termination("Hộ kinh doanh Cơm tấm Cô Ba")).await;
@@ -153,6 +164,7 @@ async fn a_reused_key_with_another_body_is_a_conflict(engine: Engine) {
 async fn an_invalid_form_lists_every_bad_field_with_its_legal_basis(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let mut body = termination("Công ty Bánh mì");
     body["form"]["hkd_code"] = json!("123");
     body["form"]["office"] = json!("");
@@ -192,6 +204,7 @@ async fn an_invalid_form_lists_every_bad_field_with_its_legal_basis(engine: Engi
 async fn a_listed_file_that_was_never_uploaded_is_refused(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let mut body = termination("Hộ kinh doanh Bánh mì Cô Ba");
     body["form"]["signatory"] = json!("heir");
     body["form"]["attachments"] = json!([{
@@ -211,58 +224,94 @@ async fn a_listed_file_that_was_never_uploaded_is_refused(engine: Engine) {
     t.teardown().await;
 }
 
-async fn look_up_needs_the_phone_on_the_dossier_and_hints_nothing_otherwise(engine: Engine) {
+async fn anyone_reads_the_public_status_and_only_the_owner_reads_the_rest(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code").to_owned();
+    t.raw
+        .exec(&format!(
+            "UPDATE dossier_events SET note = 'Bà Nguyễn Thị Ba gọi điện hỏi' WHERE dossier_id = \
+             (SELECT id FROM dossiers WHERE code = '{code}')"
+        ))
+        .await
+        .expect("a note naming someone");
 
-    let ok = send(
-        &app,
-        "GET",
-        &format!("/api/v1/dossiers/{code}?phone={PHONE}"),
-        &[],
-        vec![],
-    )
-    .await;
-    assert_eq!(ok.status(), StatusCode::OK);
-    let status = body_json(ok).await;
-    assert_eq!(status["state"], "submitted");
-    assert_eq!(status["receipt"], receipt);
-    assert_eq!(status["timeline"][0]["state"], "submitted");
-
-    let wrong_phone = send(
-        &app,
-        "GET",
-        &format!("/api/v1/dossiers/{code}?phone=0987654321"),
-        &[],
-        vec![],
-    )
-    .await;
-    let wrong_code = send(
-        &app,
-        "GET",
-        &format!("/api/v1/dossiers/21025-261123-9999?phone={PHONE}"),
-        &[],
-        vec![],
-    )
-    .await;
-    let no_phone = send(
+    // Anyone with the code (the phone too, which proves nothing any more): state, dates and office.
+    for uri in [
+        format!("/api/v1/dossiers/{code}"),
+        format!("/api/v1/dossiers/{code}?phone={PHONE}"),
+    ] {
+        let res = send(&app, "GET", &uri, &[], vec![]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let status = body_json(res).await;
+        assert_eq!(status["view"], "public", "{status}");
+        assert_eq!(status["state"], "submitted");
+        assert_eq!(status["receipt"], receipt, "the receipt names no one");
+        assert_eq!(status["timeline"][0]["state"], "submitted");
+        assert!(status["timeline"][0].get("note").is_none(), "{status}");
+        let text = status.to_string();
+        assert!(
+            !text.contains(PHONE) && !text.contains("Nguyễn"),
+            "no personal data: {text}"
+        );
+    }
+    // The owner signed in: everything.
+    let owner = app.citizen(PHONE).await;
+    let res = send(
         &app,
         "GET",
         &format!("/api/v1/dossiers/{code}"),
+        &owner.cookie(),
+        vec![],
+    )
+    .await;
+    let status = body_json(res).await;
+    assert_eq!(status["view"], "full", "{status}");
+    assert_eq!(
+        status["timeline"][0]["note"],
+        "Bà Nguyễn Thị Ba gọi điện hỏi"
+    );
+    // Another citizen signed in: the public view; the receipt PDF is refused.
+    let other = app.citizen("0987654321").await;
+    let res = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}"),
+        &other.cookie(),
+        vec![],
+    )
+    .await;
+    assert_eq!(body_json(res).await["view"], "public");
+    let pdf = format!("/api/v1/dossiers/{code}/receipt.pdf");
+    let res = send(&app, "GET", &pdf, &other.cookie(), vec![]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = send(&app, "GET", &format!("{pdf}?phone={PHONE}"), &[], vec![]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "?phone= is no proof"
+    );
+    let error = body_json(res).await;
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Chỉ người nộp hồ sơ")),
+        "{error}"
+    );
+    let res = send(&app, "GET", &pdf, &owner.cookie(), vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // An unknown code.
+    let res = send(
+        &app,
+        "GET",
+        "/api/v1/dossiers/21025-261123-9999",
         &[],
         vec![],
     )
     .await;
-    assert_eq!(wrong_phone.status(), StatusCode::NOT_FOUND);
-    assert_eq!(wrong_code.status(), StatusCode::NOT_FOUND);
-    assert_eq!(no_phone.status(), StatusCode::NOT_FOUND);
-    assert_eq!(
-        body_json(wrong_phone).await,
-        body_json(wrong_code).await,
-        "no hint that the code exists"
-    );
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     t.teardown().await;
 }
 
@@ -270,6 +319,7 @@ async fn the_receipt_carries_the_qr_code_of_its_look_up_url(engine: Engine) {
     // Arrange
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let key = uuid::Uuid::new_v4().to_string();
     let body = termination("Hộ kinh doanh Bánh mì Cô Ba");
     // Act
@@ -297,7 +347,7 @@ async fn the_receipt_carries_the_qr_code_of_its_look_up_url(engine: Engine) {
             &app,
             "GET",
             &format!(
-                "/api/v1/dossiers/{}?phone={PHONE}",
+                "/api/v1/dossiers/{}",
                 receipt["code"].as_str().expect("code")
             ),
             &[],
@@ -366,6 +416,7 @@ fn decode_qr_svg(svg: &str) -> (usize, String) {
 async fn procedures_list_the_four_with_fees_and_time_and_validate_answers_like_the_phone() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
 
     let res = send(&app, "GET", "/api/v1/procedures", &[], vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -434,6 +485,7 @@ async fn procedures_list_the_four_with_fees_and_time_and_validate_answers_like_t
 async fn the_receipt_pdf_is_served_to_the_applicant_only() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     assert!(
@@ -442,11 +494,12 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
             .is_some_and(|u| u.ends_with(&format!("/api/v1/dossiers/{code}/receipt.pdf")))
     );
 
+    let owner = app.citizen(PHONE).await;
     let pdf = send(
         &app,
         "GET",
-        &format!("/api/v1/dossiers/{code}/receipt.pdf?phone={PHONE}"),
-        &[],
+        &format!("/api/v1/dossiers/{code}/receipt.pdf"),
+        &owner.cookie(),
         vec![],
     )
     .await;
@@ -459,15 +512,15 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     assert!(bytes.len() > 10_000, "with its embedded font");
 
-    let other = send(
+    let anonymous = send(
         &app,
         "GET",
-        &format!("/api/v1/dossiers/{code}/receipt.pdf?phone=0987654321"),
+        &format!("/api/v1/dossiers/{code}/receipt.pdf?phone={PHONE}"),
         &[],
         vec![],
     )
     .await;
-    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     t.teardown().await;
 }
 
@@ -475,6 +528,7 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
 async fn metrics_count_requests_by_route_and_dossiers_by_state() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     let _ = send(
@@ -521,6 +575,7 @@ async fn look_ups_over_the_limit_are_answered_429_with_retry_after() {
         },
     )
     .await;
+    seed_business(&t, "051085012345", PHONE).await;
     let mut statuses = Vec::new();
     for _ in 0..4 {
         let res = send(
@@ -566,6 +621,7 @@ async fn look_ups_over_the_limit_are_answered_429_with_retry_after() {
 async fn the_openapi_document_describes_every_api_route() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let res = send(&app, "GET", "/api/v1/openapi.json", &[], vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let doc = body_json(res).await;
@@ -590,6 +646,8 @@ async fn the_openapi_document_describes_every_api_route() {
         "POST /api/v1/dossiers",
         "GET /api/v1/dossiers/{code}",
         "GET /api/v1/dossiers/{code}/receipt.pdf",
+        "POST /api/v1/dossiers/{code}/access",
+        "POST /api/v1/dossiers/{code}/access/verify",
         "GET /api/v1/hkd/names/check",
         "GET /api/v1/hkd/{code}",
         "GET /api/v1/push/public-key",
@@ -643,9 +701,10 @@ async fn the_openapi_document_describes_every_api_route() {
 }
 
 #[tokio::test]
-async fn the_look_up_page_shows_the_dossier_to_its_applicant_without_javascript() {
+async fn the_look_up_page_shows_the_public_status_without_javascript() {
     let t = TestDb::new(Engine::Sqlite).await;
     let app = TestServer::start(&t).await;
+    seed_business(&t, "051085012345", PHONE).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
     assert!(
@@ -665,14 +724,7 @@ async fn the_look_up_page_shows_the_dossier_to_its_applicant_without_javascript(
     );
 
     let found = crate::helpers::body_text(
-        send(
-            &app,
-            "GET",
-            &format!("/tra-cuu?code={code}&phone={PHONE}"),
-            &[],
-            vec![],
-        )
-        .await,
+        send(&app, "GET", &format!("/tra-cuu?code={code}"), &[], vec![]).await,
     )
     .await;
     assert!(found.contains("Đã nộp, chờ tiếp nhận"), "{found}");
@@ -685,21 +737,98 @@ async fn the_look_up_page_shows_the_dossier_to_its_applicant_without_javascript(
         "the data for hydration is in the page"
     );
 
-    let wrong = crate::helpers::body_text(
-        send(
+    assert!(
+        !found.contains("Nguyễn Thị Ba") && !found.contains(PHONE),
+        "the public view names no one: {found}"
+    );
+    assert!(
+        found.contains(&format!("/tra-cuu/{code}/chi-tiet")),
+        "the public view offers «Xem chi tiết»: {found}"
+    );
+    // «Xem chi tiết»: a page of the full app, kept by no cache.
+    let detail = send(
+        &app,
+        "GET",
+        &format!("/tra-cuu/{code}/chi-tiet"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(detail.status(), StatusCode::OK);
+    assert_eq!(
+        crate::helpers::header(&detail, "cache-control"),
+        "no-store, private"
+    );
+    let html = crate::helpers::body_text(detail).await;
+    assert!(
+        html.contains("Gửi mã đến số điện thoại của hồ sơ"),
+        "{html}"
+    );
+    let unknown = crate::helpers::body_text(
+        send(&app, "GET", "/tra-cuu?code=21025-261123-9999", &[], vec![]).await,
+    )
+    .await;
+    assert!(unknown.contains("Không tìm thấy hồ sơ"), "{unknown}");
+    assert!(!unknown.contains("Đã nộp, chờ tiếp nhận"));
+    t.teardown().await;
+}
+
+#[tokio::test]
+async fn every_route_that_takes_a_code_counts_against_the_per_address_limit() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let app = TestServer::start_with(
+        &t,
+        server::Limits {
+            lookups_per_minute: 3,
+            ..server::Limits::default()
+        },
+    )
+    .await;
+    seed_business(&t, "051085012345", PHONE).await;
+    let code = submit_new(&app).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let owner = app.citizen(PHONE).await;
+    for _ in 0..3 {
+        let res = send(
             &app,
             "GET",
-            &format!("/tra-cuu?code={code}&phone=0987654321"),
+            &format!("/api/v1/dossiers/{code}"),
             &[],
             vec![],
         )
-        .await,
-    )
-    .await;
-    assert!(
-        wrong.contains("Không tìm thấy hồ sơ với mã và số điện thoại này"),
-        "{wrong}"
-    );
-    assert!(!wrong.contains("Đã nộp, chờ tiếp nhận"));
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // The allowance of this address is spent: every route that takes a code says so, signed in or not.
+    for (method, path) in [
+        ("GET", format!("/api/v1/dossiers/{code}")),
+        ("GET", format!("/api/v1/dossiers/{code}/receipt.pdf")),
+        ("GET", format!("/api/v1/dossiers/{code}/documents/1")),
+        ("GET", format!("/api/v1/dossiers/{code}/supplement")),
+        ("POST", format!("/api/v1/dossiers/{code}/resubmissions")),
+        ("POST", format!("/api/v1/dossiers/{code}/access")),
+        ("POST", format!("/api/v1/dossiers/{code}/access/verify")),
+        ("POST", format!("/api/v1/me/push-subscriptions?code={code}")),
+        ("GET", "/api/v1/hkd/051085012345".to_owned()),
+        (
+            "GET",
+            "/api/v1/verify/abcdefghijklmnopqrstuvwxyz".to_owned(),
+        ),
+    ] {
+        let res = send(&app, method, &path, &owner.headers(), vec![]).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{method} {path}"
+        );
+        assert!(
+            crate::helpers::header(&res, "retry-after")
+                .parse::<u64>()
+                .is_ok_and(|s| (1..=60).contains(&s)),
+            "{method} {path}"
+        );
+    }
     t.teardown().await;
 }

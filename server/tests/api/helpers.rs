@@ -209,6 +209,10 @@ pub(crate) struct TestServer {
     /// Everything the server wrote to stderr so far (its log).
     log: Arc<Mutex<String>>,
     client: reqwest::Client,
+    /// Its data directory (the development SMS sink writes `sms.log` there).
+    data_dir: std::path::PathBuf,
+    /// Citizens signed in through [`TestServer::citizen`], by phone.
+    citizens: Mutex<std::collections::HashMap<String, crate::signin::Session>>,
 }
 
 impl TestServer {
@@ -311,7 +315,46 @@ impl TestServer {
             first_admin_password,
             log,
             client,
+            data_dir: t.dir.path().join("data"),
+            citizens: Mutex::default(),
         }
+    }
+
+    /// A citizen signed in with this phone through the real routes (the code read from the development
+    /// SMS sink), once per server and phone: submitting a dossier needs a session, and a second code
+    /// for the same phone within a minute would be refused.
+    pub(crate) async fn citizen(&self, phone: &str) -> crate::signin::Session {
+        let normalised = domain::SoDienThoai::parse(phone).expect("a phone number");
+        let key = normalised.as_str().to_owned();
+        if let Some(session) = self.citizens.lock().expect("citizens").get(&key) {
+            return session.clone();
+        }
+        let (status, body, _) = crate::signin::post_json(
+            self,
+            "/api/v1/auth/otp",
+            &[],
+            &serde_json::json!({"phone": phone}),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::ACCEPTED, "{body}");
+        let code = crate::signin::last_code_in(&self.data_dir, normalised.as_str());
+        let (status, body, cookie) = crate::signin::post_json(
+            self,
+            "/api/v1/auth/otp/verify",
+            &[],
+            &serde_json::json!({"phone": phone, "code": code}),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+        let session = crate::signin::Session {
+            cookie: cookie.expect("session cookie"),
+            csrf: body["csrf_token"].as_str().expect("csrf token").to_owned(),
+        };
+        self.citizens
+            .lock()
+            .expect("citizens")
+            .insert(key, session.clone());
+        session
     }
 
     /// The server's process id.
@@ -422,4 +465,97 @@ pub(crate) fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
+}
+
+/// The identity number of the owner of the businesses [`seed_business`] puts in the registry.
+pub(crate) const SEEDED_OWNER_ID: &str = "051085099999";
+
+/// Puts a household business in the registry (commune 21025, active) whose owner's phone on record is
+/// `owner_phone` and whose owner's identity number is [`SEEDED_OWNER_ID`], unless the registry has the
+/// code already: who may file its change or termination as its owner.
+pub(crate) async fn seed_business(t: &TestDb, code: &str, owner_phone: &str) {
+    if t.db.find_hkd(code).await.expect("registry").is_some() {
+        return;
+    }
+    let name = domain::TenHoKinhDoanh::try_from(format!("Hộ kinh doanh Tạp hóa {code}"))
+        .expect("a valid name");
+    t.db.insert_hkd(
+        &server::HkdRecord {
+            code: code.to_owned(),
+            commune: "21025".to_owned(),
+            name: name.as_ref().to_owned(),
+            name_key: name.key().as_str().to_owned(),
+            status: "active".to_owned(),
+            data_json: serde_json::json!({"owner": {"id_number": SEEDED_OWNER_ID}}).to_string(),
+            owner_phone: Some(owner_phone.to_owned()),
+        },
+        None,
+    )
+    .await
+    .expect("insert the business");
+}
+
+/// Headers of a JSON request with an `Idempotency-Key`, from a session: cookie, CSRF token, key.
+pub(crate) fn submit_headers<'a>(
+    session: &'a crate::signin::Session,
+    key: &'a str,
+) -> [(&'a str, &'a str); 4] {
+    [
+        ("cookie", &session.cookie),
+        ("x-csrf-token", &session.csrf),
+        ("idempotency-key", key),
+        ("content-type", "application/json"),
+    ]
+}
+
+/// A citizen signed in with the national e-identity: the account made as the OpenID sign-in makes it
+/// (`upsert_oidc_citizen`) and a session row with a known token, straight in the database (the sign-in
+/// flow itself is tested with a real provider in the OIDC tests). `phone`: a phone the provider
+/// verified, if any.
+pub(crate) async fn vneid_citizen(
+    t: &TestDb,
+    identity_number: &str,
+    phone: Option<&str>,
+) -> crate::signin::Session {
+    use server::store::auth::{NewSession, NewSessionOwner, OidcCitizen, OidcUpsert};
+    let now = chrono::Utc::now();
+    let outcome =
+        t.db.upsert_oidc_citizen(
+            &OidcCitizen {
+                issuer: "https://sso.test.gov.vn".to_owned(),
+                subject: format!("sub-{identity_number}"),
+                identity: domain::api::VerifiedIdentity {
+                    identity_number: identity_number.to_owned(),
+                    full_name: "Người Thử Nghiệm".to_owned(),
+                    birth_date: Some("1985-03-02".to_owned()),
+                    gender: Some("nu".to_owned()),
+                    address: None,
+                    assurance_level: Some("2".to_owned()),
+                },
+                verified_phone: phone.map(str::to_owned),
+            },
+            now,
+        )
+        .await
+        .expect("the identity account");
+    let OidcUpsert::Account { id, .. } = outcome else {
+        panic!("identity number {identity_number} taken: {outcome:?}");
+    };
+    let token = server::auth::random_token();
+    let csrf = server::auth::random_token();
+    t.db.insert_session(&NewSession {
+        token_hash: server::auth::token_hash(&token),
+        owner: NewSessionOwner::Citizen(id),
+        csrf_token: csrf.clone(),
+        client_ip: None,
+        created_at: now,
+        idle_seconds: 86_400,
+        expires_at: now + chrono::Duration::days(1),
+    })
+    .await
+    .expect("the session");
+    crate::signin::Session {
+        cookie: format!("motcua_session={token}"),
+        csrf,
+    }
 }

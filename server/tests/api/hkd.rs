@@ -20,6 +20,7 @@ fn record(code: &str, commune: &str, name: &str, status: &str) -> HkdRecord {
         name_key: parsed.key().as_str().to_owned(),
         status: status.to_owned(),
         data_json: "{}".to_owned(),
+        owner_phone: None,
     }
 }
 

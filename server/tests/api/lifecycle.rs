@@ -55,6 +55,8 @@ fn api_name(value: &impl serde::Serialize) -> String {
 async fn every_move_the_lifecycle_forbids_is_refused_with_a_clear_message(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
+    let owner = app.citizen(PHONE).await;
     let officer = officer(&t, &app, "canbo").await;
     let password = add_staff(&t, "canbo.so", "trade_officer", &["SCT"]).await;
     let trade = staff_session(&app, "canbo.so", &password).await;
@@ -124,10 +126,7 @@ async fn every_move_the_lifecycle_forbids_is_refused_with_a_clear_message(engine
                     &app,
                     "POST",
                     &format!("/api/v1/dossiers/{code}/resubmissions"),
-                    &[
-                        ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
-                        ("content-type", "application/json"),
-                    ],
+                    &crate::helpers::submit_headers(&owner, &uuid::Uuid::new_v4().to_string()),
                     serde_json::to_vec(&json!({
                         "phone": PHONE,
                         "form_version": body["form_version"],

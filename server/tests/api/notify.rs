@@ -163,9 +163,9 @@ impl Browser {
     }
 }
 
-/// A dossier of `PHONE` in the database (with the `dossier_submitted` job the submission queues); its
-/// code.
-async fn dossier(t: &TestDb, phone: &str) -> String {
+/// A dossier of `PHONE` in the database (with the `dossier_submitted` job the submission queues), as
+/// one filed at the counter before any sign-in; its code.
+pub(crate) async fn dossier(t: &TestDb, phone: &str) -> String {
     let now = Utc::now();
     let new = NewDossier {
         submission_id: uuid::Uuid::new_v4().to_string(),
@@ -179,6 +179,11 @@ async fn dossier(t: &TestDb, phone: &str) -> String {
         draft_json: "{}".to_owned(),
         channel: "online",
         assisted_by: None,
+        filer_account_id: None,
+        filer_identity: None,
+        filer_role: "owner",
+        owner_identity: None,
+        other_phone_limit: None,
         received_at: now,
         code_day: now.date_naive(),
         due_date: None,
@@ -619,27 +624,29 @@ async fn push_key_and_subscriptions_through_the_api(engine: Engine) {
         .expect("base64url");
     assert_eq!((raw.len(), raw[0]), (65, 4), "an uncompressed P-256 point");
 
-    // Without a proof of the phone: refused with a message saying what is needed.
+    // Nobody signed in, with or without the code and the phone (no proof any more): 401 saying what to
+    // do.
+    for path in [
+        "/api/v1/me/push-subscriptions".to_owned(),
+        format!("/api/v1/me/push-subscriptions?code={code}&phone={PHONE}"),
+    ] {
+        let res = send(&app, "POST", &path, &json, subscription.clone()).await;
+        assert_eq!(res.status(), 401, "{path}");
+        assert!(body_text(res).await.contains("Chỉ người nộp hồ sơ"));
+    }
+    // Another citizen signed in, naming the dossier: 403.
+    let stranger = app.citizen("0905999999").await;
+    let mut as_stranger = json.to_vec();
+    as_stranger.extend_from_slice(&stranger.headers());
     let res = send(
         &app,
         "POST",
-        "/api/v1/me/push-subscriptions",
-        &json,
+        &format!("/api/v1/me/push-subscriptions?code={code}"),
+        &as_stranger,
         subscription.clone(),
     )
     .await;
-    assert_eq!(res.status(), 400);
-    assert!(body_text(res).await.contains("mã hồ sơ"));
-    // Another phone: 404, as the look-up.
-    let res = send(
-        &app,
-        "POST",
-        &format!("/api/v1/me/push-subscriptions?code={code}&phone=0905999999"),
-        &json,
-        subscription.clone(),
-    )
-    .await;
-    assert_eq!(res.status(), 404);
+    assert_eq!(res.status(), 403);
     // Broken keys: 400 naming the key.
     let broken = serde_json::json!({
         "endpoint": browser.target.endpoint,
@@ -647,12 +654,15 @@ async fn push_key_and_subscriptions_through_the_api(engine: Engine) {
     })
     .to_string()
     .into_bytes();
-    let path = format!("/api/v1/me/push-subscriptions?code={code}&phone={PHONE}");
-    let res = send(&app, "POST", &path, &json, broken).await;
+    let owner = app.citizen(PHONE).await;
+    let mut as_owner = json.to_vec();
+    as_owner.extend_from_slice(&owner.headers());
+    let path = format!("/api/v1/me/push-subscriptions?code={code}");
+    let res = send(&app, "POST", &path, &as_owner, broken).await;
     assert_eq!(res.status(), 400);
     assert!(body_text(res).await.contains("p256dh"));
-    // The right code and phone: kept for the phone.
-    let res = send(&app, "POST", &path, &json, subscription.clone()).await;
+    // The owner signed in: kept for the dossier's phone.
+    let res = send(&app, "POST", &path, &as_owner, subscription.clone()).await;
     assert_eq!(res.status(), 204, "{}", body_text(res).await);
     assert_eq!(
         t.db.push_subscriptions(PHONE).await.expect("subscriptions"),

@@ -116,10 +116,11 @@ fn last_document(dossier: &Value) -> Value {
         .unwrap_or_else(|| panic!("a document: {dossier}"))
 }
 
-/// The PDF of an issued document, downloaded with the owner's phone.
+/// The PDF of an issued document, downloaded by the owner signed in.
 async fn pdf_of(app: &TestServer, document: &Value) -> String {
     let url = document["url"].as_str().expect("url");
-    let (s, pdf) = get_bytes(app, &format!("{url}?phone={PHONE}"), &[]).await;
+    let owner = app.citizen(PHONE).await;
+    let (s, pdf) = get_bytes(app, url, &owner.cookie()).await;
     assert_eq!(s, StatusCode::OK);
     pdf_text(&pdf)
 }
@@ -313,11 +314,12 @@ async fn letters_of_one_office_are_numbered_in_turn_and_another_office_starts_at
     );
 
     // The owner's look-up and the verification page show the number.
+    let owner = app.citizen(PHONE).await;
     let res = send(
         &app,
         "GET",
-        &format!("/api/v1/dossiers/{first}?phone={PHONE}"),
-        &[],
+        &format!("/api/v1/dossiers/{first}"),
+        &owner.cookie(),
         vec![],
     )
     .await;

@@ -71,14 +71,12 @@ async fn submit(app: &TestServer) -> String {
         },
         "applicant": {"name": "Nguyễn Thị Ba", "phone": PHONE}
     });
+    let owner = app.citizen(PHONE).await;
     let res = send(
         app,
         "POST",
         "/api/v1/dossiers",
-        &[
-            ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
-            ("content-type", "application/json"),
-        ],
+        &crate::helpers::submit_headers(&owner, &uuid::Uuid::new_v4().to_string()),
         serde_json::to_vec(&body).expect("JSON"),
     )
     .await;
@@ -107,6 +105,7 @@ async fn an_officer_moves_a_dossier_through_its_lifecycle_and_refused_moves_answ
 ) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
     let code = submit(&app).await;
 
@@ -196,15 +195,9 @@ async fn an_officer_moves_a_dossier_through_its_lifecycle_and_refused_moves_answ
         .expect("the letter")
         .to_owned();
     assert_eq!(b["documents"][0]["kind"], "supplement_request");
-    // The owner reads the letter with the phone; another phone and nobody get 404.
-    let res = send(
-        &app,
-        "GET",
-        &format!("{letter}?phone={PHONE}"),
-        &[],
-        Vec::new(),
-    )
-    .await;
+    // The owner reads the letter signed in; another citizen gets 403 and nobody 401.
+    let owner = app.citizen(PHONE).await;
+    let res = send(&app, "GET", &letter, &owner.cookie(), Vec::new()).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
         crate::helpers::header(&res, "content-type"),
@@ -215,17 +208,18 @@ async fn an_officer_moves_a_dossier_through_its_lifecycle_and_refused_moves_answ
         "private, no-store"
     );
     assert!(res.bytes().await.expect("PDF").starts_with(b"%PDF"));
+    let stranger = app.citizen("0987654321").await;
+    let res = send(&app, "GET", &letter, &stranger.cookie(), Vec::new()).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = send(
         &app,
         "GET",
-        &format!("{letter}?phone=0987654321"),
+        &format!("{letter}?phone={PHONE}"),
         &[],
         Vec::new(),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = send(&app, "GET", &letter, &[], Vec::new()).await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let res = get_as(&app, &officer, &letter).await;
     assert_eq!(res.status(), StatusCode::OK, "staff of the commune read it");
     // Only the applicant resubmits.
@@ -297,6 +291,7 @@ async fn an_officer_moves_a_dossier_through_its_lifecycle_and_refused_moves_answ
 async fn intake_refusal_needs_a_reason_and_issues_the_letter(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
     let code = submit(&app).await;
     let (s, b) = act(
@@ -331,6 +326,7 @@ async fn intake_refusal_needs_a_reason_and_issues_the_letter(engine: Engine) {
 async fn an_overdue_dossier_is_extended_to_a_later_date_with_an_apology(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
     let code = submit(&app).await;
     act(&app, &officer, &code, json!({"action": "receive"})).await;
@@ -394,6 +390,7 @@ async fn an_overdue_dossier_is_extended_to_a_later_date_with_an_apology(engine: 
 async fn other_communes_see_nothing_and_supervisors_read_but_do_not_act(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
     let other = staff(&t, &app, "canbokhac", "commune_officer", &["21028"]).await;
     let supervisor = staff(&t, &app, "lanhdao", "supervisor", &[COMMUNE]).await;
@@ -456,6 +453,7 @@ async fn other_communes_see_nothing_and_supervisors_read_but_do_not_act(engine: 
 async fn the_audit_log_records_reads_and_actions_and_refuses_changes(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
     let supervisor = staff(&t, &app, "lanhdao", "supervisor", &[COMMUNE]).await;
     let other_supervisor = staff(&t, &app, "lanhdaokhac", "supervisor", &["21028"]).await;
@@ -519,6 +517,7 @@ async fn the_audit_log_records_reads_and_actions_and_refuses_changes(engine: Eng
 async fn the_lapse_sweep_cancels_requests_past_their_deadline_once(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = staff(&t, &app, "canbo", "commune_officer", &[COMMUNE]).await;
     let code = submit(&app).await;
     let kept = submit(&app).await;

@@ -10,7 +10,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::{
     helpers::{Engine, TestDb, TestServer, body_json, both_backends, send},
-    signin::{Session, add_staff, citizen_session, staff_session},
+    signin::{Session, add_staff, staff_session},
 };
 
 both_backends!(
@@ -58,14 +58,12 @@ async fn upload(app: &TestServer, seed: &str) -> Value {
 }
 
 async fn submit(app: &TestServer, body: &Value) -> String {
+    let owner = app.citizen(PHONE).await;
     let res = send(
         app,
         "POST",
         "/api/v1/dossiers",
-        &[
-            ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
-            ("content-type", "application/json"),
-        ],
+        &crate::helpers::submit_headers(&owner, &uuid::Uuid::new_v4().to_string()),
         serde_json::to_vec(body).expect("JSON"),
     )
     .await;
@@ -160,13 +158,15 @@ async fn staff_view(app: &TestServer, who: &Session, code: &str) -> Value {
 async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = officer(&t, &app).await;
     let filed = termination("Hộ kinh doanh Bánh mì Cô Ba", json!([]));
     let code = submit(&app, &filed).await;
     let url = format!("/api/v1/dossiers/{code}/supplement");
 
+    let owner = app.citizen(PHONE).await;
     // Nothing to read before the office asks.
-    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    let res = send(&app, "GET", &url, &owner.cookie(), vec![]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     ask(
         &app,
@@ -176,8 +176,8 @@ async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) 
     )
     .await;
 
-    // The owner reads it by phone, or signed in; nobody else.
-    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    // The owner reads it signed in; nobody else (a phone number proves nothing).
+    let res = send(&app, "GET", &url, &owner.cookie(), vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(crate::helpers::header(&res, "cache-control"), "no-store");
     let request: SupplementRequest = res.json().await.expect("a SupplementRequest");
@@ -195,31 +195,113 @@ async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) 
         Some(domain::lifecycle::lapse_after(requested_on)),
         "60 days for a household business"
     );
-    // The phone appends ?phone= to the letter's URL.
     let letter = request.document_url.clone().expect("the letter");
-    let res = send(&app, "GET", &format!("{letter}?phone={PHONE}"), &[], vec![]).await;
+    let res = send(&app, "GET", &letter, &owner.cookie(), vec![]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.bytes().await.expect("PDF").starts_with(b"%PDF"));
-    for denied in [
-        format!("{url}?phone=0987654321"),
-        url.clone(),
-        format!("/api/v1/dossiers/KHONG-CO/supplement?phone={PHONE}"),
-    ] {
+    for denied in [format!("{url}?phone={PHONE}"), url.clone()] {
         let res = send(&app, "GET", &denied, &[], vec![]).await;
-        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{denied}");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{denied}");
     }
-    let owner = citizen_session(&app, &t, PHONE).await;
-    let res = send(&app, "GET", &url, &owner.cookie(), vec![]).await;
-    assert_eq!(res.status(), StatusCode::OK, "signed in as the owner");
-    let stranger = citizen_session(&app, &t, "0987654321").await;
+    let res = send(
+        &app,
+        "GET",
+        "/api/v1/dossiers/KHONG-CO/supplement",
+        &owner.cookie(),
+        vec![],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let stranger = app.citizen("0987654321").await;
     let res = send(&app, "GET", &url, &stranger.cookie(), vec![]).await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND, "another citizen");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "another citizen");
+
+    // Without the session (another device): the code texted to the dossier's phone opens this dossier
+    // only, for reading and answering.
+    let (s, b, _) = crate::signin::post_json(
+        &app,
+        &format!("/api/v1/dossiers/{code}/access"),
+        &[],
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+    let texted = crate::signin::last_code(&t, PHONE);
+    let wrong = format!(
+        "{:06}",
+        (texted.parse::<u32>().expect("digits") + 1) % 1_000_000
+    );
+    let verify = format!("/api/v1/dossiers/{code}/access/verify");
+    let (s, _, cookie) =
+        crate::signin::post_json(&app, &verify, &[], &json!({"code": wrong})).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(cookie.is_none());
+    let res = send(
+        &app,
+        "POST",
+        &verify,
+        &[("content-type", "application/json")],
+        serde_json::to_vec(&json!({"code": texted})).expect("JSON"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let set = crate::helpers::header(&res, "set-cookie").to_owned();
+    assert!(
+        set.starts_with(&format!("motcua_dossier_{code}="))
+            && set.contains("HttpOnly")
+            && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let scoped_cookie = set.split(';').next().expect("the pair").to_owned();
+    let scoped = [("cookie", scoped_cookie.as_str())];
+    let res = send(&app, "GET", &url, &scoped, vec![]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "the scoped access reads the request"
+    );
+    let res = send(&app, "GET", &letter, &scoped, vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK, "and its letter");
+    let res = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}"),
+        &scoped,
+        vec![],
+    )
+    .await;
+    assert_eq!(body_json(res).await["view"], "full");
+    // The code is spent: it opens nothing again.
+    let (s, _, _) = crate::signin::post_json(&app, &verify, &[], &json!({"code": texted})).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // The token renamed for another dossier opens nothing there.
+    let other = submit(&app, &filed).await;
+    let token = scoped_cookie.split_once('=').expect("pair").1;
+    let forged = format!("motcua_dossier_{other}={token}");
+    let res = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{other}"),
+        &[("cookie", forged.as_str())],
+        vec![],
+    )
+    .await;
+    assert_eq!(body_json(res).await["view"], "public");
+    let res = send(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{other}/receipt.pdf"),
+        &[("cookie", forged.as_str())],
+        vec![],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // An amended form that breaks a rule: 422 with the field, nothing moves.
     let mut broken = filed["form"].clone();
     broken["hkd_name"] = json!("Bánh mì");
     let key = uuid::Uuid::new_v4().to_string();
-    let (s, b) = resubmit(&app, &code, &key, resubmission(&broken), &[]).await;
+    let (s, b) = resubmit(&app, &code, &key, resubmission(&broken), &scoped).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert!(
         b["fields"]
@@ -229,26 +311,30 @@ async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) 
             .any(|f| f["path"] == "form.hkd_name"),
         "{b}"
     );
-    // Someone without the phone: the code looks unknown.
-    let mut wrong_phone: Value =
-        serde_json::from_slice(&resubmission(&filed["form"])).expect("JSON");
-    wrong_phone["phone"] = json!("0987654321");
+    // Someone with the phone number in the body and nothing else: refused.
     let (s, _) = resubmit(
         &app,
         &code,
         &uuid::Uuid::new_v4().to_string(),
-        serde_json::to_vec(&wrong_phone).expect("JSON"),
+        resubmission(&filed["form"]),
         &[],
     )
     .await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, b) = resubmit(&app, &code, "not-a-uuid", resubmission(&filed["form"]), &[]).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, b) = resubmit(
+        &app,
+        &code,
+        "not-a-uuid",
+        resubmission(&filed["form"]),
+        &scoped,
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
 
     // The corrected form: 201 with the status the phone reads; the same again: 200, the same state.
     let mut amended = filed["form"].clone();
     amended["hkd_name"] = json!("Hộ kinh doanh Bánh mì Cô Ba Quảng Ngãi");
-    let (s, b) = resubmit(&app, &code, &key, resubmission(&amended), &[]).await;
+    let (s, b) = resubmit(&app, &code, &key, resubmission(&amended), &scoped).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let status: DossierStatus = serde_json::from_value(b.clone()).expect("a DossierStatus");
     assert_eq!(status.state, domain::lifecycle::State::Processing);
@@ -257,11 +343,11 @@ async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) 
         status.timeline.last().and_then(|e| e.note.as_deref()),
         Some("Người nộp đã gửi hồ sơ sửa đổi, bổ sung; cơ quan tiếp tục giải quyết.")
     );
-    let (s, again) = resubmit(&app, &code, &key, resubmission(&amended), &[]).await;
+    let (s, again) = resubmit(&app, &code, &key, resubmission(&amended), &owner.headers()).await;
     assert_eq!(s, StatusCode::OK, "{again}");
     assert_eq!(again, b, "a replay answers the same status");
     // The key with another body, or another resubmission: refused.
-    let (s, b) = resubmit(&app, &code, &key, resubmission(&filed["form"]), &[]).await;
+    let (s, b) = resubmit(&app, &code, &key, resubmission(&filed["form"]), &scoped).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     let (s, b) = resubmit(
         &app,
@@ -277,7 +363,7 @@ async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) 
         message.contains("nộp bổ sung") && message.contains("Đang giải quyết"),
         "{message}"
     );
-    let res = send(&app, "GET", &format!("{url}?phone={PHONE}"), &[], vec![]).await;
+    let res = send(&app, "GET", &url, &owner.cookie(), vec![]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "no open request now");
 
     // The officer sees the amended form, the request closed, and the applicant is told.
@@ -310,6 +396,7 @@ async fn the_owner_reads_the_request_and_resubmits_exactly_once(engine: Engine) 
 async fn concurrent_resubmissions_make_one_move(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = officer(&t, &app).await;
     let filed = termination("Hộ kinh doanh Bánh mì Cô Ba", json!([]));
     for same_key in [true, false] {
@@ -323,6 +410,7 @@ async fn concurrent_resubmissions_make_one_move(engine: Engine) {
         .await;
         let key = uuid::Uuid::new_v4().to_string();
         let url = format!("{}/api/v1/dossiers/{code}/resubmissions", app.url);
+        let owner = app.citizen(PHONE).await;
         let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
         let tasks: Vec<_> = (0..8)
             .map(|_| {
@@ -332,6 +420,7 @@ async fn concurrent_resubmissions_make_one_move(engine: Engine) {
                     uuid::Uuid::new_v4().to_string()
                 };
                 let (url, body, start) = (url.clone(), resubmission(&filed["form"]), start.clone());
+                let owner = owner.clone();
                 tokio::spawn(async move {
                     let client = reqwest::Client::new();
                     start.wait().await;
@@ -339,6 +428,8 @@ async fn concurrent_resubmissions_make_one_move(engine: Engine) {
                         .post(url)
                         .header("idempotency-key", key)
                         .header("content-type", "application/json")
+                        .header("cookie", owner.cookie)
+                        .header("x-csrf-token", owner.csrf)
                         .body(body)
                         .send()
                         .await
@@ -379,10 +470,12 @@ async fn concurrent_resubmissions_make_one_move(engine: Engine) {
 async fn a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     let officer = officer(&t, &app).await;
     let blurred = upload(&app, "mo").await;
     let filed = termination("Hộ kinh doanh Bánh mì Cô Ba", json!([blurred]));
     let code = submit(&app, &filed).await;
+    let owner = app.citizen(PHONE).await;
     let asked = ask(
         &app,
         &officer,
@@ -409,7 +502,7 @@ async fn a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists(e
         &code,
         &uuid::Uuid::new_v4().to_string(),
         resubmission(&form),
-        &[],
+        &owner.headers(),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -423,7 +516,7 @@ async fn a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists(e
         &code,
         &uuid::Uuid::new_v4().to_string(),
         resubmission(&elsewhere),
-        &[],
+        &owner.headers(),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -443,7 +536,7 @@ async fn a_resubmission_is_validated_and_replaces_the_files_it_no_longer_lists(e
         &code,
         &uuid::Uuid::new_v4().to_string(),
         resubmission(&form),
-        &[],
+        &owner.headers(),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");

@@ -163,6 +163,7 @@ async fn a_certificate_is_in_force_until_replaced_or_its_business_ends(engine: E
 async fn an_unknown_code_is_a_clear_404_and_letters_verify_too(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
+    crate::helpers::seed_business(&t, "051085012345", PHONE).await;
     for code in [
         "abcdefghijklmnopqrstuvwxyz",
         "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
