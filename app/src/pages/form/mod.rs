@@ -385,22 +385,14 @@ pub fn prefill(procedure: Procedure, profile: Option<Value>) -> Value {
     data
 }
 
-/// Whether the signed-in person files as the owner (the HKD forms' "who files" question `filer`, or,
-/// in drafts made before it, neither `filed_by_agent` nor a termination signed by an heir). A promotion
-/// notice is filed for a trader, never "as the owner".
+/// Whether the signed-in person files as the owner (`domain::forms::filer::role_of`: the HKD forms'
+/// "who files" question `filer`, or, in drafts made before it, neither `filed_by_agent` nor a termination
+/// signed by an heir). A promotion notice is filed for a trader, never "as the owner".
 #[must_use]
 pub fn files_as_owner(procedure: Procedure, data: &Value) -> bool {
-    match path::text(data, "filer").trim() {
-        "owner" => procedure != Procedure::PromotionNotice,
-        "" => match procedure {
-            Procedure::HkdRegistration | Procedure::HkdChange => {
-                !path::flag(data, "filed_by_agent")
-            }
-            Procedure::HkdTermination => path::text(data, "signatory") != "heir",
-            Procedure::PromotionNotice => false,
-        },
-        _ => false,
-    }
+    procedure != Procedure::PromotionNotice
+        && domain::forms::filer::role_of(procedure, data)
+            == Some(domain::forms::filer::FilerRole::Owner)
 }
 
 /// The owner block's answers a verified identity gives: name, identity number, birth date and gender of
