@@ -31,8 +31,12 @@ pub fn provide_session() {
     Effect::new(move |_| {
         spawn_local(async move {
             let lang = crate::i18n::current_lang();
-            if let Ok(info) = session::current(lang).await {
-                state.try_set(Some(info));
+            match session::current(lang).await {
+                Ok(info) => {
+                    state.try_set(Some(info));
+                }
+                // Offline or failing: the phone's stores stay the last known person's.
+                Err(_) => crate::platform::owner::session_unknown(),
             }
         });
     });

@@ -157,6 +157,22 @@ pub fn signed_in() -> Option<bool> {
     }
 }
 
+/// Waits until the store's owner is settled — the server said who is signed in and [`adopt`] switched
+/// to their store, or the server could not be asked ([`session_unknown`]) — at most 3 s; then store
+/// accesses go on with the last known person's. Every store transaction waits for it, so a page never
+/// writes into the anonymous store a moment before its drafts move into the person's.
+pub async fn settled() {
+    #[cfg(feature = "hydrate")]
+    web::settled().await;
+}
+
+/// The server could not say who is signed in (offline, or an error): the last known person's store is
+/// the one to use.
+pub fn session_unknown() {
+    #[cfg(feature = "hydrate")]
+    web::SETTLED.set(true);
+}
+
 /// Records that the server refused a request for want of a session (401): nobody is signed in now.
 pub fn session_lost() {
     #[cfg(feature = "hydrate")]
@@ -218,7 +234,22 @@ mod web {
 
     thread_local! {
         pub(super) static SIGNED_IN: Cell<Option<bool>> = const { Cell::new(None) };
+        pub(super) static SETTLED: Cell<bool> = const { Cell::new(false) };
         static CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
+    }
+
+    pub(super) async fn settled() {
+        let deadline = crate::platform::now_ms() + 3_000.0;
+        while !SETTLED.get() && crate::platform::now_ms() < deadline {
+            let pause = js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+                }
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(pause).await;
+        }
+        // No answer in time: the last known person's store, from now on.
+        SETTLED.set(true);
     }
 
     fn storage() -> Option<web_sys::Storage> {
@@ -256,6 +287,7 @@ mod web {
     fn switch(owner: &Owner) {
         remember(owner);
         store::select(&owner.db);
+        SETTLED.set(true);
         CHANNEL.with_borrow(|c| {
             if let Some(c) = c {
                 let _ = c.post_message(&JsValue::from_str("owner"));
@@ -273,6 +305,7 @@ mod web {
         store::select(&current.db);
         match decide(&current, &info.principal) {
             Change::Keep => {
+                SETTLED.set(true);
                 if person {
                     crate::platform::outbox::owner_changed();
                 }
@@ -282,25 +315,35 @@ mod web {
                 to,
                 adopt_anonymous,
             } => {
-                let moved = if adopt_anonymous {
-                    move_all(DB_NAME, &to.db).await
+                let copied = if adopt_anonymous {
+                    copy_all(DB_NAME, &to.db).await
                 } else {
-                    Ok(())
+                    Ok(None)
                 };
                 switch(&to);
-                moved
+                match copied {
+                    Ok(Some(records)) => delete_copied(DB_NAME, &records).await,
+                    Ok(None) => Ok(()),
+                    Err(e) => Err(e),
+                }
             }
         }
     }
 
-    /// Moves every draft, file, outbox entry and status from database `from` into `to`: copied in one
-    /// transaction of `to`, then deleted from `from` in one transaction. A failure between the two
-    /// leaves copies in both; the next move copies them again (same keys) and deletes them, and the
-    /// outbox's Idempotency-Key makes a copy sent twice one dossier.
-    async fn move_all(from: &str, to: &str) -> Result<(), PlatformError> {
-        const MOVED: [&str; 4] = [DRAFTS, FILES, OUTBOX, STATUSES];
+    /// The drafts, files, outbox entries and statuses of a database: (store, keys, values).
+    type Records = Vec<(&'static str, Vec<JsValue>, Vec<JsValue>)>;
+
+    const MOVED: [&str; 4] = [DRAFTS, FILES, OUTBOX, STATUSES];
+
+    /// Copies every draft, file, outbox entry and status of database `from` into `to`, in one
+    /// transaction of `to`; answers what was copied (`None`: nothing to move). The caller switches to
+    /// `to` and only then deletes the copied records from `from` ([`delete_copied`]), so a page reading
+    /// meanwhile finds them in one or the other. A failure between leaves copies in both; the next move
+    /// copies them again (same keys) and deletes them, and the outbox's Idempotency-Key makes a copy sent
+    /// twice one dossier.
+    async fn copy_all(from: &str, to: &str) -> Result<Option<Records>, PlatformError> {
         let source = store::open_named(from).await?;
-        let mut records: Vec<(&str, Vec<JsValue>, Vec<JsValue>)> = Vec::new();
+        let mut records: Records = Vec::new();
         {
             let tx = source
                 .transaction(&MOVED, TransactionMode::ReadOnly)
@@ -316,28 +359,32 @@ mod web {
             }
             let _ = tx.done().await;
         }
+        source.close();
         if records.iter().all(|(_, keys, _)| keys.is_empty()) {
-            source.close();
-            return Ok(());
+            return Ok(None);
         }
         let target = store::open_named(to).await?;
-        {
-            let tx = target
-                .transaction(&MOVED, TransactionMode::ReadWrite)
-                .map_err(|e| idb_error(&e))?;
-            for (name, keys, values) in &records {
-                let s = tx.store(name).map_err(|e| idb_error(&e))?;
-                for (key, value) in keys.iter().zip(values) {
-                    s.put(value, Some(key)).await.map_err(|e| idb_error(&e))?;
-                }
+        let tx = target
+            .transaction(&MOVED, TransactionMode::ReadWrite)
+            .map_err(|e| idb_error(&e))?;
+        for (name, keys, values) in &records {
+            let s = tx.store(name).map_err(|e| idb_error(&e))?;
+            for (key, value) in keys.iter().zip(values) {
+                s.put(value, Some(key)).await.map_err(|e| idb_error(&e))?;
             }
-            store::commit(tx).await?;
         }
+        store::commit(tx).await?;
         target.close();
+        Ok(Some(records))
+    }
+
+    /// Deletes from database `from` the records [`copy_all`] copied, in one transaction.
+    async fn delete_copied(from: &str, records: &Records) -> Result<(), PlatformError> {
+        let source = store::open_named(from).await?;
         let tx = source
             .transaction(&MOVED, TransactionMode::ReadWrite)
             .map_err(|e| idb_error(&e))?;
-        for (name, keys, _) in &records {
+        for (name, keys, _) in records {
             let s = tx.store(name).map_err(|e| idb_error(&e))?;
             for key in keys {
                 s.delete(key.clone()).await.map_err(|e| idb_error(&e))?;

@@ -357,6 +357,7 @@ mod idb {
         stores: &[&str],
         mode: TransactionMode,
     ) -> Result<Transaction, PlatformError> {
+        crate::platform::owner::settled().await;
         let db = open().await?;
         match db.transaction(stores, mode) {
             Ok(tx) => Ok(tx),
