@@ -53,6 +53,23 @@ pub fn App() -> impl IntoView {
     // Sends what waits in the outbox now, when the network returns, and with backoff (idempotent).
     #[cfg(feature = "hydrate")]
     Effect::new(|_| platform::outbox::start());
+    // The phone's stores belong to whoever the server says is signed in (until it has answered, to the
+    // last known person): switch to theirs, moving the drafts made before signing in.
+    #[cfg(feature = "hydrate")]
+    {
+        let session = pages::account::use_session();
+        Effect::new(move |_| {
+            if let Some(info) = session.get() {
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = platform::owner::adopt(&info).await {
+                        web_sys::console::warn_1(
+                            &format!("motcua: could not move the drafts: {e}").into(),
+                        );
+                    }
+                });
+            }
+        });
+    }
     view! {
         <Router>
             <Frame>

@@ -1,6 +1,7 @@
 //! The platform layer in a real browser (headless Chromium through `wasm-bindgen-test-runner` and
 //! chromedriver): IndexedDB drafts, profile, statuses and attachment blobs; photo compression with EXIF
-//! orientation; the outbox's idempotent enqueue and its waiting after a failed send. Sending to the real
+//! orientation; the outbox's idempotent enqueue and its waiting after a failed send; the stores of each
+//! person (their own database, the anonymous drafts moving in at sign-in, removed at sign-out). Sending to the real
 //! server is covered end to end by `tests/` (the runner's own server has no `/api/v1`).
 //!
 //! ```sh
@@ -16,6 +17,7 @@ use app::platform::{
     PlatformError,
     files::{self, FileMeta},
     outbox::{self, OutboxState},
+    owner::{self, Owner},
     store::{self, DraftStatus, SavedDraft},
 };
 use domain::{
@@ -345,5 +347,109 @@ async fn enqueue_is_idempotent_and_a_failed_send_waits_without_losing_the_entry(
         store::get_draft(draft.id()).await.unwrap().unwrap().status,
         DraftStatus::Queued,
         "still queued, not lost"
+    );
+}
+
+/// The names of the origin's IndexedDB databases.
+async fn database_names() -> Vec<String> {
+    let idb = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap();
+    let list: js_sys::Function = js_sys::Reflect::get(&idb, &"databases".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let promise: js_sys::Promise = list.call0(&idb).unwrap().dyn_into().unwrap();
+    let found: Array = JsFuture::from(promise).await.unwrap().dyn_into().unwrap();
+    found
+        .iter()
+        .filter_map(|d| js_sys::Reflect::get(&d, &"name".into()).ok()?.as_string())
+        .collect()
+}
+
+fn session(principal: domain::api::Principal) -> domain::api::SessionInfo {
+    domain::api::SessionInfo {
+        principal,
+        methods: domain::api::SignInMethods::default(),
+        csrf_token: None,
+        expires_at: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn each_person_has_a_store_the_anonymous_drafts_move_in_and_signing_out_removes_it() {
+    use domain::api::{Principal, Role};
+    // Before signing in: a draft with a photo, and a profile, in the anonymous store.
+    owner::adopt(&session(Principal::Anonymous)).await.unwrap();
+    let before = saved(
+        Procedure::HkdTermination,
+        "2026-12-01T01:00:00.000Z",
+        json!({}),
+    );
+    store::put_draft(&before).await.unwrap();
+    let pdf = file(b"%PDF-1.4 giay to", "giay-to.pdf", "application/pdf");
+    let (meta, blob) = files::prepare(pdf, DocumentKind::Other).await.unwrap();
+    files::put_file(before.id(), &meta, &blob).await.unwrap();
+    store::put_profile(&json!({"applicant": {"name": "Khách vãng lai"}}))
+        .await
+        .unwrap();
+
+    // A citizen signs in: their own database, the drafts made before move in, the profile does not.
+    let citizen = Principal::Citizen {
+        phone: Some("0905000111".to_owned()),
+        identity: None,
+    };
+    owner::adopt(&session(citizen.clone())).await.unwrap();
+    let theirs = Owner::of(&citizen).unwrap();
+    assert_eq!(owner::last_known(), theirs);
+    assert_eq!(owner::signed_in(), Some(true));
+    assert!(store::get_draft(before.id()).await.unwrap().is_some());
+    assert!(
+        files::get_file_blob(before.id(), &meta.sha256)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(store::get_profile().await.unwrap(), None);
+    store::put_profile(&json!({"applicant": {"name": "Trần Văn Bảy"}}))
+        .await
+        .unwrap();
+    let names = database_names().await;
+    assert!(names.contains(&theirs.db), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains("0905000111")), "{names:?}");
+
+    // An officer on the same device sees none of it.
+    let officer = Principal::Staff {
+        username: "can.bo.b".to_owned(),
+        display_name: "Cán bộ B".to_owned(),
+        role: Role::CommuneOfficer,
+        jurisdictions: vec![],
+        must_change_password: false,
+    };
+    owner::adopt(&session(officer.clone())).await.unwrap();
+    assert_eq!(store::get_draft(before.id()).await.unwrap(), None);
+    assert_eq!(store::get_profile().await.unwrap(), None);
+    assert!(outbox::list().await.unwrap().is_empty());
+    // The officer's session ends: the device goes back to the anonymous store, which kept nothing.
+    owner::adopt(&session(Principal::Anonymous)).await.unwrap();
+    assert_eq!(owner::last_known(), Owner::anonymous());
+    assert_eq!(store::get_draft(before.id()).await.unwrap(), None);
+
+    // The citizen again: everything is there; a session that ends keeps the citizen's store current.
+    owner::adopt(&session(citizen.clone())).await.unwrap();
+    assert!(store::get_draft(before.id()).await.unwrap().is_some());
+    owner::adopt(&session(Principal::Anonymous)).await.unwrap();
+    assert_eq!(owner::last_known(), theirs);
+    assert_eq!(owner::signed_in(), Some(false));
+
+    // Signing out removes the citizen's database from the device.
+    owner::forget(&citizen).await.unwrap();
+    assert_eq!(owner::last_known(), Owner::anonymous());
+    assert_eq!(store::get_draft(before.id()).await.unwrap(), None);
+    let names = database_names().await;
+    assert!(!names.contains(&theirs.db), "{names:?}");
+    owner::forget(&officer).await.unwrap();
+    assert!(
+        !database_names()
+            .await
+            .contains(&Owner::of(&officer).unwrap().db)
     );
 }

@@ -93,7 +93,29 @@ try {
   console.log(`session: ${session.principal.kind} ${id.identity_number} ${id.full_name} ${id.birth_date}`);
 
   // A failed sign-in is explained: sign out, then land on the page with a reason code.
+  // Tell us once: a new registration's owner block comes from the verified identity, read-only.
+  await page.goto(`${base}/nop/dang-ky-ho-kinh-doanh`, { waitUntil: 'domcontentloaded' });
+  await hydrated(page, '/nop/dang-ky-ho-kinh-doanh');
+  await page.waitForURL(/\/soan\/[0-9a-f-]{36}\/noi-nop$/, { timeout: 10000 });
+  const draft = new URL(page.url()).pathname.split('/')[2];
+  await page.goto(`${base}/soan/${draft}/chu-ho`, { waitUntil: 'domcontentloaded' });
+  await hydrated(page, '/soan/…/chu-ho');
+  await page.waitForFunction(() => document.querySelector('#f-owner-full_name')?.value === 'Nguyễn Văn An', null, { timeout: 10000 });
+  check(await page.inputValue('#f-owner-id') === '051090000145', 'the identity number is filled in');
+  check(await page.inputValue('#f-owner-birth_date') === '17/05/1990', 'the birth date is filled in as dd/mm/yyyy');
+  for (const field of ['#f-owner-full_name', '#f-owner-id', '#f-owner-birth_date']) {
+    check(await page.getAttribute(field, 'readonly') !== null, `${field} cannot be typed over`);
+  }
+  const note = await page.textContent('.field-locked .locked-note');
+  check(note.includes('Theo tài khoản định danh điện tử — không sửa được'), `the form says why: ${note}`);
+  await audit('vneid-prefill', '/soan/…/chu-ho');
+
+  // Signing out names the draft that was never submitted; removing it is confirmed twice.
+  await page.goto(`${base}/dang-nhap`, { waitUntil: 'domcontentloaded' });
+  await hydrated(page, '/dang-nhap');
   await page.click('button:has-text("Đăng xuất")');
+  await page.click('button:has-text("Vẫn đăng xuất và xóa")', { timeout: 15000 });
+  await page.click('button:has-text("Có, xóa và đăng xuất")');
   await page.waitForSelector('a.button-vneid', { timeout: 10000 });
   await page.goto(`${base}/dang-nhap?loi=het_han`, { waitUntil: 'domcontentloaded' });
   await hydrated(page, '/dang-nhap?loi=het_han');

@@ -31,8 +31,12 @@ pub fn provide_session() {
     Effect::new(move |_| {
         spawn_local(async move {
             let lang = crate::i18n::current_lang();
-            if let Ok(info) = session::current(lang).await {
-                state.try_set(Some(info));
+            match session::current(lang).await {
+                Ok(info) => {
+                    state.try_set(Some(info));
+                }
+                // Offline or failing: the phone's stores stay the last known person's.
+                Err(_) => crate::platform::owner::session_unknown(),
             }
         });
     });
@@ -96,42 +100,176 @@ pub fn AccountLink() -> impl IntoView {
     }
 }
 
-/// The "sign out" button (used on the account and staff pages).
+/// Where signing out stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SignOut {
+    /// Nothing asked.
+    Idle,
+    /// Sending what is pending, then signing out.
+    Working,
+    /// Some dossiers could not be sent (`pending`), or drafts were never submitted (`drafts`): stay
+    /// signed in, or remove them.
+    Unsent { pending: usize, drafts: usize },
+    /// "Remove them anyway" pressed once: the second confirmation.
+    ConfirmRemove { pending: usize, drafts: usize },
+}
+
+/// What would be lost by signing out now: dossiers not sent, drafts not submitted.
+fn unsent_text(pending: usize, drafts: usize, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if pending > 0 {
+        parts.push(match lang {
+            Lang::Vi => format!("{pending} hồ sơ đã bấm nộp nhưng chưa gửi được lên máy chủ (không có mạng, máy chủ đang lỗi hoặc cần đăng nhập lại)"),
+            Lang::En => format!("{pending} dossier(s) submitted but not yet sent to the server (no connection, server trouble, or a new sign-in needed)"),
+        });
+    }
+    if drafts > 0 {
+        parts.push(match lang {
+            Lang::Vi => format!("{drafts} bản nháp chưa nộp"),
+            Lang::En => format!("{drafts} draft(s) not submitted"),
+        });
+    }
+    let list = parts.join(match lang {
+        Lang::Vi => " và ",
+        Lang::En => " and ",
+    });
+    match lang {
+        Lang::Vi => format!(
+            "Trên máy này còn {list}. Đăng xuất sẽ xóa toàn bộ dữ liệu của bạn khỏi máy, kể cả những hồ sơ này: chúng sẽ không được gửi."
+        ),
+        Lang::En => format!(
+            "This device still holds {list}. Signing out removes all your data from the device, these too: they will not be sent."
+        ),
+    }
+}
+
+/// The "sign out" button (used on the account and staff pages). Signing out removes the person's data
+/// from the device (their IndexedDB database): it first sends what waits in the outbox; what cannot be
+/// sent (and drafts never submitted) is named, and the person chooses to stay signed in until it goes,
+/// or to remove it anyway after a second confirmation. Nothing is lost silently.
 #[component]
 pub fn SignOutButton() -> impl IntoView {
     let lang = use_lang();
     let state = use_session();
-    let busy = RwSignal::new(false);
+    let step = RwSignal::new(SignOut::Idle);
     let failure = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    let press = move |_| {
-        busy.set(true);
+    let finish = move || {
         let navigate = navigate.clone();
         spawn_local(async move {
             let l = crate::i18n::current_lang();
+            let who = principal(state).unwrap_or(Principal::Anonymous);
             match session::sign_out(l).await {
                 Ok(()) => {
+                    let removed = crate::platform::owner::forget(&who).await;
                     state.try_set(Some(SessionInfo {
                         principal: Principal::Anonymous,
                         methods: state.get_untracked().map(|s| s.methods).unwrap_or_default(),
                         csrf_token: None,
                         expires_at: None,
                     }));
-                    failure.try_set(None);
-                    navigate("/dang-nhap", NavigateOptions::default());
+                    step.try_set(SignOut::Idle);
+                    match removed {
+                        Ok(()) => {
+                            failure.try_set(None);
+                            navigate("/dang-nhap", NavigateOptions::default());
+                        }
+                        Err(e) => {
+                            failure.try_set(Some(e.message(l)));
+                        }
+                    }
                 }
                 Err(e) => {
+                    step.try_set(SignOut::Idle);
                     failure.try_set(Some(failure_text(&e, l)));
                 }
             }
-            busy.try_set(false);
         });
     };
+    let finish_now = finish.clone();
+    let press = move |_| {
+        step.set(SignOut::Working);
+        failure.set(None);
+        let finish = finish_now.clone();
+        spawn_local(async move {
+            let l = crate::i18n::current_lang();
+            let pending = match crate::platform::outbox::flush().await {
+                Ok(n) => n,
+                Err(e) => {
+                    step.try_set(SignOut::Idle);
+                    failure.try_set(Some(e.message(l)));
+                    return;
+                }
+            };
+            let drafts = crate::platform::store::list_drafts()
+                .await
+                .map(|d| {
+                    d.iter()
+                        .filter(|d| d.status == crate::platform::store::DraftStatus::Editing)
+                        .count()
+                })
+                .unwrap_or(0);
+            if pending == 0 && drafts == 0 {
+                finish();
+            } else {
+                step.try_set(SignOut::Unsent { pending, drafts });
+            }
+        });
+    };
+    let remove_anyway = finish.clone();
     view! {
-        <button type="button" class="button-secondary" on:click=press disabled=busy
-            aria-busy=move || busy.get().then_some("true")>
-            {move || lang.get().pick("Đăng xuất", "Sign out")}
+        <button type="button" class="button-secondary" on:click=press
+            disabled=move || step.get() != SignOut::Idle
+            aria-busy=move || (step.get() == SignOut::Working).then_some("true")>
+            {move || if step.get() == SignOut::Working {
+                lang.get().pick("Đang gửi hồ sơ chờ gửi…", "Sending what is waiting…")
+            } else {
+                lang.get().pick("Đăng xuất", "Sign out")
+            }}
         </button>
+        {move || match step.get() {
+            SignOut::Unsent { pending, drafts } => Some(view! {
+                <div class="notice notice-warn sign-out-unsent" role="alert">
+                    <p>{move || unsent_text(pending, drafts, lang.get())}</p>
+                    <p class="dossier-actions">
+                        <button type="button" class="button" on:click=move |_| {
+                            step.set(SignOut::Idle);
+                            crate::platform::outbox::send_now();
+                        }>
+                            {move || lang.get().pick("Ở lại đăng nhập cho đến khi gửi xong", "Stay signed in until they are sent")}
+                        </button>
+                        <button type="button" class="button-secondary button-danger" on:click=move |_| {
+                            step.set(SignOut::ConfirmRemove { pending, drafts });
+                        }>
+                            {move || lang.get().pick("Vẫn đăng xuất và xóa", "Sign out and remove them")}
+                        </button>
+                    </p>
+                </div>
+            }.into_any()),
+            SignOut::ConfirmRemove { pending, drafts } => {
+                let remove = remove_anyway.clone();
+                Some(view! {
+                    <div class="notice notice-warn sign-out-unsent" role="alert">
+                        <p><strong>{move || match lang.get() {
+                            Lang::Vi => format!("Xóa hẳn {} hồ sơ chưa gửi và bản nháp khỏi máy? Không thể hoàn tác.", pending + drafts),
+                            Lang::En => format!("Remove {} unsent dossier(s) and draft(s) from the device for good? This cannot be undone.", pending + drafts),
+                        }}</strong></p>
+                        <p class="dossier-actions">
+                            <button type="button" class="button" on:click=move |_| step.set(SignOut::Idle)>
+                                {move || lang.get().pick("Không, ở lại đăng nhập", "No, stay signed in")}
+                            </button>
+                            <button type="button" class="button-secondary button-danger" on:click=move |_| {
+                                step.set(SignOut::Working);
+                                remove();
+                            }>
+                                {move || lang.get().pick("Có, xóa và đăng xuất", "Yes, remove and sign out")}
+                            </button>
+                        </p>
+                    </div>
+                }.into_any())
+            }
+            _ => None,
+        }}
         {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
     }
 }
@@ -151,6 +289,19 @@ enum OtpStep {
 pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
     let state = use_session();
+    // Asked again here: the session may have ended since the page loaded (an outbox entry refused for
+    // want of a sign-in sends the citizen here, "Đăng nhập lại để gửi").
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(info) = session::current(crate::i18n::current_lang()).await
+                && state.try_with_untracked(|s| s.as_ref() != Some(&info)) == Some(true)
+            {
+                // Only a change re-renders the page (a form being typed in is kept).
+                state.try_set(Some(info));
+            }
+        });
+    });
     view! {
         <h1>{move || lang.get().pick("Đăng nhập", "Sign in")}</h1>
         {move || match principal(state) {

@@ -30,18 +30,63 @@ fn local_time(rfc3339: &str) -> String {
     )
 }
 
+/// The sign-in page that comes back to `next` (a path of this app): the staff's on a store of an
+/// officer, the citizen's otherwise.
+#[must_use]
+pub fn sign_in_href(next: &str) -> String {
+    let page = if platform::owner::last_known().kind == platform::owner::OwnerKind::Staff {
+        "/can-bo/dang-nhap"
+    } else {
+        "/dang-nhap"
+    };
+    format!("{page}?next={}", platform::net::encode_component(next))
+}
+
+/// "Đăng nhập lại để gửi": what an entry waiting for a sign-in shows, with the link.
+#[component]
+pub fn SignInToSend(
+    /// Where to come back after signing in.
+    next: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let href = move || sign_in_href(&next);
+    view! {
+        <div class="notice notice-warn sign-in-to-send" role="status">
+            <h2>{move || lang.get().pick("Đăng nhập lại để gửi", "Sign in again to send")}</h2>
+            <p>{move || lang.get().pick(
+                "Hồ sơ vẫn được giữ trên máy nhưng chưa gửi: máy chủ cần biết ai nộp (chưa đăng nhập, hoặc phiên đăng nhập đã hết hạn). Đăng nhập xong, hồ sơ tự gửi đúng một lần.",
+                "The dossier is kept on this device but not sent: the server needs to know who files it (nobody is signed in, or the session ended). Once you sign in, it is sent exactly once.",
+            )}</p>
+            <a class="button" href=href>{move || lang.get().pick("Đăng nhập lại để gửi", "Sign in again to send")}</a>
+        </div>
+    }
+}
+
 /// The drafts and entries of this phone, re-read whenever the outbox changes.
 /// The phone's drafts and outbox entries, or why they could not be read.
-type Records = Option<Result<(Vec<SavedDraft>, Vec<OutboxEntry>), String>>;
+type Records = Option<
+    Result<
+        (
+            Vec<SavedDraft>,
+            Vec<OutboxEntry>,
+            Vec<store::CounterReceipt>,
+        ),
+        String,
+    >,
+>;
 
 fn phone_records() -> (RwSignal<Records>, impl Fn() + Copy) {
     let records = RwSignal::new(None);
     let reload = move || {
         spawn_local(async move {
             let lang = crate::i18n::current_lang();
-            let result = match (store::list_drafts().await, outbox::list().await) {
-                (Ok(d), Ok(o)) => Ok((d, o)),
-                (Err(e), _) | (_, Err(e)) => Err(e.message(lang)),
+            let result = match (
+                store::list_drafts().await,
+                outbox::list().await,
+                store::list_counter().await,
+            ) {
+                (Ok(d), Ok(o), Ok(c)) => Ok((d, o, c)),
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e.message(lang)),
             };
             records.try_set(Some(result));
         });
@@ -75,7 +120,11 @@ pub fn MyDossiers() -> impl IntoView {
             }
             .into_any(),
             Some(Err(m)) => view! { <p class="field-error" role="alert">{m}</p> }.into_any(),
-            Some(Ok((drafts, entries))) => lists(lang, drafts, &entries, reload).into_any(),
+            Some(Ok((drafts, entries, counter))) => view! {
+                {lists(lang, drafts, &entries, reload)}
+                {counter_list(lang, counter)}
+            }
+            .into_any(),
         }}
         <h2>{move || lang.get().pick("Nộp hồ sơ mới", "Start a new dossier")}</h2>
         <ul class="procedure-links">
@@ -175,11 +224,18 @@ fn lists(
                         let title = d.title(lang.get_untracked());
                         let procedure = d.draft.procedure;
                         let state = e.as_ref().map(|e| e.state.clone());
+                        let sign_in = (state == Some(OutboxState::SignInNeeded)).then(|| {
+                            let to = sign_in_href(&href);
+                            view! {
+                                <p><A href=to attr:class="button button-small">{move || lang.get().pick("Đăng nhập lại để gửi", "Sign in again to send")}</A></p>
+                            }
+                        });
                         view! {
                             <li class="dossier-card">
-                                <p class="dossier-title"><A href=href>{title}</A></p>
+                                <p class="dossier-title"><A href=href.clone()>{title}</A></p>
                                 <p class="dossier-meta">{move || procedure.name(lang.get())}</p>
                                 <p class="dossier-state">{move || state_line(state.as_ref(), &d.status, lang.get())}</p>
+                                {sign_in}
                             </li>
                         }
                     })
@@ -187,6 +243,36 @@ fn lists(
             </ul>
         </section>
     }
+}
+
+/// The dossiers filed at the counter for citizens from this device: code and date only.
+fn counter_list(lang: Signal<Lang>, counter: Vec<store::CounterReceipt>) -> impl IntoView {
+    (!counter.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="counter-title">
+                <h2 id="counter-title">{move || lang.get().pick("Đã nộp giúp người dân tại quầy", "Filed for citizens at the counter")}</h2>
+                <p class="hint">{move || lang.get().pick(
+                    "Thông tin và giấy tờ của người dân đã được xóa khỏi máy này sau khi gửi; chỉ còn mã hồ sơ.",
+                    "The citizens' details and documents were removed from this device once sent; only the codes remain.",
+                )}</p>
+                <ul class="dossier-list counter-list">
+                    {counter
+                        .into_iter()
+                        .map(|c| {
+                            let procedure = c.procedure;
+                            let when = vietnamese_time(&c.received_at);
+                            view! {
+                                <li class="dossier-card">
+                                    <p class="dossier-title dossier-code">{c.code.clone()}</p>
+                                    <p class="dossier-meta">{move || procedure.name(lang.get())}" · "{when.clone()}</p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 fn state_line(state: Option<&OutboxState>, status: &DraftStatus, lang: Lang) -> String {
@@ -201,6 +287,12 @@ fn state_line(state: Option<&OutboxState>, status: &DraftStatus, lang: Lang) -> 
         },
         (Some(OutboxState::Rejected { .. }), _) => lang
             .pick("Bị trả lại: cần sửa", "Returned: needs fixing")
+            .to_owned(),
+        (Some(OutboxState::SignInNeeded), _) => lang
+            .pick(
+                "Chờ đăng nhập: đăng nhập lại để gửi",
+                "Waiting for a sign-in: sign in again to send",
+            )
             .to_owned(),
         (Some(OutboxState::Uploading { .. } | OutboxState::Sending), _) => {
             lang.pick("Đang gửi…", "Sending…").to_owned()
@@ -221,6 +313,7 @@ pub fn DossierPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let entry: RwSignal<Option<Result<Option<OutboxEntry>, String>>> = RwSignal::new(None);
+    let counter: RwSignal<Option<store::CounterReceipt>> = RwSignal::new(None);
     let changes = outbox::changes();
     Effect::new(move |_| {
         changes.track();
@@ -236,6 +329,10 @@ pub fn DossierPage() -> impl IntoView {
                 }),
                 other => other,
             };
+            // A dossier filed at the counter for a citizen: only its code stays once sent.
+            if matches!(found, Ok(None)) {
+                counter.try_set(store::get_counter(&id).await.ok().flatten());
+            }
             entry.try_set(Some(found.map_err(|e| e.message(lang))));
         });
     });
@@ -246,6 +343,26 @@ pub fn DossierPage() -> impl IntoView {
         }
         .into_any(),
         Some(Err(m)) => view! { <p class="field-error" role="alert">{m}</p> }.into_any(),
+        Some(Ok(None)) if let Some(c) = counter.get() => {
+            let procedure = c.procedure;
+            view! {
+                <p class="form-procedure">{move || procedure.name(lang.get())}</p>
+                <h1>{move || lang.get().pick("Đã gửi hồ sơ nộp giúp", "The dossier filed for the citizen was sent")}</h1>
+                <div class="notice notice-ok" role="status">
+                    <p>
+                        {move || lang.get().pick("Mã hồ sơ: ", "Dossier code: ")}
+                        <strong class="dossier-code">{c.code.clone()}</strong>
+                    </p>
+                    <p>{move || lang.get().pick("Tiếp nhận lúc ", "Received at ")}{vietnamese_time(&c.received_at)}</p>
+                    <p>{move || lang.get().pick(
+                        "Thông tin và giấy tờ của người dân đã được xóa khỏi máy này. Người dân tra cứu hồ sơ bằng mã hồ sơ.",
+                        "The citizen's details and documents were removed from this device. The citizen looks the dossier up with its code.",
+                    )}</p>
+                </div>
+                <p><A href="/ho-so">{move || lang.get().pick("‹ Hồ sơ của tôi", "‹ My dossiers")}</A></p>
+            }
+            .into_any()
+        }
         Some(Ok(None)) => view! {
             <h1>{move || lang.get().pick("Hồ sơ này chưa được nộp", "This dossier has not been submitted")}</h1>
             <p>
@@ -297,6 +414,7 @@ fn EntryView(entry: OutboxEntry) -> impl IntoView {
             </div>
         }
         .into_any(),
+        OutboxState::SignInNeeded => view! { <SignInToSend next=format!("/ho-so/{draft_id}") /> }.into_any(),
         OutboxState::Rejected { error } => {
             let fix = format!("/soan/{draft_id}/{CHECK}");
             view! {

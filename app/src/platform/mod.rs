@@ -12,6 +12,7 @@ pub mod files;
 pub mod inbox;
 pub mod net;
 pub mod outbox;
+pub mod owner;
 pub mod push;
 pub mod session;
 pub mod staff;

@@ -12,7 +12,13 @@
 //! 201/200 → [`OutboxState::Sent`] with the receipt (kept offline) and the draft `Submitted`;
 //! 400/409/413/415/422 → [`OutboxState::Rejected`] with the server's error and the draft back to
 //! `Editing`; anything else (offline, timeout, 5xx, 429) → [`OutboxState::Waiting`] with the error and a
-//! backoff ([`backoff_ms`] with jitter; `Retry-After` respected). An entry is never deleted on failure.
+//! backoff ([`backoff_ms`] with jitter; `Retry-After` respected); 401 (nobody signed in, or the session
+//! ended) → [`OutboxState::SignInNeeded`]: it waits, not retried, until someone signs in
+//! ([`super::owner::signed_in`]), then goes with the same key. An entry is never deleted on failure.
+//!
+//! A dossier an officer filed for a citizen at the counter (`body.assisted`) leaves the tablet once
+//! sent: the entry, its draft and files are deleted in the transaction that records the answer, and
+//! only a [`super::store::CounterReceipt`] (code, date) stays.
 //!
 //! Exactly once: the server stores the Idempotency-Key under a unique constraint and answers a replay
 //! with the same receipt, and uploads are content-addressed, so a retry after a lost answer, a double
@@ -90,6 +96,9 @@ pub enum OutboxState {
         /// The server's receipt, kept for offline viewing.
         receipt: Receipt,
     },
+    /// The server wants a signed-in person (401): nobody is signed in on this device, or the session
+    /// ended. Waits, without retrying, until someone signs in ("Đăng nhập lại để gửi").
+    SignInNeeded,
     /// Refused for a reason that sending again will not change (the form needs fixing).
     Rejected {
         /// The server's error, with every field error.
@@ -169,8 +178,32 @@ impl OutboxEntry {
                 ignore_backoff || self.next_try_at.is_none_or(|t| t <= now_ms)
             }
             OutboxState::Uploading { .. } | OutboxState::Sending => true,
-            OutboxState::Sent { .. } | OutboxState::Rejected { .. } => false,
+            OutboxState::SignInNeeded | OutboxState::Sent { .. } | OutboxState::Rejected { .. } => {
+                false
+            }
         }
+    }
+
+    /// Whether the sender should try it now, knowing whether someone is signed in: an entry waiting for
+    /// a sign-in goes as soon as there is one (once: the answer changes its state).
+    #[must_use]
+    pub fn is_due_when(&self, now_ms: f64, ignore_backoff: bool, signed_in: bool) -> bool {
+        match self.state {
+            OutboxState::SignInNeeded => signed_in,
+            _ => self.is_due(now_ms, ignore_backoff),
+        }
+    }
+
+    /// Whether it waits for someone to sign in.
+    #[must_use]
+    pub fn needs_sign_in(&self) -> bool {
+        self.state == OutboxState::SignInNeeded
+    }
+
+    /// Filed by an officer for a citizen at the counter.
+    #[must_use]
+    pub fn is_assisted(&self) -> bool {
+        self.body.assisted.is_some()
     }
 
     /// The files the form lists (entries that do not parse are left to the server's validation).
@@ -253,6 +286,14 @@ pub fn after_rejection(mut entry: OutboxEntry, error: ApiError) -> OutboxEntry {
     entry
 }
 
+/// The entry after a 401: it waits for a sign-in (no backoff timer, no attempt counted).
+#[must_use]
+pub fn after_sign_in_needed(mut entry: OutboxEntry) -> OutboxEntry {
+    entry.state = OutboxState::SignInNeeded;
+    entry.next_try_at = None;
+    entry
+}
+
 /// Whether an error status means "fix the dossier", not "try again later". 403 is the server's refusal
 /// of who files it (`domain::forms::filer`: another person as the owner, or another phone than the one
 /// signed in): the form must change, sending it again would not help (a stale anti-forgery token is
@@ -294,6 +335,7 @@ pub fn on_response(
                 jitter,
             ),
         },
+        401 => after_sign_in_needed(entry),
         s if is_final_refusal(s) => {
             let error = serde_json::from_str::<ApiError>(body).unwrap_or_else(|_| ApiError {
                 code: "http_{s}".replace("{s}", &s.to_string()),
@@ -505,6 +547,33 @@ pub fn send_now() {
     sender::kick(true);
 }
 
+/// The store changed owner (someone signed in or out, here or in another tab): pages re-read, and
+/// the sender runs (an entry waiting for a sign-in goes now if someone is signed in).
+pub fn owner_changed() {
+    #[cfg(feature = "hydrate")]
+    {
+        bump_local();
+        sender::kick(true);
+    }
+}
+
+/// Sends what is due now and waits for it (signing out first sends what is pending); answers how many
+/// entries are still not sent.
+///
+/// # Errors
+/// When IndexedDB fails.
+pub async fn flush() -> Result<usize, PlatformError> {
+    #[cfg(feature = "hydrate")]
+    {
+        sender::flush().await;
+        Ok(list().await?.iter().filter(|e| e.is_pending()).count())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Err(PlatformError::Unavailable)
+    }
+}
+
 pub use super::store::{get_status, put_status};
 
 #[cfg(test)]
@@ -665,6 +734,38 @@ mod tests {
     }
 
     #[test]
+    fn a_401_waits_for_a_sign_in_then_goes_once_with_the_same_key() {
+        let answer = r#"{"code":"unauthorized","message":"Hãy đăng nhập.","fields":[]}"#;
+        let e = on_response(entry(), 401, answer, Some(60), 10_000.0, 0.5);
+        assert_eq!(e.state, OutboxState::SignInNeeded);
+        assert_eq!(e.attempts, 0, "not a failure");
+        assert_eq!(e.next_try_at, None, "no timer: not retried in a loop");
+        assert!(e.is_pending(), "not lost");
+        assert!(
+            !e.is_due(f64::MAX, true),
+            "the network coming back does not resend it"
+        );
+        assert!(
+            !e.is_due_when(f64::MAX, true, false),
+            "nobody signed in yet"
+        );
+        assert!(
+            e.is_due_when(0.0, false, true),
+            "someone signed in: it goes"
+        );
+        assert_eq!(e.key(), ID, "with the same Idempotency-Key");
+        let sent = on_response(e, 201, &receipt_json(), None, 0.0, 0.0);
+        assert!(sent.receipt().is_some());
+        assert!(!sent.is_due_when(f64::MAX, true, true), "and only once");
+        // A double tap on a waiting entry queues nothing new.
+        let waiting = after_sign_in_needed(entry());
+        assert_eq!(
+            decide_enqueue(Some(&waiting), ID, body(), "t", || "x".into()),
+            EnqueueDecision::Keep
+        );
+    }
+
+    #[test]
     fn cut_off_sends_are_resumed() {
         let mut e = entry();
         e.state = OutboxState::Uploading {
@@ -761,6 +862,7 @@ mod tests {
                 total_bytes: 20,
             },
             OutboxState::Sending,
+            OutboxState::SignInNeeded,
             OutboxState::Sent {
                 receipt: serde_json::from_str(&receipt_json()).expect("receipt"),
             },

@@ -1,7 +1,12 @@
-//! The phone's own store: IndexedDB database `motcua` (through the `rexie` crate), holding drafts, the
-//! applicant's "tell us once" details, attachments (see [`super::files`]), the outbox (see
-//! [`super::outbox`]) and the last known status of each dossier, so that all of it survives reload, tab
-//! kill, browser restart and days offline.
+//! The phone's own store: IndexedDB (through the `rexie` crate), holding drafts, the applicant's "tell
+//! us once" details, attachments (see [`super::files`]), the outbox (see [`super::outbox`]) and the last
+//! known status of each dossier, so that all of it survives reload, tab kill, browser restart and days
+//! offline.
+//!
+//! The store belongs to a person: one database per person — [`DB_NAME`] (`motcua`) for whoever uses the
+//! device without signing in, `motcua-p-<hex SHA-256 of the principal's key>` for a signed-in citizen or
+//! officer (the name shows no personal data). [`super::owner`] chooses which one every access below goes
+//! to, from the session (and, before the server has answered, the last known person).
 //!
 //! Schema (out-of-line keys everywhere; records are plain JSON objects, attachments hold a `Blob`):
 //!
@@ -12,8 +17,9 @@
 //! | `profile` | `"me"` | the applicant's details (free JSON) |
 //! | `outbox` | draft id | [`super::outbox::OutboxEntry`] |
 //! | `statuses` | dossier code | [`StatusRecord`] |
+//! | `counter` | draft id | [`CounterReceipt`]: a dossier an officer filed for a citizen, once sent |
 //!
-//! Versions: [`DB_VERSION`] 1 is the first. The schema is declared, not scripted: opening with a higher
+//! Versions: [`DB_VERSION`] 1 is the first; 2 adds `counter`. The schema is declared, not scripted: opening with a higher
 //! version creates the stores and indexes that are missing and deletes stores no longer declared, so a
 //! new version adds its store to [`open`]'s list and bumps [`DB_VERSION`]; a change of record shape is
 //! handled by serde defaults on the Rust side (new fields `#[serde(default)]`), never by rewriting
@@ -26,10 +32,10 @@ use serde_json::Value;
 
 use super::PlatformError;
 
-/// The database's name.
+/// The database of the device's anonymous user (nobody signed in).
 pub const DB_NAME: &str = "motcua";
 /// The schema version (see the module's documentation for the history).
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 
 /// Object store of drafts.
 pub const DRAFTS: &str = "drafts";
@@ -41,6 +47,10 @@ pub const PROFILE: &str = "profile";
 pub const OUTBOX: &str = "outbox";
 /// Object store of fetched dossier statuses.
 pub const STATUSES: &str = "statuses";
+/// Object store of the receipts of dossiers filed at the counter for a citizen (no personal data).
+pub const COUNTER: &str = "counter";
+/// Every object store, in schema order.
+pub const STORES: [&str; 6] = [DRAFTS, FILES, PROFILE, OUTBOX, STATUSES, COUNTER];
 /// The one key of the `profile` store.
 pub const PROFILE_KEY: &str = "me";
 
@@ -130,6 +140,14 @@ impl SavedDraft {
     }
 }
 
+/// Whether a save of `next` may replace the stored `stored`: not when the stored draft was submitted
+/// (queued or sent) and `next` is an editing copy — a late autosave of the page that pressed "Nộp hồ sơ"
+/// must not take a queued draft back to "Bản nháp".
+#[must_use]
+pub fn may_overwrite(stored: &SavedDraft, next: &SavedDraft) -> bool {
+    stored.status == DraftStatus::Editing || next.status != DraftStatus::Editing
+}
+
 /// Sorts drafts newest edit first (`updated_at` is RFC 3339 UTC, so text order is time order), ties by id.
 pub fn sort_newest_first(drafts: &mut [SavedDraft]) {
     drafts.sort_by(|a, b| {
@@ -147,6 +165,20 @@ pub struct StatusRecord {
     pub status: DossierStatus,
     /// When it said it (RFC 3339, the phone's clock).
     pub fetched_at: String,
+}
+
+/// What the tablet keeps of a dossier an officer filed for a citizen once it is sent: enough to say it
+/// went (its code and when), nothing about the citizen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterReceipt {
+    /// The draft it came from (the record's key).
+    pub draft_id: String,
+    /// The procedure.
+    pub procedure: Procedure,
+    /// The dossier code.
+    pub code: String,
+    /// When the server received it (RFC 3339, the server's).
+    pub received_at: String,
 }
 
 /// The key of an attachment in the `files` store.
@@ -227,8 +259,9 @@ mod idb {
     use wasm_bindgen::JsValue;
 
     use super::{
-        DB_NAME, DB_VERSION, DRAFTS, FILES, OUTBOX, PROFILE, PROFILE_KEY, PlatformError, STATUSES,
-        SavedDraft, StatusRecord, file_range, sort_newest_first,
+        COUNTER, CounterReceipt, DB_VERSION, DRAFTS, FILES, OUTBOX, PROFILE, PROFILE_KEY,
+        PlatformError, STATUSES, SavedDraft, StatusRecord, file_range, may_overwrite,
+        sort_newest_first,
     };
     use crate::platform::js;
     use domain::api::DossierStatus;
@@ -247,28 +280,74 @@ mod idb {
         }
     }
 
-    async fn open() -> Result<Rc<Rexie>, PlatformError> {
-        if let Some(db) = DB.with_borrow(Clone::clone) {
-            return Ok(db);
+    thread_local! {
+        /// The name of the database of the person the store belongs to now (`None`: not chosen yet —
+        /// the first access takes the last known person's, see [`crate::platform::owner`]).
+        static CURRENT: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+
+    /// The database every store access goes to now.
+    pub(crate) fn current_name() -> String {
+        if let Some(name) = CURRENT.with_borrow(Clone::clone) {
+            return name;
         }
+        let name = crate::platform::owner::last_known().db;
+        CURRENT.set(Some(name.clone()));
+        name
+    }
+
+    /// Points every later store access at database `name` (closing the connection to the previous one).
+    pub(crate) fn select(name: &str) {
+        if CURRENT.with_borrow(|c| c.as_deref() == Some(name)) {
+            return;
+        }
+        CURRENT.set(Some(name.to_owned()));
+        close_current();
+    }
+
+    /// Closes this tab's connection (the next access opens the current database again).
+    pub(crate) fn close_current() {
+        if let Some(db) = DB.take()
+            && let Ok(db) = Rc::try_unwrap(db)
+        {
+            db.close();
+        }
+    }
+
+    /// Opens (creating or upgrading) the database `name` with the declared schema.
+    pub(crate) async fn open_named(name: &str) -> Result<Rexie, PlatformError> {
         let has_idb = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
             .is_ok_and(|v| v.is_object());
         if !has_idb {
             // No IndexedDB at all (private windows of old browsers).
             return Err(PlatformError::Unavailable);
         }
-        let db = Rexie::builder(DB_NAME)
+        Rexie::builder(name)
             .version(DB_VERSION)
             .add_object_store(ObjectStore::new(DRAFTS))
             .add_object_store(ObjectStore::new(FILES))
             .add_object_store(ObjectStore::new(PROFILE))
             .add_object_store(ObjectStore::new(OUTBOX))
             .add_object_store(ObjectStore::new(STATUSES))
+            .add_object_store(ObjectStore::new(COUNTER))
             .build()
             .await
-            .map_err(|e| idb_error(&e))?;
-        let db = Rc::new(db);
-        DB.set(Some(Rc::clone(&db)));
+            .map_err(|e| idb_error(&e))
+    }
+
+    async fn open() -> Result<Rc<Rexie>, PlatformError> {
+        let name = current_name();
+        if let Some(db) = DB.with_borrow(Clone::clone)
+            && db.name() == name
+        {
+            return Ok(db);
+        }
+        let db = Rc::new(open_named(&name).await?);
+        // The owner may have changed while it opened: keep the connection only if it is still current.
+        if current_name() == name {
+            close_current();
+            DB.set(Some(Rc::clone(&db)));
+        }
         Ok(db)
     }
 
@@ -278,6 +357,7 @@ mod idb {
         stores: &[&str],
         mode: TransactionMode,
     ) -> Result<Transaction, PlatformError> {
+        crate::platform::owner::settled().await;
         let db = open().await?;
         match db.transaction(stores, mode) {
             Ok(tx) => Ok(tx),
@@ -382,7 +462,24 @@ mod idb {
     }
 
     pub(crate) async fn put_draft(d: &SavedDraft) -> Result<(), PlatformError> {
-        put_record(DRAFTS, d.id(), d).await
+        let value = js::from_json(d)?;
+        let tx = transaction(&[DRAFTS], TransactionMode::ReadWrite).await?;
+        let store = tx.store(DRAFTS).map_err(|e| idb_error(&e))?;
+        let key = JsValue::from_str(d.id());
+        let stored = store
+            .get(key.clone())
+            .await
+            .map_err(|e| idb_error(&e))?
+            .filter(|v| !v.is_undefined())
+            .and_then(|v| js::to_rust::<SavedDraft>(&v).ok());
+        // A late autosave never takes a submitted draft back to "Bản nháp".
+        if stored.is_none_or(|s| may_overwrite(&s, d)) {
+            store
+                .put(&value, Some(&key))
+                .await
+                .map_err(|e| idb_error(&e))?;
+        }
+        commit(tx).await
     }
 
     pub(crate) async fn get_draft(id: &str) -> Result<Option<SavedDraft>, PlatformError> {
@@ -440,6 +537,18 @@ mod idb {
         Ok(get_record::<StatusRecord>(STATUSES, code)
             .await?
             .map(|r| (r.status, r.fetched_at)))
+    }
+
+    pub(crate) async fn list_counter() -> Result<Vec<CounterReceipt>, PlatformError> {
+        let mut all: Vec<CounterReceipt> = all_records(COUNTER).await?;
+        all.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+        Ok(all)
+    }
+
+    pub(crate) async fn get_counter(
+        draft_id: &str,
+    ) -> Result<Option<CounterReceipt>, PlatformError> {
+        get_record(COUNTER, draft_id).await
     }
 
     pub(crate) async fn request_persistence() -> bool {
@@ -584,6 +693,37 @@ pub async fn get_status(code: &str) -> Result<Option<(DossierStatus, String)>, P
     }
 }
 
+/// The dossiers an officer filed at the counter from this device and that were sent, newest first.
+///
+/// # Errors
+/// When IndexedDB fails.
+pub async fn list_counter() -> Result<Vec<CounterReceipt>, PlatformError> {
+    #[cfg(feature = "hydrate")]
+    {
+        idb::list_counter().await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Err(PlatformError::Unavailable)
+    }
+}
+
+/// The counter receipt of a draft, once its dossier was sent and the draft removed.
+///
+/// # Errors
+/// When IndexedDB fails.
+pub async fn get_counter(draft_id: &str) -> Result<Option<CounterReceipt>, PlatformError> {
+    #[cfg(feature = "hydrate")]
+    {
+        idb::get_counter(draft_id).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = draft_id;
+        Err(PlatformError::Unavailable)
+    }
+}
+
 /// Asks the browser not to evict the app's storage under pressure (`navigator.storage.persist()`);
 /// `true` when granted. Chrome grants it silently to installed or often-used sites.
 pub async fn request_persistence() -> bool {
@@ -703,6 +843,20 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
         assert_ne!(new_id(), new_id());
+    }
+
+    #[test]
+    fn a_late_autosave_does_not_take_a_submitted_draft_back() {
+        let editing = draft("a", Procedure::HkdChange, "", json!({}));
+        let mut queued = editing.clone();
+        queued.status = DraftStatus::Queued;
+        let mut sent = editing.clone();
+        sent.status = DraftStatus::Submitted { code: "X".into() };
+        assert!(may_overwrite(&editing, &editing));
+        assert!(may_overwrite(&editing, &queued));
+        assert!(!may_overwrite(&queued, &editing));
+        assert!(!may_overwrite(&sent, &editing));
+        assert!(may_overwrite(&queued, &sent));
     }
 
     #[test]

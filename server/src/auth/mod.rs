@@ -152,6 +152,10 @@ pub struct ActiveSession {
     pub viewer: Viewer,
     /// A staff member who must change the password before anything else.
     pub must_change_password: bool,
+    /// This request recorded activity and moved the end of the session: the cookie is sent again with
+    /// the new lifetime (a citizen's session slides; the browser would otherwise drop the cookie at the
+    /// first sign-in's Max-Age).
+    pub renewed: bool,
 }
 
 /// The request extension the middleware leaves: the live session, if any.
@@ -401,9 +405,11 @@ pub async fn start_session(
             i64::from(settings.staff_idle_minutes) * 60,
             i64::from(settings.staff_max_minutes) * 60,
         ),
+        // A citizen's session slides: it ends after `citizen_days` without use, each use renews it
+        // (the cookie too, see `sessions`), and at the latest CITIZEN_MAX_DAYS after sign-in.
         NewSessionOwner::Citizen(_) | NewSessionOwner::CitizenByIdentity(_) => {
-            let secs = i64::from(settings.citizen_days) * 86_400;
-            (secs, secs)
+            let idle = i64::from(settings.citizen_days) * 86_400;
+            (idle, idle.max(i64::from(CITIZEN_MAX_DAYS) * 86_400))
         }
     };
     let token = random_token();
@@ -420,6 +426,10 @@ pub async fn start_session(
     Ok((token, session))
 }
 
+/// The longest a citizen's session lasts however often it is used, in days: a phone signs in again
+/// about twice a year.
+pub const CITIZEN_MAX_DAYS: u32 = 180;
+
 /// Records activity at most once a minute.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -433,7 +443,8 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<ActiveSession>,
     if row.ends_at() <= now {
         return Ok(None);
     }
-    if now - row.last_seen_at >= TOUCH_EVERY {
+    let renewed = now - row.last_seen_at >= TOUCH_EVERY;
+    if renewed {
         state.store.touch_session(&hash, now).await?;
     }
     let ends_at = (now + chrono::Duration::seconds(row.idle_seconds)).min(row.expires_at);
@@ -463,6 +474,7 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<ActiveSession>,
         ends_at,
         viewer,
         must_change_password,
+        renewed,
     }))
 }
 
@@ -513,9 +525,21 @@ pub(crate) async fn sessions(
             .into_response();
         }
     }
+    let renew = session
+        .renewed
+        .then(|| (session.ends_at - Utc::now()).num_seconds().max(0));
     req.extensions_mut()
         .insert(CurrentSession(Some(Arc::new(session))));
-    next.run(req).await
+    let mut res = next.run(req).await;
+    if let Some(max_age) = renew
+        && !res.headers().contains_key(header::SET_COOKIE)
+    {
+        res.headers_mut().insert(
+            header::SET_COOKIE,
+            state.auth.session_cookie(&token, max_age),
+        );
+    }
+    res
 }
 
 fn current(parts: &Parts) -> Option<Arc<ActiveSession>> {

@@ -195,6 +195,7 @@ both_backends!(
     codes_are_limited_per_number_and_per_address,
     csrf_is_required_on_state_changes_of_a_session_but_not_without_one,
     sessions_end_when_idle_past_their_end_or_signed_out,
+    a_citizen_session_renews_itself_with_use,
     staff_sign_in_locks_after_repeated_failures_and_a_temporary_password_must_be_changed,
     the_administrator_adds_lists_and_disables_staff_with_valid_jurisdictions,
     staff_add_on_the_command_line_prints_a_temporary_password_once,
@@ -1154,5 +1155,110 @@ async fn staff_add_on_the_command_line_prints_a_temporary_password_once(engine: 
             assert!(String::from_utf8_lossy(&bad.stderr).contains("pho_truong_phong"));
         }
     }
+    t.teardown().await;
+}
+
+/// A timestamp column of the session with this token hash.
+async fn session_time(t: &TestDb, column: &str, hash: &str) -> chrono::DateTime<chrono::Utc> {
+    let sql = format!("SELECT {column} FROM sessions WHERE token_hash = $1");
+    match &t.raw {
+        crate::helpers::Raw::Sqlite(pool) => {
+            sqlx::query_scalar(&sql).bind(hash).fetch_one(pool).await
+        }
+        crate::helpers::Raw::Postgres(pool) => {
+            sqlx::query_scalar(&sql).bind(hash).fetch_one(pool).await
+        }
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The `Max-Age` of the session cookie an answer sets, in seconds.
+fn cookie_max_age(res: &reqwest::Response) -> Option<i64> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("motcua_session="))?
+        .split(';')
+        .find_map(|part| part.trim().strip_prefix("Max-Age="))?
+        .parse()
+        .ok()
+}
+
+/// A phone that signed in keeps a session for weeks, renewed by use: 29 days after signing in, used
+/// yesterday, it is still signed in, and the next use moves the end 30 days ahead — on the server and
+/// in the cookie's lifetime — instead of ending a day later at the first sign-in's 30 days.
+async fn a_citizen_session_renews_itself_with_use(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let citizen = citizen_session(&app, &t, PHONE).await;
+    let hash = server::auth::token_hash(citizen.cookie.trim_start_matches("motcua_session="));
+    let now = chrono::Utc::now();
+    let month = chrono::Duration::days(29);
+    let created = session_time(&t, "created_at", &hash).await;
+    let expires = session_time(&t, "expires_at", &hash).await;
+    // As if signed in 29 days ago and last used yesterday.
+    exec_at(
+        &t,
+        "UPDATE sessions SET created_at = $1 WHERE token_hash = $2",
+        created - month,
+        &hash,
+    )
+    .await;
+    exec_at(
+        &t,
+        "UPDATE sessions SET expires_at = $1 WHERE token_hash = $2",
+        expires - month,
+        &hash,
+    )
+    .await;
+    exec_at(
+        &t,
+        "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
+        now - chrono::Duration::days(1),
+        &hash,
+    )
+    .await;
+    let res = send(&app, "GET", "/api/v1/session", &citizen.cookie(), vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let max_age = cookie_max_age(&res).expect("the cookie is renewed with the session");
+    let me = body_json(res).await;
+    assert_eq!(me["principal"]["kind"], "citizen", "{me}");
+    let ends = chrono::DateTime::parse_from_rfc3339(me["expires_at"].as_str().expect("an end"))
+        .expect("RFC 3339");
+    let ahead = ends.with_timezone(&chrono::Utc) - now;
+    assert!(
+        ahead > chrono::Duration::days(29),
+        "the end slid 30 days ahead, not the first sign-in's: {ahead}"
+    );
+    assert!(
+        (29 * 86_400..=30 * 86_400).contains(&max_age),
+        "the cookie lives as long: {max_age}"
+    );
+    assert!(session_time(&t, "last_seen_at", &hash).await > now - chrono::Duration::minutes(1));
+    // Within a minute of the last use nothing is written and no cookie is sent again.
+    let res = send(&app, "GET", "/api/v1/session", &citizen.cookie(), vec![]).await;
+    assert_eq!(cookie_max_age(&res), None);
+    // Unused for longer than 30 days: over.
+    exec_at(
+        &t,
+        "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
+        now - chrono::Duration::days(30) - chrono::Duration::minutes(1),
+        &hash,
+    )
+    .await;
+    assert_eq!(
+        whoami(&app, &citizen.cookie()).await["principal"]["kind"],
+        "anonymous"
+    );
+    // However often used, at most CITIZEN_MAX_DAYS after signing in.
+    let again = citizen_session(&app, &t, "0912345679").await;
+    let hash = server::auth::token_hash(again.cookie.trim_start_matches("motcua_session="));
+    let created = session_time(&t, "created_at", &hash).await;
+    let expires = session_time(&t, "expires_at", &hash).await;
+    assert_eq!(
+        (expires - created).num_days(),
+        i64::from(server::auth::CITIZEN_MAX_DAYS)
+    );
     t.teardown().await;
 }

@@ -273,6 +273,13 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
                 code: code_typed.clone(),
             }),
         };
+        let by_staff = assisted.get_untracked()
+            || crate::platform::owner::last_known().kind
+                == crate::platform::owner::OwnerKind::Staff
+            || session.with_untracked(|s| {
+                s.as_ref()
+                    .is_some_and(|s| matches!(s.principal, Principal::Staff { .. }))
+            });
         let navigate = navigate.clone();
         let id = submit_id.clone();
         let l = lang.get_untracked();
@@ -284,8 +291,13 @@ pub fn CheckAnswers(ctx: FormCtx, handle: DraftHandle) -> impl IntoView {
             }
             match outbox::enqueue(&id, body).await {
                 Ok(()) => {
-                    let old = store::get_profile().await.ok().flatten();
-                    let _ = store::put_profile(&profile_from(ctx.procedure, &data_now, old)).await;
+                    // "Tell us once" remembers the filer's own details. An officer files for citizens:
+                    // their details never go into the officer's profile (nor anyone else's).
+                    if !by_staff {
+                        let old = store::get_profile().await.ok().flatten();
+                        let _ =
+                            store::put_profile(&profile_from(ctx.procedure, &data_now, old)).await;
+                    }
                     navigate(&format!("/ho-so/{id}"), NavigateOptions::default());
                 }
                 Err(e) => {

@@ -385,6 +385,54 @@ pub fn prefill(procedure: Procedure, profile: Option<Value>) -> Value {
     data
 }
 
+/// Whether the signed-in person files as the owner (`domain::forms::filer::role_of`: the HKD forms'
+/// "who files" question `filer`, or, in drafts made before it, neither `filed_by_agent` nor a termination
+/// signed by an heir). A promotion notice is filed for a trader, never "as the owner".
+#[must_use]
+pub fn files_as_owner(procedure: Procedure, data: &Value) -> bool {
+    procedure != Procedure::PromotionNotice
+        && domain::forms::filer::role_of(procedure, data)
+            == Some(domain::forms::filer::FilerRole::Owner)
+}
+
+/// The owner block's answers a verified identity gives: name, identity number, birth date and gender of
+/// a registration's owner; the signatory's name of a change or termination. (The identity's address is
+/// one line; the form's residence is asked in parts and only when the population database is down, so it
+/// is left to the citizen.)
+#[must_use]
+pub fn identity_answers(
+    procedure: Procedure,
+    identity: &domain::api::VerifiedIdentity,
+) -> Vec<(&'static str, Value)> {
+    let name = Value::String(identity.full_name.clone());
+    match procedure {
+        Procedure::HkdRegistration => {
+            let mut out = vec![
+                ("owner.full_name", name),
+                ("owner.id", Value::String(identity.identity_number.clone())),
+            ];
+            if let Some(date) = identity
+                .birth_date
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            {
+                out.push((
+                    "owner.birth_date",
+                    Value::String(date.format("%d/%m/%Y").to_string()),
+                ));
+            }
+            match identity.gender.as_deref() {
+                Some("nam") => out.push(("owner.gender", Value::String("male".to_owned()))),
+                Some("nu") => out.push(("owner.gender", Value::String("female".to_owned()))),
+                _ => {}
+            }
+            out
+        }
+        Procedure::HkdChange | Procedure::HkdTermination => vec![("signatory_name", name)],
+        Procedure::PromotionNotice => Vec::new(),
+    }
+}
+
 /// What the phone remembers of a submitted draft for the next one.
 #[must_use]
 pub fn profile_from(procedure: Procedure, data: &Value, old: Option<Value>) -> Value {
@@ -429,6 +477,22 @@ pub fn EditPage() -> impl IntoView {
 fn AlreadySent(saved: SavedDraft) -> impl IntoView {
     let lang = use_lang();
     let href = format!("/ho-so/{}", saved.id());
+    // Waiting for a sign-in ("Đăng nhập lại để gửi"): said here too, with the link.
+    let waits = RwSignal::new(false);
+    let id = saved.id().to_owned();
+    Effect::new(move |_| {
+        platform::outbox::changes().track();
+        let id = id.clone();
+        spawn_local(async move {
+            let needs = platform::outbox::get(&id)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|e| e.needs_sign_in());
+            waits.try_set(needs);
+        });
+    });
+    let next = href.clone();
     view! {
         <h1>{move || lang.get().pick("Hồ sơ này đã được nộp", "This dossier has been submitted")}</h1>
         <p>
@@ -439,6 +503,7 @@ fn AlreadySent(saved: SavedDraft) -> impl IntoView {
             " "
             <A href=href>{move || lang.get().pick("Xem hồ sơ", "View the dossier")}</A>
         </p>
+        {move || waits.get().then(|| view! { <crate::pages::dossiers::SignInToSend next=next.clone() /> })}
     }
 }
 
@@ -464,6 +529,36 @@ fn Editor(handle: DraftHandle, step: Memo<String>) -> impl IntoView {
         step.track();
         show_errors.set(false);
     });
+    // "Tell us once" from the verified identity: a citizen signed in with the national e-identity who
+    // files as the owner has the owner block filled from it, read-only.
+    let session = crate::pages::account::use_session();
+    let locked = Memo::new(move |_| {
+        let identity = session.with(|s| match s.as_ref().map(|s| &s.principal) {
+            Some(domain::api::Principal::Citizen {
+                identity: Some(identity),
+                ..
+            }) => Some(identity.clone()),
+            _ => None,
+        });
+        match identity {
+            Some(identity) if data.with(|d| files_as_owner(procedure, d)) => {
+                identity_answers(procedure, &identity)
+            }
+            _ => Vec::new(),
+        }
+    });
+    Effect::new(move |_| {
+        let answers = locked.get();
+        let stale =
+            data.with_untracked(|d| answers.iter().any(|(p, v)| path::get(d, p) != Some(v)));
+        if stale {
+            data.update(|d| {
+                for (p, v) in answers {
+                    path::set(d, p, Some(v), &|_| false);
+                }
+            });
+        }
+    });
     let ctx = FormCtx {
         procedure,
         data,
@@ -471,6 +566,7 @@ fn Editor(handle: DraftHandle, step: Memo<String>) -> impl IntoView {
         show_errors,
         lang,
         draft_id: StoredValue::new(saved.id().to_owned()),
+        locked,
     };
     let id = saved.id().to_owned();
     view! {
@@ -740,6 +836,80 @@ fn hkd_lookup(ctx: FormCtx, step: &'static forms::Step) -> Option<impl IntoView>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn identity() -> domain::api::VerifiedIdentity {
+        domain::api::VerifiedIdentity {
+            identity_number: "051190001234".to_owned(),
+            full_name: "Đỗ Thị Hạnh".to_owned(),
+            birth_date: Some("1990-04-30".to_owned()),
+            gender: Some("nu".to_owned()),
+            address: Some("12 Lê Lợi, Quảng Ngãi".to_owned()),
+            assurance_level: Some("2".to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_verified_identity_fills_the_owner_block_of_whoever_files_as_the_owner() {
+        let answers = identity_answers(Procedure::HkdRegistration, &identity());
+        let mut data = json!({});
+        for (p, v) in &answers {
+            path::set(&mut data, p, Some(v.clone()), &|_| false);
+        }
+        assert_eq!(
+            data,
+            json!({"owner": {"full_name": "Đỗ Thị Hạnh", "id": "051190001234",
+                             "birth_date": "30/04/1990", "gender": "female"}})
+        );
+        // The domain accepts what it fills (no error on those fields).
+        let errors = forms::validate(
+            Procedure::HkdRegistration,
+            &data,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date"),
+        )
+        .err()
+        .unwrap_or_default();
+        for (p, _) in &answers {
+            assert!(!errors.iter().any(|e| e.path == *p), "{p}: {errors:?}");
+        }
+        assert_eq!(
+            identity_answers(Procedure::HkdTermination, &identity()),
+            [("signatory_name", json!("Đỗ Thị Hạnh"))]
+        );
+        assert!(identity_answers(Procedure::PromotionNotice, &identity()).is_empty());
+        // Who files: the owner, unless the draft says an authorised person or an heir.
+        for (procedure, data, owner) in [
+            (Procedure::HkdRegistration, json!({}), true),
+            (Procedure::HkdRegistration, json!({"filer": "owner"}), true),
+            (
+                Procedure::HkdRegistration,
+                json!({"filer": "authorised"}),
+                false,
+            ),
+            (
+                Procedure::HkdRegistration,
+                json!({"filed_by_agent": true}),
+                false,
+            ),
+            (Procedure::HkdChange, json!({"filer": "heir"}), false),
+            (
+                Procedure::HkdTermination,
+                json!({"signatory": "heir"}),
+                false,
+            ),
+            (
+                Procedure::HkdTermination,
+                json!({"signatory": "owner"}),
+                true,
+            ),
+            (Procedure::PromotionNotice, json!({}), false),
+        ] {
+            assert_eq!(
+                files_as_owner(procedure, &data),
+                owner,
+                "{procedure:?} {data}"
+            );
+        }
+    }
 
     #[test]
     fn the_next_form_starts_with_what_the_phone_remembers() {

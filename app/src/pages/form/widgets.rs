@@ -23,9 +23,24 @@ pub struct FormCtx {
     pub lang: Signal<Lang>,
     /// The draft's id (for its files).
     pub draft_id: StoredValue<String>,
+    /// The answers the signed-in citizen's verified identity gives, read-only ("tell us once"): empty
+    /// unless they file for themselves as the owner.
+    pub locked: Memo<Vec<(&'static str, Value)>>,
 }
 
+/// The line under an answer that comes from the verified identity.
+pub const LOCKED_NOTE: Text = (
+    "Theo tài khoản định danh điện tử — không sửa được",
+    "From your electronic identity account — cannot be changed",
+);
+
 impl FormCtx {
+    /// Whether the answer at `path` comes from the verified identity (and cannot be typed over).
+    #[must_use]
+    pub fn is_locked(self, path: &str) -> bool {
+        self.locked.with(|l| l.iter().any(|(p, _)| *p == path))
+    }
+
     /// The spec of the form.
     #[must_use]
     pub fn spec(self) -> &'static FormSpec {
@@ -229,14 +244,38 @@ fn field_inner(ctx: FormCtx, field: &'static Field, base: &str) -> AnyView {
                     })
                 })
             };
+            let lock_path = p.clone();
+            let locked = Memo::new(move |_| ctx.is_locked(&lock_path));
+            let note_id = format!("{id}-locked");
+            let note = {
+                let note_id = note_id.clone();
+                move || {
+                    locked.get().then(|| {
+                        view! { <p class="hint locked-note" id=note_id.clone()>{move || tr(LOCKED_NOTE, lang.get())}</p> }
+                    })
+                }
+            };
+            let described = {
+                let described = described.clone();
+                move || {
+                    let base = described();
+                    if locked.get() {
+                        Some(base.map_or_else(|| note_id.clone(), |b| format!("{b} {note_id}")))
+                    } else {
+                        base
+                    }
+                }
+            };
             view! {
-                <div class="field" class:field-invalid=invalid>
+                <div class="field" class:field-invalid=invalid class:field-locked=move || locked.get()>
                     <label for=id.clone()>{move || label_text(field.label, field.required, lang.get())}</label>
                     {hint_view}
+                    {note}
                     {error_view}
                     <input
                         id=id.clone()
                         name=p.clone()
+                        readonly=move || locked.get()
                         type=ty
                         inputmode=mode
                         placeholder=placeholder
@@ -369,10 +408,14 @@ fn choice_view(
     let name = StoredValue::new(p.to_owned());
     let invalid = move || !errors.with(Vec::is_empty);
     let err_id = format!("{id}-err");
+    let lock_path = p.to_owned();
+    let locked = Memo::new(move |_| ctx.is_locked(&lock_path));
     view! {
-        <fieldset class="field" class:field-invalid=invalid id=id tabindex="-1">
+        <fieldset class="field" class:field-invalid=invalid class:field-locked=move || locked.get() id=id tabindex="-1"
+            disabled=move || locked.get()>
             {legend(field, lang)}
             {field.hint.map(|h| view! { <p class="hint">{move || tr(h, lang.get())}</p> })}
+            {move || locked.get().then(|| view! { <p class="hint locked-note">{move || tr(LOCKED_NOTE, lang.get())}</p> })}
             {move || error_list(err_id.clone(), errors.get(), lang.get())}
             <div class="choices">
                 {options

@@ -20,10 +20,10 @@ use super::{
 use crate::platform::{
     PlatformError, files, js,
     net::{self, API, Answer, Body, JSON_TIMEOUT_MS},
-    now_ms, now_rfc3339,
+    now_ms, now_rfc3339, owner,
     store::{
-        self, DRAFTS, DraftStatus, OUTBOX, SavedDraft, commit, idb_error, transaction,
-        update_record,
+        self, COUNTER, CounterReceipt, DRAFTS, DraftStatus, FILES, OUTBOX, SavedDraft, commit,
+        file_range, idb_error, transaction, update_record,
     },
 };
 
@@ -171,15 +171,20 @@ async fn drain(ignore_backoff: bool) {
         };
         entries.reverse(); // oldest first
         let now = now_ms();
-        let Some(entry) = entries
-            .into_iter()
-            .find(|e| e.is_due(now, ignore_backoff) && !tried.contains(&e.draft_id))
-        else {
+        let signed_in = owner::signed_in() == Some(true);
+        let Some(entry) = entries.into_iter().find(|e| {
+            e.is_due_when(now, ignore_backoff, signed_in) && !tried.contains(&e.draft_id)
+        }) else {
             break;
         };
         tried.push(entry.draft_id.clone());
         send_entry(entry).await;
     }
+}
+
+/// Sends what is due now (ignoring backoff) and returns when done.
+pub(super) async fn flush() {
+    with_lock(drain(true)).await;
 }
 
 /// Sets a timer for the earliest backoff among waiting entries.
@@ -217,6 +222,8 @@ enum Stop {
     Later(String, Option<u64>),
     /// The dossier cannot go as it is.
     Refused(domain::api::ApiError),
+    /// The server wants a signed-in person (401).
+    SignIn,
     /// The entry was deleted meanwhile.
     Gone,
 }
@@ -246,18 +253,57 @@ async fn save_state(draft_id: &str, state: OutboxState) -> bool {
 }
 
 /// Writes the entry's final state of this try and the draft's status, in one transaction; nothing when
-/// the entry was deleted meanwhile.
+/// the entry was deleted meanwhile. A dossier filed at the counter for a citizen, once sent, leaves the
+/// tablet instead: its entry, draft and files are deleted and only its code and date are kept.
 async fn save_final(entry: &OutboxEntry, draft_status: Option<DraftStatus>) {
     let result: Result<(), PlatformError> = async {
         let value = js::from_json(entry)?;
-        let tx = transaction(&[OUTBOX, DRAFTS], TransactionMode::ReadWrite).await?;
+        let tx = transaction(
+            &[OUTBOX, DRAFTS, FILES, COUNTER],
+            TransactionMode::ReadWrite,
+        )
+        .await?;
         let key = JsValue::from_str(&entry.draft_id);
         let outbox = tx.store(OUTBOX).map_err(|e| idb_error(&e))?;
         let exists = outbox
             .key_exists(key.clone())
             .await
             .map_err(|e| idb_error(&e))?;
-        if exists {
+        if exists && let (true, Some(receipt)) = (entry.is_assisted(), entry.receipt()) {
+            let kept = CounterReceipt {
+                draft_id: entry.draft_id.clone(),
+                procedure: receipt.procedure,
+                code: receipt.code.clone(),
+                received_at: receipt.received_at.clone(),
+            };
+            tx.store(COUNTER)
+                .map_err(|e| idb_error(&e))?
+                .put(&js::from_json(&kept)?, Some(&key))
+                .await
+                .map_err(|e| idb_error(&e))?;
+            outbox
+                .delete(key.clone())
+                .await
+                .map_err(|e| idb_error(&e))?;
+            tx.store(DRAFTS)
+                .map_err(|e| idb_error(&e))?
+                .delete(key.clone())
+                .await
+                .map_err(|e| idb_error(&e))?;
+            let (lower, upper) = file_range(&entry.draft_id);
+            let range = rexie::KeyRange::bound(
+                &JsValue::from_str(&lower),
+                &JsValue::from_str(&upper),
+                None,
+                None,
+            )
+            .map_err(|e| PlatformError::Storage(e.to_string()))?;
+            tx.store(FILES)
+                .map_err(|e| idb_error(&e))?
+                .delete(range.into())
+                .await
+                .map_err(|e| idb_error(&e))?;
+        } else if exists {
             outbox
                 .put(&value, Some(&key))
                 .await
@@ -309,6 +355,11 @@ async fn send_entry(entry: OutboxEntry) {
                 save_final(&next, Some(DraftStatus::Editing)).await;
                 return;
             }
+            Err(Stop::SignIn) => {
+                owner::session_lost();
+                save_final(&super::after_sign_in_needed(entry), None).await;
+                return;
+            }
         }
     }
     if !save_state(&entry.draft_id, OutboxState::Sending).await {
@@ -339,6 +390,9 @@ async fn send_entry(entry: OutboxEntry) {
         ),
         Err(e) => after_transient_failure(entry, e.message(lang), None, now_ms(), jitter()),
     };
+    if next.needs_sign_in() {
+        owner::session_lost();
+    }
     let draft_status = match &next.state {
         OutboxState::Sent { receipt } => Some(DraftStatus::Submitted {
             code: receipt.code.clone(),
@@ -364,6 +418,7 @@ async fn server_offset(url: &str, lang: Lang) -> Result<Option<u64>, Stop> {
         .map_err(|e| Stop::Later(e.message(lang), None))?;
     match answer.status {
         404 => Ok(Some(0)),
+        401 => Err(Stop::SignIn),
         200 => {
             let status: serde_json::Value = serde_json::from_str(&answer.body)
                 .map_err(|e| Stop::Later(format!("upload status: {e}"), None))?;
@@ -451,6 +506,7 @@ async fn upload(draft_id: &str, file: &Attachment, p: Progress, lang: Lang) -> R
                     Some(held) => offset = resume_from(held, size, CHUNK_BYTES),
                 }
             }
+            401 => return Err(Stop::SignIn),
             s if is_final_refusal(s) && s != 409 => {
                 let error = serde_json::from_str(&answer.body).ok();
                 return Err(Stop::Refused(file_error(

@@ -1,0 +1,282 @@
+// A tablet shared by many people (issue 16), in one browser profile against the real server:
+// - officer A signs in at the counter (a draft left on the tablet before signing in moves into A's store)
+//   and files a termination for citizen X — with a photo of a document — confirmed by the code texted to X;
+//   once the receipt is back, the tablet keeps only the dossier's code: no draft, file, outbox entry or
+//   profile with anything of X (IndexedDB read directly, every database and every store);
+// - A signs out: the draft A never submitted is named, "remove them anyway" asks a second time, then A's
+//   database is gone from the device;
+// - officer B signs in on the same tablet, then citizen Y (phone and one-time code): neither finds anything
+//   of X — not in any database or store, not in localStorage, not on /ho-so, not in a new form's prefill.
+// Prints `dossier code: …` for the Rust test.
+import { chromium, request } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const base = process.env.MOTCUA_URL;
+const dataDir = process.env.MOTCUA_DATA_DIR;
+const adminName = process.env.MOTCUA_ADMIN_USERNAME;
+const adminPassword = process.env.MOTCUA_ADMIN_PASSWORD;
+if (!base || !dataDir || !adminName || !adminPassword) throw new Error('MOTCUA_URL, MOTCUA_DATA_DIR and the first administrator must be set');
+
+// Citizen X, at the counter.
+const X = { name: 'Phạm Thị Xuân', phone: '0935777888', hkd: '051085077788', business: 'Hộ kinh doanh Tạp hóa Xuân' };
+// Citizen Y, who signs in on the tablet afterwards.
+const Y_PHONE = '0905666777';
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function smsTo(phone) {
+  let log = '';
+  try {
+    log = readFileSync(join(dataDir, 'sms.log'), 'utf8');
+  } catch {
+    return [];
+  }
+  return log.trim().split('\n').filter((l) => l.split('\t')[1] === phone);
+}
+
+async function codeTexted(page, phone, before) {
+  let lines = [];
+  for (let i = 0; i < 40 && lines.length <= before; i++) {
+    lines = smsTo(phone);
+    if (lines.length <= before) await page.waitForTimeout(250);
+  }
+  check(lines.length > before, `a code was texted to ${phone}`);
+  return lines.at(-1).split('\t')[2].match(/\b(\d{6})\b/)[1];
+}
+
+// Everything the origin keeps in IndexedDB, read directly: every database, every store, keys and values
+// (blobs counted), and localStorage.
+async function deviceContents(page) {
+  return page.evaluate(async () => {
+    const req = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const out = { databases: {}, localStorage: {} };
+    for (const { name } of await indexedDB.databases()) {
+      const db = await req(indexedDB.open(name));
+      const stores = {};
+      for (const store of db.objectStoreNames) {
+        const s = db.transaction(store, 'readonly').objectStore(store);
+        const keys = await req(s.getAllKeys());
+        const values = await req(s.getAll());
+        stores[store] = { keys, text: JSON.stringify(values), blobs: values.filter((v) => v && v.blob instanceof Blob).length };
+      }
+      db.close();
+      out.databases[name] = stores;
+    }
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      out.localStorage[key] = localStorage.getItem(key);
+    }
+    return out;
+  });
+}
+
+/** Fails if anything of citizen X is on the device; `allowCode` is the one thing a counter receipt keeps. */
+function nothingOfX(contents, when) {
+  const text = JSON.stringify(contents);
+  for (const [what, value] of [['name', X.name], ['phone', X.phone], ['business code', X.hkd], ['business name', X.business], ['photo', 'giay-to-cua-x']]) {
+    check(!text.includes(value), `${when}: the device still holds citizen X's ${what}: ${text.slice(0, 3000)}`);
+  }
+  for (const [name, stores] of Object.entries(contents.databases)) {
+    for (const [store, { blobs }] of Object.entries(stores)) {
+      check(blobs === 0, `${when}: ${name}/${store} still holds ${blobs} file(s)`);
+    }
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+const problems = [];
+try {
+  const admin = await request.newContext({ baseURL: base });
+  let res = await admin.post('/api/v1/auth/staff', { data: { username: adminName, password: adminPassword } });
+  check(res.ok(), `the administrator signs in: ${res.status()}`);
+  const csrf = (await res.json()).csrf_token;
+  res = await admin.post('/api/v1/auth/staff/password', {
+    headers: { 'X-CSRF-Token': csrf },
+    data: { current_password: adminPassword, new_password: 'quản trị viên máy tính bảng' },
+  });
+  check(res.status() === 204, `the administrator changes the password: ${res.status()}`);
+
+  // One browser profile: the tablet at the counter.
+  const context = await browser.newContext({ viewport: { width: 800, height: 1100 }, locale: 'vi-VN' });
+  const tablet = await context.newPage();
+  tablet.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  tablet.on('dialog', (d) => d.accept());
+  async function open(path) {
+    await tablet.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
+    await tablet.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
+  }
+  async function next(expectUrl) {
+    await tablet.click('button[type=submit]:has-text("Tiếp tục")');
+    await tablet.waitForURL(expectUrl, { timeout: 10000 });
+  }
+  async function staffSignIn(username, temporary, password) {
+    await open('/can-bo/dang-nhap');
+    await tablet.fill('#staff-username', username);
+    await tablet.fill('#staff-password', temporary);
+    await tablet.click('button[type=submit]:has-text("Đăng nhập")');
+    await tablet.waitForURL(/\/can-bo\/mat-khau$/, { timeout: 10000 });
+    await tablet.fill('#password-current', temporary);
+    await tablet.fill('#password-new', password);
+    await tablet.fill('#password-again', password);
+    await tablet.click('button[type=submit]:has-text("Đổi mật khẩu")');
+    await tablet.waitForURL(/\/can-bo$/, { timeout: 10000 });
+  }
+  async function newTerminationPrefill() {
+    await open('/nop/cham-dut-ho-kinh-doanh');
+    await tablet.waitForURL(/\/soan\/[0-9a-f-]{36}\/ho-kinh-doanh$/, { timeout: 10000 });
+    const first = {
+      hkd_code: await tablet.inputValue('#f-hkd_code'),
+      hkd_name: await tablet.inputValue('#f-hkd_name'),
+    };
+    await next(/\/nguoi-ky$/).catch(() => undefined);
+    return { ...first, page: await tablet.content() };
+  }
+
+  // Before anyone signs in: a draft left on the tablet (the anonymous store); the commune's code.
+  await open('/nop/cham-dut-ho-kinh-doanh');
+  await tablet.waitForURL(/\/soan\/[0-9a-f-]{36}\/ho-kinh-doanh$/, { timeout: 10000 });
+  const leftBefore = new URL(tablet.url()).pathname.split('/')[2];
+  const office = await tablet.locator('#f-office option').nth(1).getAttribute('value');
+  for (const username of ['can.bo.a', 'can.bo.b']) {
+    res = await admin.post('/api/v1/admin/staff', {
+      headers: { 'X-CSRF-Token': csrf },
+      data: { username, display_name: `Cán bộ ${username.at(-1).toUpperCase()}`, role: 'commune_officer', jurisdictions: [office] },
+    });
+    check(res.status() === 201, `officer ${username} is created: ${res.status()} ${await res.text()}`);
+    (globalThis.temporary ??= {})[username] = (await res.json()).password;
+  }
+
+  // ── Officer A files for citizen X at the counter ───────────────────────────────────────────────
+  await staffSignIn('can.bo.a', globalThis.temporary['can.bo.a'], 'quầy một cửa số một');
+  await open('/ho-so');
+  await tablet.waitForSelector(`a[href="/soan/${leftBefore}/ho-kinh-doanh"]`, { timeout: 10000 });
+  let contents = await deviceContents(tablet);
+  const officerDb = Object.keys(contents.databases).find((n) => n.startsWith('motcua-p-'));
+  check(officerDb && /^motcua-p-[0-9a-f]{64}$/.test(officerDb), `officer A has a database of their own: ${Object.keys(contents.databases)}`);
+  check(JSON.stringify(contents.databases[officerDb].drafts.keys).includes(leftBefore), 'the draft made before signing in moved into A\'s store');
+  check(!JSON.stringify(contents.databases.motcua?.drafts?.keys ?? []).includes(leftBefore), 'and left the anonymous store');
+
+  await tablet.click('a[href="/nop/cham-dut-ho-kinh-doanh"]').catch(async () => open('/nop/cham-dut-ho-kinh-doanh'));
+  await tablet.waitForURL(/\/soan\/[0-9a-f-]{36}\/ho-kinh-doanh$/, { timeout: 10000 });
+  const filed = new URL(tablet.url()).pathname.split('/')[2];
+  await tablet.fill('#f-hkd_code', X.hkd);
+  await tablet.fill('#f-hkd_name', X.business);
+  await tablet.selectOption('#f-office', office);
+  await next(/\/nguoi-ky$/);
+  await tablet.check('#f-signatory-0');
+  await tablet.fill('#f-signatory_name', X.name);
+  await tablet.fill('#f-filer_phone', X.phone);
+  for (let i = 0; i < 4 && !/\/giay-to$/.test(tablet.url()); i++) {
+    await tablet.click('button[type=submit]:has-text("Tiếp tục")');
+    await tablet.waitForTimeout(500);
+  }
+  // A photo of one of X's documents.
+  const png = await tablet.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 400;
+    canvas.height = 300;
+    const g = canvas.getContext('2d');
+    g.fillStyle = `rgb(${Math.floor(Math.random() * 256)} 90 40)`;
+    g.fillRect(0, 0, 400, 300);
+    const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s);
+  });
+  await tablet.setInputFiles('#att-other-file', { name: 'giay-to-cua-x.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+  await tablet.locator('.file-item img.file-thumb').waitFor({ timeout: 20000 });
+  contents = await deviceContents(tablet);
+  check(contents.databases[officerDb].files.blobs === 1, 'the photo is kept with the draft in A\'s store');
+  for (let i = 0; i < 4 && !/\/cam-ket$/.test(tablet.url()); i++) {
+    await tablet.click('button[type=submit]:has-text("Tiếp tục")');
+    await tablet.waitForTimeout(500);
+  }
+  for (const box of await tablet.locator('input[type=checkbox][id^="f-commitments-"]').all()) await box.check();
+  await next(/\/kiem-tra$/);
+  await tablet.waitForSelector('#assisted-code', { timeout: 10000 });
+  const before = smsTo(X.phone).length;
+  await tablet.click('button:has-text("Gửi mã xác nhận đến số của người dân")');
+  await tablet.fill('#assisted-code', await codeTexted(tablet, X.phone, before));
+  await tablet.click('button[type=submit]:has-text("Nộp hồ sơ")');
+  await tablet.waitForURL(new RegExp(`/ho-so/${filed}$`), { timeout: 10000 });
+  await tablet.waitForSelector('text=Đã gửi hồ sơ nộp giúp', { timeout: 30000 });
+  const code = (await tablet.locator('.dossier-code').innerText()).trim();
+  check(/^\d{5}-\d{6}-\d{4}$/.test(code), `a dossier code (${code})`);
+  console.log(`dossier code: ${code}`);
+  contents = await deviceContents(tablet);
+  nothingOfX(contents, 'once sent');
+  const counter = contents.databases[officerDb].counter;
+  check(counter.keys.length === 1 && counter.text.includes(code), `only the receipt's code stays: ${counter.text}`);
+  check(contents.databases[officerDb].profile.keys.length === 0, `the officer's profile stays empty: ${contents.databases[officerDb].profile.text}`);
+  await open('/ho-so');
+  await tablet.waitForSelector(`.counter-list >> text=${code}`, { timeout: 10000 });
+
+  // ── A signs out: the draft never submitted is named; removing it is confirmed twice ─────────────
+  await open('/can-bo');
+  await tablet.click('button:has-text("Đăng xuất")');
+  const warning = await tablet.locator('.sign-out-unsent').innerText({ timeout: 15000 });
+  check(/1 bản nháp chưa nộp/.test(warning) && /không được gửi/.test(warning), `the unsent draft is named: ${warning}`);
+  await tablet.click('button:has-text("Vẫn đăng xuất và xóa")');
+  await tablet.waitForSelector('text=Không thể hoàn tác', { timeout: 5000 });
+  await tablet.click('button:has-text("Có, xóa và đăng xuất")');
+  await tablet.waitForURL(/\/dang-nhap$/, { timeout: 15000 });
+  contents = await deviceContents(tablet);
+  check(!(officerDb in contents.databases), `A's database is gone: ${Object.keys(contents.databases)}`);
+  nothingOfX(contents, 'after A signed out');
+  const session = await (await tablet.request.get(`${base}/api/v1/session`)).json();
+  check(session.principal.kind === 'anonymous', 'the session ended on the server');
+
+  // ── Officer B on the same tablet ───────────────────────────────────────────────────────────────
+  await staffSignIn('can.bo.b', globalThis.temporary['can.bo.b'], 'quầy một cửa số hai');
+  await open('/ho-so');
+  await tablet.waitForSelector('text=Chưa có bản nháp nào.', { timeout: 10000 });
+  check(!(await tablet.content()).includes(code), 'B does not see A\'s counter receipts');
+  let prefill = await newTerminationPrefill();
+  check(!prefill.page.includes(X.name) && !prefill.page.includes(X.phone) && prefill.hkd_code === '',
+    'a new form of B starts with nothing of X');
+  nothingOfX(await deviceContents(tablet), 'with B signed in');
+  await open('/can-bo');
+  await tablet.click('button:has-text("Đăng xuất")');
+  const again = await tablet.locator('.sign-out-unsent').innerText({ timeout: 15000 });
+  check(/1 bản nháp chưa nộp/.test(again), `B's own new draft is named: ${again}`);
+  await tablet.click('button:has-text("Vẫn đăng xuất và xóa")');
+  await tablet.click('button:has-text("Có, xóa và đăng xuất")');
+  await tablet.waitForURL(/\/dang-nhap$/, { timeout: 15000 });
+
+  // ── Citizen Y on the same tablet ───────────────────────────────────────────────────────────────
+  await open('/dang-nhap');
+  await tablet.fill('#signin-phone', Y_PHONE);
+  const yBefore = smsTo(Y_PHONE).length;
+  await tablet.click('button[type=submit]:has-text("Gửi mã xác thực")');
+  await tablet.waitForSelector('#signin-code', { timeout: 10000 });
+  await tablet.fill('#signin-code', await codeTexted(tablet, Y_PHONE, yBefore));
+  await tablet.click('button[type=submit]:has-text("Đăng nhập")');
+  await tablet.waitForURL(/\/ho-so$/, { timeout: 10000 });
+  await tablet.waitForSelector('text=Chưa có bản nháp nào.', { timeout: 10000 });
+  const page = await tablet.content();
+  check(!page.includes(code) && !page.includes(X.name), 'Y\'s dossiers show nothing of X');
+  prefill = await newTerminationPrefill();
+  check(!prefill.page.includes(X.name) && !prefill.page.includes(X.phone) && prefill.hkd_code === '',
+    'a new form of Y starts with nothing of X');
+  contents = await deviceContents(tablet);
+  nothingOfX(contents, 'with Y signed in');
+  const names = Object.keys(contents.databases);
+  check(names.every((n) => n === 'motcua' || /^motcua-p-[0-9a-f]{64}$/.test(n)), `database names show no personal data: ${names}`);
+  check(!JSON.stringify(contents.localStorage).includes(Y_PHONE), 'localStorage names nobody');
+
+  check(problems.length === 0, problems.join('\n'));
+  console.log('tablet test passed');
+} finally {
+  await browser.close();
+}
