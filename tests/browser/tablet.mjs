@@ -19,7 +19,7 @@ const adminPassword = process.env.MOTCUA_ADMIN_PASSWORD;
 if (!base || !dataDir || !adminName || !adminPassword) throw new Error('MOTCUA_URL, MOTCUA_DATA_DIR and the first administrator must be set');
 
 // Citizen X, at the counter.
-const X = { name: 'Phạm Thị Xuân', phone: '0935777888', hkd: '051085077788', business: 'Hộ kinh doanh Tạp hóa Xuân' };
+const X = { name: 'Phạm Thị Xuân', phone: '0935777888', hkd: '051085012345', business: 'Hộ kinh doanh Bánh mì Cô Ba' };
 // Citizen Y, who signs in on the tablet afterwards.
 const Y_PHONE = '0905666777';
 

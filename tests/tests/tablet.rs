@@ -3,7 +3,7 @@
 //! same browser profile and find nothing of X — every IndexedDB database and store read directly, the
 //! dossiers page and a new form's prefill. The dossier itself reached the server, once, filed by A.
 
-use motcua_tests::{release_build, run_script};
+use motcua_tests::{release_build, run_script_seeded, seed_business_owned_by};
 use server::Db;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -12,7 +12,11 @@ async fn the_next_person_on_a_shared_tablet_finds_nothing_of_the_citizen_served_
     let dist = release_build();
 
     // Act
-    let run = run_script("tablet.mjs", &dist, &[]).await;
+    // The business citizen X terminates, with X's phone as its owner's on record.
+    let run = run_script_seeded("tablet.mjs", &dist, &[], async |store| {
+        seed_business_owned_by(store, "0935777888").await;
+    })
+    .await;
 
     // Assert
     run.assert_passed("tablet test passed");
