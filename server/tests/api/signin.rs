@@ -1191,7 +1191,7 @@ fn cookie_max_age(res: &reqwest::Response) -> Option<i64> {
 async fn a_citizen_session_renews_itself_with_use(engine: Engine) {
     let t = TestDb::new(engine).await;
     let app = TestServer::start(&t).await;
-    let citizen = citizen_session(&app, &t, PHONE).await;
+    let citizen = app.citizen(PHONE).await;
     let hash = server::auth::token_hash(citizen.cookie.trim_start_matches("motcua_session="));
     let now = chrono::Utc::now();
     let month = chrono::Duration::days(29);
@@ -1252,7 +1252,7 @@ async fn a_citizen_session_renews_itself_with_use(engine: Engine) {
         "anonymous"
     );
     // However often used, at most CITIZEN_MAX_DAYS after signing in.
-    let again = citizen_session(&app, &t, "0912345679").await;
+    let again = app.citizen("0912345679").await;
     let hash = server::auth::token_hash(again.cookie.trim_start_matches("motcua_session="));
     let created = session_time(&t, "created_at", &hash).await;
     let expires = session_time(&t, "expires_at", &hash).await;
