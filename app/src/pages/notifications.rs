@@ -111,13 +111,17 @@ pub fn InboxLink() -> impl IntoView {
     let unread = use_context::<Unread>().map(|u| u.0);
     let count = move || unread.and_then(|u| u.get()).filter(|n| *n > 0);
     view! {
-        <a href="/thong-bao" aria-label=move || match (count(), lang.get()) {
-            (Some(n), domain::Lang::Vi) => format!("Thông báo, {n} chưa đọc"),
-            (Some(n), domain::Lang::En) => format!("Notifications, {n} unread"),
-            (None, l) => l.pick("Thông báo", "Notifications").to_owned(),
-        }>
+        // The accessible name is the visible text ("Thông báo") followed by the count in words, so it
+        // contains what a speech user reads on screen (WCAG 2.5.3, axe label-content-name-mismatch).
+        <a href="/thong-bao">
             {move || lang.get().pick("Thông báo", "Notifications")}
-            {move || count().map(|n| view! { <span class="badge" aria-hidden="true">{n}</span> })}
+            {move || count().map(|n| view! {
+                <span class="badge" aria-hidden="true">{n}</span>
+                <span class="visually-hidden">{match lang.get() {
+                    domain::Lang::Vi => format!(", {n} chưa đọc"),
+                    domain::Lang::En => format!(", {n} unread"),
+                }}</span>
+            })}
         </a>
     }
 }
