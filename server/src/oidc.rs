@@ -283,24 +283,25 @@ impl RelyingParty {
         })?;
         // A key the cached metadata does not know yet (the provider rotated its keys): once more
         // with fresh metadata.
-        let verifier_client = client;
-        let checked = {
-            let verifier = verifier_client.id_token_verifier();
-            match id_token.claims(&verifier, &Nonce::new(nonce.to_owned())) {
-                Ok(claims) => Ok(claims.clone()),
-                Err(first) => {
-                    let fresh = self.client(true).await?;
-                    let verifier = fresh.id_token_verifier();
-                    id_token
-                        .claims(&verifier, &Nonce::new(nonce.to_owned()))
-                        .cloned()
-                        .map_err(|e| {
-                            tracing::warn!(error = %e, first = %first, "the ID token did not check out");
-                            Failure::Invalid
-                        })
-                }
+        // The client whose keys verified the token also checks its at_hash below: after a key
+        // rotation that is the fresh one.
+        let first_try = id_token
+            .claims(&client.id_token_verifier(), &Nonce::new(nonce.to_owned()))
+            .cloned();
+        let (checked, verifier_client) = match first_try {
+            Ok(claims) => (claims, client),
+            Err(first) => {
+                let fresh = self.client(true).await?;
+                let claims = id_token
+                    .claims(&fresh.id_token_verifier(), &Nonce::new(nonce.to_owned()))
+                    .cloned()
+                    .map_err(|e| {
+                        tracing::warn!(error = %e, first = %first, "the ID token did not check out");
+                        Failure::Invalid
+                    })?;
+                (claims, fresh)
             }
-        }?;
+        };
         if let Some(expected) = checked.access_token_hash() {
             let verifier = verifier_client.id_token_verifier();
             let actual = id_token
