@@ -158,6 +158,12 @@ fn lists(
             (d, e)
         })
         .collect();
+    // A draft the server refused is back in the drafts to be fixed: its card says so, with the reason.
+    let refused: Vec<String> = entries
+        .iter()
+        .filter(|e| matches!(e.state, OutboxState::Rejected { .. }))
+        .map(|e| e.draft_id.clone())
+        .collect();
     let no_drafts = editing.is_empty();
     let no_sent = sent.is_empty();
     view! {
@@ -190,6 +196,17 @@ fn lists(
                         };
                         let open = format!("/soan/{}/{first}", d.id());
                         let check = format!("/soan/{}/{CHECK}", d.id());
+                        let why = refused.iter().any(|r| r == d.id()).then(|| {
+                            let reason = format!("/ho-so/{}", d.id());
+                            let of = format!(" ({title})");
+                            view! {
+                                <p class="dossier-state dossier-refused">
+                                    {move || lang.get().pick("Bị trả lại: cần sửa", "Returned: needs fixing")}
+                                    " · "
+                                    <A href=reason>{move || lang.get().pick("Xem lý do", "See why")}<span class="visually-hidden">{of}</span></A>
+                                </p>
+                            }
+                        });
                         view! {
                             <li class="dossier-card">
                                 <p class="dossier-title">{title.clone()}</p>
@@ -199,6 +216,7 @@ fn lists(
                                     {move || lang.get().pick("Sửa lần cuối ", "Last edited ")}
                                     {when.clone()}
                                 </p>
+                                {why}
                                 <div class="dossier-actions">
                                     <A href=open attr:class="button button-small">{move || lang.get().pick("Tiếp tục điền", "Continue")}</A>
                                     <A href=check attr:class="button-secondary button-small">{move || lang.get().pick("Kiểm tra và nộp", "Check and submit")}</A>
