@@ -16,6 +16,7 @@ use crate::helpers::{Engine, TestDb, TestServer, both_backends, get, seed_busine
 both_backends!(
     spoofed_left_most_forwarded_entries_do_not_escape_the_look_up_limit,
     ipv6_addresses_in_one_64_share_a_look_up_limit,
+    ipv6_addresses_in_one_64_share_the_sign_in_code_allowances,
     an_untrusted_peers_forwarded_for_is_ignored,
     metrics_are_not_served_without_a_token_or_an_address_of_their_own,
     metrics_on_the_main_address_need_the_bearer_token,
@@ -108,6 +109,76 @@ async fn ipv6_addresses_in_one_64_share_a_look_up_limit(engine: Engine) {
         next_network,
         [StatusCode::NOT_FOUND],
         "the next /64 is another client"
+    );
+    t.teardown().await;
+}
+
+async fn ipv6_addresses_in_one_64_share_the_sign_in_code_allowances(engine: Engine) {
+    // Arrange: 3 codes asked for and 3 wrong codes typed an hour per address (counted in the
+    // database).
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start_args(
+        &t,
+        &[
+            "--trust-forwarded",
+            "--otp-resend-secs",
+            "0",
+            "--otp-per-ip-per-hour",
+            "3",
+            "--otp-verify-per-ip-per-hour",
+            "3",
+        ],
+    )
+    .await;
+    let from = |i: usize| format!("2001:db8:9:1:{i:x}::{i:x}");
+
+    // Act: codes for five numbers, each asked for from a fresh address of one /64…
+    let mut asked = Vec::new();
+    for i in 1..=5 {
+        let (status, _, _) = crate::signin::post_json(
+            &app,
+            "/api/v1/auth/otp",
+            &[("x-forwarded-for", &from(i))],
+            &serde_json::json!({"phone": format!("09870001{i:02}")}),
+        )
+        .await;
+        asked.push(status);
+    }
+    // …and five wrong codes for one number, each from a fresh address of another /64.
+    let (status, body, _) = crate::signin::post_json(
+        &app,
+        "/api/v1/auth/otp",
+        &[("x-forwarded-for", "2001:db8:9:2::1")],
+        &serde_json::json!({"phone": PHONE}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let code = crate::signin::last_code(&t, PHONE);
+    let mut typed = Vec::new();
+    for i in 1..=4 {
+        let (status, _, _) = crate::signin::post_json(
+            &app,
+            "/api/v1/auth/otp/verify",
+            &[("x-forwarded-for", &format!("2001:db8:9:3:{i:x}::1"))],
+            &serde_json::json!({"phone": PHONE, "code": crate::signin::wrong(&code)}),
+        )
+        .await;
+        typed.push(status);
+    }
+
+    // Assert
+    assert_eq!(
+        asked.iter().filter(|s| **s == StatusCode::ACCEPTED).count(),
+        3,
+        "{asked:?}"
+    );
+    assert_eq!(asked[3], StatusCode::TOO_MANY_REQUESTS, "{asked:?}");
+    assert_eq!(typed[3], StatusCode::TOO_MANY_REQUESTS, "{typed:?}");
+    assert!(
+        typed[..3]
+            .iter()
+            .all(|s| *s != StatusCode::TOO_MANY_REQUESTS),
+        "{typed:?}"
     );
     t.teardown().await;
 }
