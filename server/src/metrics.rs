@@ -225,7 +225,8 @@ pub fn router(state: AppState, token: Option<&str>) -> Router {
                             (
                                 StatusCode::UNAUTHORIZED,
                                 [(header::WWW_AUTHENTICATE, "Bearer")],
-                                "/metrics needs the header Authorization: Bearer <MOTCUA_METRICS_TOKEN>\n",
+                                "/metrics cần tiêu đề Authorization: Bearer <MOTCUA_METRICS_TOKEN> / \
+                                 /metrics needs the header Authorization: Bearer <MOTCUA_METRICS_TOKEN>\n",
                             )
                                 .into_response()
                         }
