@@ -439,6 +439,13 @@ async fn staff_add(
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    if args.trust_forwarded && args.trusted_proxies.is_none() {
+        // Before, this switch believed any X-Forwarded-For; now only a proxy on this machine's.
+        tracing::warn!(
+            "MOTCUA_TRUST_FORWARDED trusts only a proxy on this machine (127.0.0.0/8, ::1): behind a \
+             proxy elsewhere, set MOTCUA_TRUSTED_PROXIES to its addresses, or every client counts as the proxy"
+        );
+    }
     let config = Config {
         bind: args.bind,
         data_dir: args.db.data_dir,
