@@ -1,4 +1,6 @@
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use crate::rate_limit::TrustedProxies;
 
 /// Where the server listens when nothing else is said.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -27,7 +29,37 @@ pub struct Config {
     pub sms: crate::sms::SmsConfig,
     /// Sign-in with the national e-identity (VNeID) by OpenID Connect; off without an issuer.
     pub oidc: OidcSettings,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default: the client is
+    /// the connection's address).
+    pub trusted_proxies: TrustedProxies,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsSettings,
+    /// A connection that has not sent a whole request head this long after it opened (or after its
+    /// previous answer) is closed (default 15 s).
+    pub header_read_timeout: Duration,
 }
+
+/// Where `/metrics` is served. Without a token or an address of its own it is not served at all.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct MetricsSettings {
+    /// `/metrics` on the main address answers requests with `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+    /// A second address serving `/metrics` alone (e.g. 127.0.0.1:9090, or an address of the private
+    /// network the scraper is on); also behind the token when one is set.
+    pub bind: Option<SocketAddr>,
+}
+
+impl std::fmt::Debug for MetricsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsSettings")
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("bind", &self.bind)
+            .finish()
+    }
+}
+
+/// How long a client may take to send a request head (and a kept-alive connection may idle).
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The OpenID provider citizens sign in with (VNeID, through the national portal's single sign-on),
 /// and how its ID token's claims map to a verified identity. Each claim name is a key of the ID token,
@@ -197,8 +229,6 @@ pub struct Limits {
     pub max_dossier_bytes: u64,
     /// Dossier look-ups (and name checks) a minute from one address (default 30).
     pub lookups_per_minute: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_forwarded: bool,
 }
 
 impl Default for Limits {
@@ -207,7 +237,6 @@ impl Default for Limits {
             max_file_bytes: 10_000_000,
             max_dossier_bytes: 50_000_000,
             lookups_per_minute: 30,
-            trust_forwarded: false,
         }
     }
 }
@@ -225,6 +254,9 @@ impl Default for Config {
             auth: AuthSettings::default(),
             sms: crate::sms::SmsConfig::default(),
             oidc: OidcSettings::default(),
+            trusted_proxies: TrustedProxies::none(),
+            metrics: MetricsSettings::default(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }

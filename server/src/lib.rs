@@ -20,6 +20,7 @@ pub mod rate_limit;
 mod routes;
 pub mod rules;
 mod security;
+mod serve;
 pub mod sms;
 mod staff;
 pub mod store;
@@ -36,7 +37,10 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-pub use config::{AuthSettings, Config, DEFAULT_BIND, Limits, OidcSettings};
+pub use config::{
+    AuthSettings, Config, DEFAULT_BIND, DEFAULT_HEADER_READ_TIMEOUT, Limits, MetricsSettings,
+    OidcSettings,
+};
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use routes::staff::lapse_sweep;
@@ -108,6 +112,8 @@ pub const OIDC_STARTS_PER_MINUTE: u32 = 30;
 pub struct Running {
     /// The address it listens on (the real port when the config asked for port 0).
     pub addr: SocketAddr,
+    /// The address serving `/metrics` alone, when configured.
+    pub metrics_addr: Option<SocketAddr>,
     /// The administrator created on this start, if there was none before.
     pub first_admin: Option<FirstAdmin>,
     /// Finishes when the server has stopped.
@@ -148,14 +154,14 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Option<Fi
         metrics: metrics::Metrics::default(),
         lookup_limiter: rate_limit::RateLimiter::new(
             config.limits.lookups_per_minute,
-            config.limits.trust_forwarded,
+            config.trusted_proxies.clone(),
         ),
         sms: config.sms.gateway(&config.data_dir)?,
         auth: Arc::new(auth::AuthConfig::from_config(config).await?),
         oidc: oidc::RelyingParty::from_settings(&config.oidc, &config.public_url())?.map(Arc::new),
         oidc_limiter: rate_limit::RateLimiter::new(
             OIDC_STARTS_PER_MINUTE,
-            config.limits.trust_forwarded,
+            config.trusted_proxies.clone(),
         ),
     };
     Ok((state, first_admin))
@@ -187,13 +193,22 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         ))
         .layer(axum::middleware::from_fn(error::render));
     let metrics = state.metrics.clone();
-    Router::new()
+    // `/metrics` on the main address only behind its token; without one, only on its own address.
+    let metrics_route = config
+        .metrics
+        .token
+        .as_deref()
+        .map(|token| metrics::router(state.clone(), Some(token)));
+    let mut router = Router::new()
         .merge(routes::health::router())
-        .route("/metrics", axum::routing::get(metrics::endpoint))
         .merge(api)
         .merge(pages::router())
         .fallback_service(assets::service(&config.dist_dir, state.clone()))
-        .with_state(state)
+        .with_state(state);
+    if let Some(metrics_route) = metrics_route {
+        router = router.merge(metrics_route);
+    }
+    router
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::record,
@@ -212,13 +227,13 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
-                // The sign-in callback's query holds the provider's authorization code and state: not logged.
-                let uri = if req.uri().path() == routes::vneid::CALLBACK_PATH {
-                    req.uri().path().to_owned()
-                } else {
-                    req.uri().to_string()
-                };
-                tracing::info_span!("request", method = %req.method(), uri = %uri, request.id = %id)
+                // The path only: queries carry phone numbers, look-up codes, the sign-in callback's
+                // authorization code. The method as sent only when it is a known one.
+                let method = metrics::METHODS
+                    .iter()
+                    .find(|m| *m == req.method())
+                    .map_or("other", axum::http::Method::as_str);
+                tracing::info_span!("request", method = %method, path = %req.uri().path(), request.id = %id)
             }),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -238,6 +253,18 @@ pub async fn spawn(
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
+    let metrics_listener = match config.metrics.bind {
+        Some(bind) => Some(
+            TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind} for /metrics"))?,
+        ),
+        None => None,
+    };
+    let metrics_addr = match &metrics_listener {
+        Some(l) => Some(l.local_addr()?),
+        None => None,
+    };
     // With port 0 the system chose the port: links on receipts name the real one.
     let config = Config {
         bind: addr,
@@ -263,24 +290,38 @@ pub async fn spawn(
             }
         }
     });
+    let metrics_router = metrics::router(state.clone(), config.metrics.token.as_deref());
     let router = build_router(state, &config);
+    let header_timeout = config.header_read_timeout;
     let task = tokio::spawn(async move {
-        let served = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let (stop_metrics, metrics_stop) = tokio::sync::watch::channel(false);
+        let metrics_server = metrics_listener.map(|listener| {
+            let mut stop = metrics_stop;
+            tokio::spawn(serve::serve(
+                listener,
+                metrics_router,
+                header_timeout,
+                async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                },
+            ))
+        });
+        serve::serve(listener, router, header_timeout, shutdown).await;
+        stop_metrics.send_replace(true);
+        if let Some(metrics_server) = metrics_server {
+            let _ = metrics_server.await;
+        }
         // The worker finishes the batch in hand, then stops.
         stop_worker.send_replace(true);
         if let Err(e) = worker.await {
             tracing::warn!(error = %e, "the notification worker ended abnormally");
         }
         sweeper.abort();
-        served.context("server stopped with an error")
+        Ok(())
     });
     Ok(Running {
         addr,
+        metrics_addr,
         first_admin,
         task,
     })

@@ -7,15 +7,28 @@ use std::{
 };
 
 use clap::{Args, Parser, Subcommand};
-use server::{AuthSettings, Config, DEFAULT_BIND, Limits, OidcSettings, shutdown_signal};
+use server::{
+    AuthSettings, Config, DEFAULT_BIND, Limits, MetricsSettings, OidcSettings,
+    rate_limit::TrustedProxies, shutdown_signal,
+};
 use tracing_subscriber::EnvFilter;
 
 /// motcua — Quảng Ngãi's online one-stop service: the API, the public pages and the phone app.
 #[derive(Debug, Parser)]
 #[command(name = "motcua", version, about, long_about = None)]
 struct Cli {
+    /// How log lines are written to stderr: text (for a person) or json (one JSON object a line, for a
+    /// log collector).
+    #[arg(long, env = "MOTCUA_LOG_FORMAT", default_value = "text", global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,9 +151,28 @@ struct ServeArgs {
     /// Dossier look-ups a minute from one client address; more are answered 429.
     #[arg(long, env = "MOTCUA_LOOKUPS_PER_MINUTE", default_value_t = Limits::default().lookups_per_minute)]
     lookups_per_minute: u32,
-    /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
+    /// The reverse proxies in front of this server, as addresses or networks separated by commas
+    /// (e.g. 10.0.0.0/8,192.168.1.5). A request whose connection comes from one of them is from the
+    /// right-most X-Forwarded-For address that is not one of them; X-Forwarded-For from anyone else is
+    /// ignored. Default: none, the client is the connection's address.
+    #[arg(long, env = "MOTCUA_TRUSTED_PROXIES")]
+    trusted_proxies: Option<TrustedProxies>,
+    /// Shorthand for adding 127.0.0.0/8 and ::1 to the trusted proxies (a reverse proxy on this
+    /// machine).
     #[arg(long, env = "MOTCUA_TRUST_FORWARDED")]
     trust_forwarded: bool,
+    /// Seconds a client may take to send a request's head (also the longest a kept-alive connection
+    /// may idle); slower connections are closed.
+    #[arg(long, env = "MOTCUA_HEADER_READ_TIMEOUT_SECS", default_value_t = server::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout_secs: u64,
+    /// GET /metrics on the main address answers only requests with "Authorization: Bearer <token>".
+    /// Without a token or --metrics-bind, /metrics is not served.
+    #[arg(long, env = "MOTCUA_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// A second address serving only GET /metrics (e.g. 127.0.0.1:9090); without a token, anyone who
+    /// reaches this address may read it.
+    #[arg(long, env = "MOTCUA_METRICS_BIND")]
+    metrics_bind: Option<SocketAddr>,
     /// The address citizens reach this server at, used in receipts and QR codes (e.g.
     /// https://motcua.quangngai.gov.vn). Default: http://<bind>.
     #[arg(long, env = "MOTCUA_PUBLIC_URL")]
@@ -272,15 +304,18 @@ struct SmsArgs {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
-    match Cli::parse().command {
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => logs.json().with_ansi(false).init(),
+    }
+    match cli.command {
         Command::Serve(args) => serve(*args).await,
         Command::DueDate {
             received,
@@ -404,6 +439,13 @@ async fn staff_add(
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    if args.trust_forwarded && args.trusted_proxies.is_none() {
+        // Before, this switch believed any X-Forwarded-For; now only a proxy on this machine's.
+        tracing::warn!(
+            "MOTCUA_TRUST_FORWARDED trusts only a proxy on this machine (127.0.0.0/8, ::1): behind a \
+             proxy elsewhere, set MOTCUA_TRUSTED_PROXIES to its addresses, or every client counts as the proxy"
+        );
+    }
     let config = Config {
         bind: args.bind,
         data_dir: args.db.data_dir,
@@ -415,8 +457,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             max_file_bytes: args.max_file_bytes,
             max_dossier_bytes: args.max_dossier_bytes,
             lookups_per_minute: args.lookups_per_minute,
-            trust_forwarded: args.trust_forwarded,
         },
+        trusted_proxies: args
+            .trusted_proxies
+            .unwrap_or_default()
+            .union(&TrustedProxies::from(args.trust_forwarded)),
+        metrics: MetricsSettings {
+            token: args.metrics_token.filter(|t| !t.trim().is_empty()),
+            bind: args.metrics_bind,
+        },
+        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout_secs.max(1)),
         auth: AuthSettings {
             secret: args.auth.secret,
             otp_ttl_secs: args.auth.otp_ttl_secs,
@@ -468,6 +518,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "\nTài khoản quản trị đầu tiên / first administrator (mật khẩu chỉ hiện một lần / password shown only once):\n  tên đăng nhập / login:    {}\n  mật khẩu / password:      {}\n",
             admin.username, admin.password
         )?;
+    }
+    if let Some(metrics) = running.metrics_addr {
+        writeln!(out, "/metrics tại / at http://{metrics}/metrics")?;
     }
     writeln!(
         out,

@@ -169,8 +169,8 @@ pub struct AuthConfig {
     secret: Vec<u8>,
     /// Cookies carry `Secure` (the public URL is https).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For`.
-    pub trust_forwarded: bool,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::rate_limit::TrustedProxies,
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -178,25 +178,25 @@ impl std::fmt::Debug for AuthConfig {
         f.debug_struct("AuthConfig")
             .field("settings", &self.settings)
             .field("secure_cookies", &self.secure_cookies)
-            .field("trust_forwarded", &self.trust_forwarded)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
 
 impl AuthConfig {
-    /// Settings, secret and cookie flags by hand (tests).
+    /// Settings, secret and cookie flags by hand (tests); `trusted_proxies`: `false` for none.
     #[must_use]
     pub fn new(
         settings: AuthSettings,
         secret: &[u8],
         secure_cookies: bool,
-        trust_forwarded: bool,
+        trusted_proxies: impl Into<crate::rate_limit::TrustedProxies>,
     ) -> Self {
         Self {
             settings,
             secret: secret.to_vec(),
             secure_cookies,
-            trust_forwarded,
+            trusted_proxies: trusted_proxies.into(),
         }
     }
 
@@ -215,7 +215,7 @@ impl AuthConfig {
             settings: config.auth.clone(),
             secret,
             secure_cookies: config.public_url().starts_with("https://"),
-            trust_forwarded: config.limits.trust_forwarded,
+            trusted_proxies: config.trusted_proxies.clone(),
         })
     }
 
@@ -366,11 +366,11 @@ pub fn client_ip(
     peer: Option<SocketAddr>,
     state: &AppState,
 ) -> Option<IpAddr> {
-    crate::rate_limit::client_addr(parts_headers, peer, state.auth.trust_forwarded)
+    crate::rate_limit::client_addr(parts_headers, peer, &state.auth.trusted_proxies)
 }
 
-/// The client's address (the connection's, or `X-Forwarded-For`'s first when trusted), for audit and
-/// rate limits.
+/// The client's address (the connection's, or the one a trusted proxy names in `X-Forwarded-For`: see
+/// [`crate::rate_limit::client_addr`]), for audit and rate limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub Option<IpAddr>);
 

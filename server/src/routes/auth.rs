@@ -117,7 +117,8 @@ pub(crate) async fn issue_code(
     // `domain::accounts::ONE_TIME_CODE_DIGITS` digits.
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000_u32));
     let ttl = settings.otp_ttl_secs;
-    let client_text = client.map(|ip| ip.to_string());
+    // Counted per address, an IPv6 one by its /64.
+    let client_text = client.map(|ip| crate::rate_limit::limit_key(ip).to_string());
     let code_hash = state.auth.otp_hash(key, &code);
     // The limits are checked and the code recorded in one transaction serialised per key and per
     // address: of parallel requests, only those the limits allow get a code.
@@ -261,7 +262,7 @@ async fn take_allowance(
     now: DateTime<Utc>,
     refused: impl FnOnce(u64) -> AppError,
 ) -> Result<Allowance, AppError> {
-    let bucket = format!("{kind}:{client}");
+    let bucket = format!("{kind}:{}", crate::rate_limit::limit_key(client));
     match state
         .store
         .take_hit(&bucket, now, 3600, i64::from(limit))
@@ -460,7 +461,9 @@ pub(crate) async fn staff_login(
     let settings = &state.auth.settings;
     let username = body.username.trim();
     let name_key = username.to_lowercase();
-    let address = client.map(|ip| ip.to_string()).unwrap_or_default();
+    let address = client
+        .map(|ip| crate::rate_limit::limit_key(ip).to_string())
+        .unwrap_or_default();
     let now = Utc::now();
     let allowance = match client {
         Some(ip) => Some(

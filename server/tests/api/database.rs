@@ -473,6 +473,7 @@ async fn with_a_store_that_does_not_answer_readyz_is_503_metrics_say_so_and_look
         .clone()
         .oneshot(
             Request::get("/metrics")
+                .header("authorization", "Bearer metrics-token-for-tests")
                 .body(Body::empty())
                 .expect("request"),
         )
@@ -506,6 +507,10 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
         data_dir: t.dir.path().join("data"),
         database_url: Some(t.url.clone()),
         dist_dir: dist,
+        metrics: server::MetricsSettings {
+            token: Some("metrics-token-for-tests".to_owned()),
+            bind: None,
+        },
         ..Config::default()
     };
     let state = AppState {

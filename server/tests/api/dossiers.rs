@@ -527,7 +527,7 @@ async fn the_receipt_pdf_is_served_to_the_applicant_only() {
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_dossiers_by_state() {
     let t = TestDb::new(Engine::Sqlite).await;
-    let app = TestServer::start(&t).await;
+    let app = TestServer::start_args(&t, &["--metrics-token", "metrics-token-for-tests"]).await;
     seed_business(&t, "051085012345", PHONE).await;
     let receipt = submit_new(&app).await;
     let code = receipt["code"].as_str().expect("code");
@@ -540,7 +540,14 @@ async fn metrics_count_requests_by_route_and_dossiers_by_state() {
     )
     .await;
 
-    let res = send(&app, "GET", "/metrics", &[], vec![]).await;
+    let res = send(
+        &app,
+        "GET",
+        "/metrics",
+        &[("authorization", "Bearer metrics-token-for-tests")],
+        vec![],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let text = crate::helpers::body_text(res).await;
     assert!(

@@ -204,6 +204,8 @@ pub(crate) struct TestServer {
     child: Child,
     /// `http://127.0.0.1:<port>`, as the server printed it.
     pub(crate) url: String,
+    /// `http://…/metrics` on the address of its own (`--metrics-bind`), as the server printed it.
+    pub(crate) metrics_url: Option<String>,
     /// The first administrator's password, when this start printed one.
     pub(crate) first_admin_password: Option<String>,
     /// Everything the server wrote to stderr so far (its log).
@@ -243,9 +245,19 @@ impl TestServer {
         Self::spawn(t, limits, "info,sqlx=warn", args).await
     }
 
+    /// Starts the server with these limits and these more command-line arguments.
+    pub(crate) async fn start_with_args(t: &TestDb, limits: server::Limits, args: &[&str]) -> Self {
+        Self::spawn(t, limits, "info,sqlx=warn", args).await
+    }
+
     /// Starts the server with the default limits and this log filter (`RUST_LOG`).
     pub(crate) async fn start_logging(t: &TestDb, filter: &str) -> Self {
         Self::spawn(t, server::Limits::default(), filter, &[]).await
+    }
+
+    /// Starts the server with the default limits, this log filter and these more arguments.
+    pub(crate) async fn start_logging_args(t: &TestDb, filter: &str, args: &[&str]) -> Self {
+        Self::spawn(t, server::Limits::default(), filter, args).await
     }
 
     async fn spawn(t: &TestDb, limits: server::Limits, filter: &str, args: &[&str]) -> Self {
@@ -264,9 +276,6 @@ impl TestServer {
             .arg(limits.max_dossier_bytes.to_string())
             .arg("--lookups-per-minute")
             .arg(limits.lookups_per_minute.to_string());
-        if limits.trust_forwarded {
-            cmd.arg("--trust-forwarded");
-        }
         cmd.args(args);
         // Only what the command line says: nothing from the environment the tests run in.
         cmd.env_clear()
@@ -283,12 +292,19 @@ impl TestServer {
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let started = tokio::time::timeout(Duration::from_secs(60), async {
             let mut password = None;
+            let mut metrics_url = None;
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(p) = line.split("mật khẩu / password:").nth(1) {
                     password = Some(p.trim().to_owned());
                 }
-                if let Some(rest) = line.split("http://").nth(1) {
-                    return Some((format!("http://{}", rest.trim_end_matches('/')), password));
+                if line.starts_with("/metrics") {
+                    metrics_url = line.split(" at ").nth(1).map(|u| u.trim().to_owned());
+                } else if let Some(rest) = line.split("http://").nth(1) {
+                    return Some((
+                        format!("http://{}", rest.trim_end_matches('/')),
+                        password,
+                        metrics_url,
+                    ));
                 }
             }
             None
@@ -296,7 +312,7 @@ impl TestServer {
         .await;
         // Keep reading stdout, so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let Ok(Some((url, first_admin_password))) = started else {
+        let Ok(Some((url, first_admin_password, metrics_url))) = started else {
             let _ = child.start_kill();
             let _ = child.wait().await;
             panic!(
@@ -312,6 +328,7 @@ impl TestServer {
         Self {
             child,
             url,
+            metrics_url,
             first_admin_password,
             log,
             client,

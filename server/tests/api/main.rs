@@ -17,6 +17,7 @@ mod dossiers;
 mod hkd;
 mod identity_store;
 mod lifecycle;
+mod network;
 mod notify;
 mod numbers;
 mod otp_races;
