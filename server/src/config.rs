@@ -229,6 +229,13 @@ pub struct Limits {
     pub max_dossier_bytes: u64,
     /// Dossier look-ups (and name checks) a minute from one address (default 30).
     pub lookups_per_minute: u32,
+    /// Bytes one person (or dossier-scoped access) may upload a day, UTC (default 200 MB).
+    pub upload_bytes_per_day: u64,
+    /// Bytes one client address (IPv6: its /64) may upload a day, UTC (default 2 GB: many people share
+    /// a carrier's address).
+    pub upload_bytes_per_address_day: u64,
+    /// Memory all uploads in progress may hold at once, in bytes (default 64 MB).
+    pub upload_memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -237,6 +244,9 @@ impl Default for Limits {
             max_file_bytes: 10_000_000,
             max_dossier_bytes: 50_000_000,
             lookups_per_minute: 30,
+            upload_bytes_per_day: 200_000_000,
+            upload_bytes_per_address_day: 2_000_000_000,
+            upload_memory_bytes: 64_000_000,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod notify;
 mod postgres;
 mod sql;
 mod sqlite;
+pub mod uploads;
 pub mod work;
 
 use std::sync::Arc;
@@ -43,6 +44,7 @@ pub trait Store:
     + auth::AuthStore
     + notify::NotifyStore
     + work::WorkStore
+    + uploads::UploadStore
     + Send
     + Sync
     + 'static

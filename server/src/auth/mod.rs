@@ -346,6 +346,21 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.trim().to_owned())
 }
 
+/// The tokens of every dossier-scoped access cookie the request carries (at most 20 are read).
+#[must_use]
+pub fn access_cookie_values(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .filter_map(|p| p.split_once('='))
+        .filter(|(k, v)| k.trim().starts_with(ACCESS_COOKIE_PREFIX) && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+        .take(20)
+        .collect()
+}
+
 /// The name of the dossier-scoped access cookie of a dossier code (normalised to upper case); `None`
 /// for a code with characters a cookie name cannot have (no dossier has such a code).
 #[must_use]

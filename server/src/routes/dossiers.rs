@@ -163,7 +163,9 @@ pub(crate) async fn submit(
     let submission = validate_form(request.procedure, &request.form, today, &mut field_errors);
     let mut attachments = Vec::new();
     if let Some(submission) = &submission {
-        attachments = stored_attachments(&state, submission, &mut field_errors).await?;
+        let uploaders = crate::routes::uploads::uploaders(&state, &viewer, &headers).await?;
+        attachments =
+            stored_attachments(&state, submission, &uploaders, None, &mut field_errors).await?;
     }
     let (Some(submission), Some(applicant_name), Some(applicant_phone), true) = (
         submission,
@@ -506,13 +508,33 @@ pub(crate) fn validate_form(
 pub(crate) async fn stored_attachments(
     state: &AppState,
     submission: &domain::Submission,
+    uploaders: &[String],
+    amending: Option<&str>,
     field_errors: &mut Vec<FieldError>,
 ) -> Result<Vec<NewAttachment>, AppError> {
     let mut attachments = Vec::new();
     let mut total: u64 = 0;
     for (i, listed) in submission.attachments().iter().enumerate() {
         let upload = state.store.find_upload(&listed.sha256).await?;
-        let Some(upload) = upload else {
+        // A file is this request's to attach when its sender is one of the request's uploaders
+        // (`uploads::uploaders`), or, for a resubmission, when the dossier holds it already: a hash
+        // alone attaches nobody's document.
+        let theirs = match &upload {
+            None => false,
+            Some(_)
+                if state
+                    .store
+                    .upload_claimed_by(&listed.sha256, uploaders)
+                    .await? =>
+            {
+                true
+            }
+            Some(_) => match amending {
+                Some(code) => state.store.attached_to(&listed.sha256, code).await?,
+                None => false,
+            },
+        };
+        let Some(upload) = upload.filter(|_| theirs) else {
             field_errors.push(FieldError::new(
                 format!("form.attachments[{i}].sha256"),
                 MessageKey::AttachmentNotUploaded,

@@ -267,6 +267,61 @@ impl Store for Unreachable {
     }
 }
 
+impl server::store::uploads::UploadStore for Unreachable {
+    fn claim_upload<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn renew_upload_claim<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn upload_claimed_by<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a [String],
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn attached_to<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn reserve_upload_bytes<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: i64,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn stale_uploads(
+        &self,
+        _: chrono::DateTime<chrono::Utc>,
+        _: i64,
+    ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>> {
+        down()
+    }
+    fn forget_upload<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn prune_upload_usage<'a>(&'a self, _: &'a str) -> BoxFuture<'a, anyhow::Result<u64>> {
+        down()
+    }
+}
+
 impl server::store::access::AccessStore for Unreachable {
     fn insert_dossier_access<'a>(
         &'a self,
@@ -530,6 +585,7 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
         )),
         oidc: None,
         oidc_limiter: server::rate_limit::RateLimiter::new(30, false),
+        upload_memory: Arc::new(tokio::sync::Semaphore::new(64_000)),
     };
     build_router(state, &config)
 }

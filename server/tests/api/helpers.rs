@@ -275,7 +275,13 @@ impl TestServer {
             .arg("--max-dossier-bytes")
             .arg(limits.max_dossier_bytes.to_string())
             .arg("--lookups-per-minute")
-            .arg(limits.lookups_per_minute.to_string());
+            .arg(limits.lookups_per_minute.to_string())
+            .arg("--upload-bytes-per-day")
+            .arg(limits.upload_bytes_per_day.to_string())
+            .arg("--upload-bytes-per-address-day")
+            .arg(limits.upload_bytes_per_address_day.to_string())
+            .arg("--upload-memory-bytes")
+            .arg(limits.upload_memory_bytes.to_string());
         cmd.args(args);
         // Only what the command line says: nothing from the environment the tests run in.
         cmd.env_clear()
