@@ -682,11 +682,30 @@ pub(crate) async fn sign_out(
     CurrentSession(session): CurrentSession,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    // A shared device: the push subscriptions made under this session, or under a dossier-scoped
+    // access it ends, go with it, so the next person's device gets none of this person's notices.
+    let mut made_by: Vec<String> = Vec::new();
     if let Some(session) = session {
         state
             .store
             .revoke_session(&session.token_hash, Utc::now())
             .await?;
+        made_by.push(session.token_hash.clone());
+    }
+    made_by.extend(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|c| c.split(';'))
+            .filter_map(|p| p.split_once('='))
+            .filter(|(k, v)| {
+                k.trim().starts_with(crate::auth::ACCESS_COOKIE_PREFIX) && !v.trim().is_empty()
+            })
+            .map(|(_, v)| crate::auth::token_hash(v.trim())),
+    );
+    for hash in &made_by {
+        state.store.delete_push_subscriptions_made_by(hash).await?;
     }
     let mut res = (
         StatusCode::NO_CONTENT,

@@ -615,8 +615,15 @@ impl server::store::notify::NotifyStore for Unreachable {
         &'a self,
         _: &'a str,
         _: &'a server::store::notify::PushTarget,
+        _: Option<&'a str>,
         _: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn delete_push_subscriptions_made_by<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<u64>> {
         down()
     }
     fn delete_push_subscription<'a>(
