@@ -11,8 +11,8 @@ use axum::{
 };
 use futures::future::BoxFuture;
 use server::{
-    AppState, Backend, Config, DossierView, HkdRecord, NewDossier, NewStaff, PageTemplate, Store,
-    StoredDossier, SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
+    AppState, Backend, Config, HkdRecord, NewDossier, NewStaff, PageTemplate, Store, StoredDossier,
+    SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
 };
 use tower::ServiceExt as _;
 
@@ -233,13 +233,6 @@ impl Store for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Option<StoredDossier>>> {
         down()
     }
-    fn dossier_status<'a>(
-        &'a self,
-        _: &'a str,
-        _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Option<DossierView>>> {
-        down()
-    }
     fn count_dossiers(&self) -> BoxFuture<'_, anyhow::Result<i64>> {
         down()
     }
@@ -454,10 +447,10 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }
-    fn dossier_codes_of_phone<'a>(
+    fn identity_account_phone<'a>(
         &'a self,
         _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+    ) -> BoxFuture<'a, anyhow::Result<Option<Option<String>>>> {
         down()
     }
 }

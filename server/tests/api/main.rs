@@ -20,6 +20,7 @@ mod lifecycle;
 mod notify;
 mod numbers;
 mod otp_races;
+mod owner_checks;
 mod ownership;
 mod pages_and_assets;
 mod shutdown;

@@ -184,6 +184,8 @@ pub(crate) async fn dossier(t: &TestDb, phone: &str) -> String {
         filer_identity: None,
         filer_role: "owner",
         owner_identity: None,
+        owner_verified: false,
+        owner_notices: Vec::new(),
         other_phone_limit: None,
         received_at: now,
         code_day: now.date_naive(),
