@@ -110,7 +110,9 @@ async fn the_owner_on_record_is_told_when_someone_else_files_for_their_business(
         "{body}"
     );
     assert!(
-        body.contains("hãy liên hệ ngay Phòng Kinh tế, Hạ tầng và Đô thị thuộc UBND phường Cẩm Thành"),
+        body.contains(
+            "hãy liên hệ ngay Phòng Kinh tế, Hạ tầng và Đô thị thuộc UBND phường Cẩm Thành"
+        ),
         "{body}"
     );
     // The phone on record has it in its inbox as well (for when it signs in).
