@@ -351,43 +351,20 @@ impl Notifier {
             )]);
         };
         let phone = dossier.applicant_phone.as_str();
-        let done: HashSet<(String, String)> = self
-            .store
-            .notification_deliveries(job.id)
-            .await?
-            .into_iter()
-            .collect();
+        let done = self.deliveries(job.id).await?;
         let is_done =
             |channel: &str, target: &str| done.contains(&(channel.to_owned(), target.to_owned()));
         let mut errors = Vec::new();
-
-        if !is_done("inbox", phone) {
-            self.store
-                .insert_inbox_item(&NewInboxItem {
-                    outbox_id: job.id,
-                    phone: phone.to_owned(),
-                    code: notice.code.clone(),
-                    procedure: dossier.procedure.clone(),
-                    state: api_name(&notice.state),
-                    note: notice.note.clone(),
-                    at: notice.at,
-                })
-                .await?;
-            self.store
-                .record_delivery(job.id, "inbox", phone, now)
-                .await?;
-        }
-
-        if !is_done("sms", phone) {
-            match self.sms.send(phone, &notice.sms()).await {
-                Ok(()) => {
-                    self.store
-                        .record_delivery(job.id, "sms", phone, now)
-                        .await?
-                }
-                Err(e) => errors.push(ChannelError::retry("sms", format!("{e:#}"))),
-            }
-        }
+        let item = NewInboxItem {
+            outbox_id: job.id,
+            phone: phone.to_owned(),
+            code: notice.code.clone(),
+            procedure: dossier.procedure.clone(),
+            state: api_name(&notice.state),
+            note: notice.note.clone(),
+            at: notice.at,
+        };
+        errors.extend(self.inbox_and_sms(&done, &item, &notice.sms(), now).await?);
 
         if let Some(push) = &self.push {
             // The payload is Vietnamese, the language of the service; the inbox has both.
@@ -448,47 +425,59 @@ impl Notifier {
             )]);
         };
         let at = DateTime::parse_from_rfc3339(&notice.at).map_or(now, |t| t.with_timezone(&Utc));
-        let phone = notice.phone.as_str();
-        let done: HashSet<(String, String)> = self
-            .store
-            .notification_deliveries(job.id)
+        let item = NewInboxItem {
+            outbox_id: job.id,
+            phone: notice.phone.clone(),
+            code: dossier.code.clone(),
+            procedure: dossier.procedure.clone(),
+            state: api_name(&State::Submitted),
+            note: Some(notice.note()),
+            at,
+        };
+        let done = self.deliveries(job.id).await?;
+        let sms = notice.sms(&dossier.code, procedure);
+        Ok(self
+            .inbox_and_sms(&done, &item, &sms, now)
             .await?
             .into_iter()
-            .collect();
-        let is_done =
-            |channel: &str, target: &str| done.contains(&(channel.to_owned(), target.to_owned()));
-        let mut errors = Vec::new();
-        if !is_done("inbox", phone) {
+            .collect())
+    }
+
+    /// The (channel, target) pairs a job reached already.
+    async fn deliveries(&self, job: i64) -> anyhow::Result<HashSet<(String, String)>> {
+        Ok(self
+            .store
+            .notification_deliveries(job)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    /// Puts a job's message in the inbox of `item.phone` and texts it `sms`, each unless `done`
+    /// already; the SMS's failure, if it failed.
+    async fn inbox_and_sms(
+        &self,
+        done: &HashSet<(String, String)>,
+        item: &NewInboxItem,
+        sms: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<ChannelError>> {
+        let is_done = |channel: &str| done.contains(&(channel.to_owned(), item.phone.clone()));
+        if !is_done("inbox") {
+            self.store.insert_inbox_item(item).await?;
             self.store
-                .insert_inbox_item(&NewInboxItem {
-                    outbox_id: job.id,
-                    phone: phone.to_owned(),
-                    code: dossier.code.clone(),
-                    procedure: dossier.procedure.clone(),
-                    state: api_name(&State::Submitted),
-                    note: Some(notice.note()),
-                    at,
-                })
-                .await?;
-            self.store
-                .record_delivery(job.id, "inbox", phone, now)
+                .record_delivery(item.outbox_id, "inbox", &item.phone, now)
                 .await?;
         }
-        if !is_done("sms", phone) {
-            match self
-                .sms
-                .send(phone, &notice.sms(&dossier.code, procedure))
-                .await
-            {
-                Ok(()) => {
-                    self.store
-                        .record_delivery(job.id, "sms", phone, now)
-                        .await?;
-                }
-                Err(e) => errors.push(ChannelError::retry("sms", format!("{e:#}"))),
+        if !is_done("sms") {
+            if let Err(e) = self.sms.send(&item.phone, sms).await {
+                return Ok(Some(ChannelError::retry("sms", format!("{e:#}"))));
             }
+            self.store
+                .record_delivery(item.outbox_id, "sms", &item.phone, now)
+                .await?;
         }
-        Ok(errors)
+        Ok(None)
     }
 
     /// Runs the worker until `stop` turns true: a batch, then the next at once if it was full, else

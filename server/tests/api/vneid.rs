@@ -106,6 +106,18 @@ impl Provider {
     }
 }
 
+/// The server's arguments for the provider at `issuer`, with this file's client.
+fn oidc_args(issuer: &str) -> Vec<&str> {
+    vec![
+        "--oidc-issuer",
+        issuer,
+        "--oidc-client-id",
+        CLIENT_ID,
+        "--oidc-client-secret",
+        CLIENT_SECRET,
+    ]
+}
+
 /// The server configured with a provider that will listen on a port chosen now, and the provider
 /// (started once the server's callback URL is known). When another process took the port meanwhile,
 /// both start again on another.
@@ -114,14 +126,7 @@ async fn server_and_provider(t: &TestDb, more: &[&str]) -> (TestServer, Provider
     for _ in 0..5 {
         let port = free_port();
         let issuer = format!("http://127.0.0.1:{port}");
-        let mut args = vec![
-            "--oidc-issuer",
-            issuer.as_str(),
-            "--oidc-client-id",
-            CLIENT_ID,
-            "--oidc-client-secret",
-            CLIENT_SECRET,
-        ];
+        let mut args = oidc_args(&issuer);
         args.extend_from_slice(more);
         let app = TestServer::start_args(t, &args).await;
         match Provider::start(port, &format!("{}/api/v1/auth/vneid/callback", app.url)).await {
@@ -605,14 +610,7 @@ async fn an_assurance_level_below_the_minimum_is_refused_and_the_method_is_off_w
 async fn vneid_without_a_minimum_assurance_level_is_warned_about_at_start() {
     let t = TestDb::new(Engine::Sqlite).await;
     let issuer = format!("http://127.0.0.1:{}", free_port());
-    let args = [
-        "--oidc-issuer",
-        issuer.as_str(),
-        "--oidc-client-id",
-        CLIENT_ID,
-        "--oidc-client-secret",
-        CLIENT_SECRET,
-    ];
+    let args = oidc_args(&issuer);
     let app = TestServer::start_args(&t, &args).await;
     app.wait_for_log("MOTCUA_OIDC_MIN_ACR", Duration::from_secs(10))
         .await;
@@ -623,7 +621,7 @@ async fn vneid_without_a_minimum_assurance_level_is_warned_about_at_start() {
     t.teardown().await;
 
     let t = TestDb::new(Engine::Sqlite).await;
-    let mut with_level = args.to_vec();
+    let mut with_level = args;
     with_level.extend(["--oidc-min-acr", "2"]);
     let app = TestServer::start_args(&t, &with_level).await;
     let res = app
