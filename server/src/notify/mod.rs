@@ -220,16 +220,25 @@ impl OwnerNotice {
         }
     }
 
+    /// When the owner should act: they did not authorise it, or (an heir filed) they are alive and
+    /// knew nothing of it.
+    const fn unless(&self) -> &'static str {
+        match self.filer_role {
+            domain::forms::filer::FilerRole::Heir => "Nếu bạn là chủ hộ và không biết việc này",
+            _ => "Nếu bạn không ủy quyền cho ai nộp hồ sơ này",
+        }
+    }
+
     /// What the inbox message says after the procedure and state: who filed it and what to do.
     #[must_use]
     pub fn note(&self) -> String {
         format!(
-            "Hồ sơ của {} (mã số {}) do người khác nộp với tư cách {}, không phải bạn. \
-             Nếu bạn không ủy quyền cho ai nộp hồ sơ này, hãy liên hệ ngay {} để được xem xét, trước khi \
-             hồ sơ được giải quyết.",
+            "Hồ sơ của {} (mã số {}) do người khác nộp với tư cách {}, không phải bạn. {}, hãy liên hệ \
+             ngay {} trước khi hồ sơ được giải quyết.",
             self.hkd_name,
             self.hkd_code,
             self.as_role(),
+            self.unless(),
             self.office
         )
     }
@@ -239,11 +248,12 @@ impl OwnerNotice {
     pub fn sms(&self, code: &str, procedure: Procedure) -> String {
         format!(
             "Một cửa Quảng Ngãi: hồ sơ {code} ({}) của {} (mã số {}) vừa được người khác nộp \
-             với tư cách {}. Nếu bạn không ủy quyền, hãy liên hệ ngay {}.",
+             với tư cách {}. {}, hãy liên hệ ngay {}.",
             procedure.name(Lang::Vi),
             self.hkd_name,
             self.hkd_code,
             self.as_role(),
+            self.unless(),
             self.office
         )
     }
@@ -576,6 +586,34 @@ mod tests {
         let delays: Vec<u64> = (1..=7).map(|n| policy.delay(n).as_secs()).collect();
         assert_eq!(delays, [30, 60, 120, 240, 480, 600, 600]);
         assert_eq!(policy.delay(1_000).as_secs(), 600, "no overflow");
+    }
+
+    #[test]
+    fn an_owner_notice_names_the_business_the_role_and_whom_to_contact() {
+        let notice = OwnerNotice {
+            phone: "0905100200".to_owned(),
+            hkd_code: "051085012345".to_owned(),
+            hkd_name: "Hộ kinh doanh Tạp hóa Ba".to_owned(),
+            filer_role: domain::forms::filer::FilerRole::Heir,
+            office: "Phòng Kinh tế thuộc UBND xã Tịnh Khê".to_owned(),
+            at: "2026-12-08T09:00:00+07:00".to_owned(),
+        };
+        assert_eq!(
+            notice.sms("21025-261208-0001", Procedure::HkdChange),
+            "Một cửa Quảng Ngãi: hồ sơ 21025-261208-0001 (Đăng ký thay đổi nội dung đăng ký hộ kinh doanh) \
+             của Hộ kinh doanh Tạp hóa Ba (mã số 051085012345) vừa được người khác nộp với tư cách người thừa \
+             kế. Nếu bạn là chủ hộ và không biết việc này, hãy liên hệ ngay Phòng Kinh tế thuộc UBND xã Tịnh \
+             Khê."
+        );
+        let note = notice.note();
+        assert!(
+            note.contains("với tư cách người thừa kế, không phải bạn"),
+            "{note}"
+        );
+        assert!(
+            !note.contains("0905100200"),
+            "the phone is the address, not the text"
+        );
     }
 
     #[test]

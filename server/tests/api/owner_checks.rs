@@ -86,7 +86,8 @@ async fn the_owner_on_record_is_told_when_someone_else_files_for_their_business(
         "Hộ kinh doanh Tạp hóa 051085012345",
         "Chấm dứt hoạt động hộ kinh doanh",
         "người được chủ hộ ủy quyền",
-        "Nếu bạn không ủy quyền, hãy liên hệ ngay Phòng Kinh tế, Hạ tầng và Đô thị thuộc UBND phường Cẩm Thành.",
+        "Nếu bạn không ủy quyền cho ai nộp hồ sơ này, hãy liên hệ ngay Phòng Kinh tế, Hạ tầng và Đô thị thuộc \
+         UBND phường Cẩm Thành.",
     ] {
         assert!(text.contains(part), "{part:?} missing in {text:?}");
     }
