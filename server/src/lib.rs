@@ -47,8 +47,8 @@ pub use routes::staff::lapse_sweep;
 pub use routes::uploads::{PARTIAL_TTL, UNATTACHED_TTL, UploadSweep, upload_sweep};
 pub use staff::{AddStaffError, FirstAdmin, add_staff, ensure_first_admin};
 pub use store::{
-    Backend, DossierView, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore,
-    Store, StoredDossier, SubmitOutcome, UploadRow,
+    Backend, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore, Store,
+    StoredDossier, SubmitOutcome, UploadRow,
 };
 
 /// The database named by a URL, for tools and tests: `Db::connect(url)` is [`store::connect`].

@@ -107,6 +107,9 @@ pub struct WorkDossier {
     pub channel: String,
     /// The receipt JSON.
     pub receipt_json: String,
+    /// The national e-identity vouched for the owner's identity number when it was filed
+    /// (`dossiers.owner_verified`).
+    pub owner_verified: bool,
     /// The files.
     pub attachments: Vec<AttachmentRow>,
     /// (to_state, at, note), oldest first.
@@ -293,7 +296,7 @@ pub enum TransitionOutcome {
     RegistryConflict,
 }
 
-/// One row as selected: id, procedure, jurisdiction, applicant_name, applicant_phone, state, received_at, due_date, form_json, channel, receipt_json, draft_json.
+/// One row as selected: id, procedure, jurisdiction, applicant_name, applicant_phone, state, received_at, due_date, form_json, channel, receipt_json, draft_json, owner_verified.
 #[doc(hidden)]
 pub type DossierTuple = (
     i64,
@@ -308,6 +311,7 @@ pub type DossierTuple = (
     String,
     String,
     Option<String>,
+    i64,
 );
 
 /// One row as selected: id, kind, title, verify_code, storage_key, issued_at, is_current, hkd_code,
@@ -574,7 +578,7 @@ macro_rules! work_store {
                 Box::pin(async move {
                     let row: Option<$crate::store::work::DossierTuple> = sqlx::query_as(
                         "SELECT id, procedure, jurisdiction, applicant_name, applicant_phone, state, \
-                         received_at, due_date, form_json, channel, receipt_json, draft_json \
+                         received_at, due_date, form_json, channel, receipt_json, draft_json, owner_verified \
                          FROM dossiers WHERE code = $1",
                     )
                     .bind(code)
@@ -593,6 +597,7 @@ macro_rules! work_store {
                         channel,
                         receipt_json,
                         draft_json,
+                        owner_verified,
                     )) = row
                     else {
                         return Ok(None);
@@ -654,6 +659,7 @@ macro_rules! work_store {
                         draft_json,
                         channel,
                         receipt_json,
+                        owner_verified: owner_verified != 0,
                         attachments: attachments
                             .into_iter()
                             .map(

@@ -11,8 +11,8 @@ use axum::{
 };
 use futures::future::BoxFuture;
 use server::{
-    AppState, Backend, Config, DossierView, HkdRecord, NewDossier, NewStaff, PageTemplate, Store,
-    StoredDossier, SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
+    AppState, Backend, Config, HkdRecord, NewDossier, NewStaff, PageTemplate, Store, StoredDossier,
+    SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
 };
 use tower::ServiceExt as _;
 
@@ -231,13 +231,6 @@ impl Store for Unreachable {
         &'a self,
         _: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Option<StoredDossier>>> {
-        down()
-    }
-    fn dossier_status<'a>(
-        &'a self,
-        _: &'a str,
-        _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Option<DossierView>>> {
         down()
     }
     fn count_dossiers(&self) -> BoxFuture<'_, anyhow::Result<i64>> {
@@ -509,10 +502,10 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }
-    fn dossier_codes_of_phone<'a>(
+    fn identity_account_phone<'a>(
         &'a self,
         _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+    ) -> BoxFuture<'a, anyhow::Result<Option<Option<String>>>> {
         down()
     }
 }
@@ -676,8 +669,15 @@ impl server::store::notify::NotifyStore for Unreachable {
         &'a self,
         _: &'a str,
         _: &'a server::store::notify::PushTarget,
+        _: Option<&'a str>,
         _: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn delete_push_subscriptions_made_by<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<u64>> {
         down()
     }
     fn delete_push_subscription<'a>(

@@ -25,7 +25,11 @@ both_backends!(
 const OTHER_ID: &str = "051090000145";
 const STRANGER: &str = "0987654321";
 
-async fn post(app: &TestServer, who: &[(&str, &str)], body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn post(
+    app: &TestServer,
+    who: &[(&str, &str)],
+    body: &Value,
+) -> (StatusCode, Value) {
     let key = uuid::Uuid::new_v4().to_string();
     let mut headers = vec![
         ("idempotency-key", key.as_str()),
@@ -44,12 +48,12 @@ async fn post(app: &TestServer, who: &[(&str, &str)], body: &Value) -> (StatusCo
     (status, body_json(res).await)
 }
 
-fn message(body: &Value) -> &str {
+pub(crate) fn message(body: &Value) -> &str {
     body["message"].as_str().unwrap_or_default()
 }
 
 /// The termination of `hkd_code` with the contact `phone`.
-fn termination(hkd_code: &str, phone: &str) -> Value {
+pub(crate) fn termination(hkd_code: &str, phone: &str) -> Value {
     let mut body = crate::dossiers::termination_of(phone);
     body["form"]["hkd_code"] = json!(hkd_code);
     body
@@ -115,7 +119,7 @@ async fn nobody_signed_in_files_nothing_and_a_phone_texts_only_itself(engine: En
 }
 
 /// Uploads a small PDF; its attachment entry as `kind`.
-async fn upload(app: &TestServer, who: &Session, kind: &str) -> Value {
+pub(crate) async fn upload(app: &TestServer, who: &Session, kind: &str) -> Value {
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.extend_from_slice(kind.repeat(100).as_bytes());
     pdf.extend_from_slice(b"\n%%EOF\n");
