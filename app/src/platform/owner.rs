@@ -661,8 +661,8 @@ mod web {
         Ok(moving.drafts.len())
     }
 
-    /// The names of the origin's databases (`None`: the browser cannot list them; then nothing named
-    /// the old way is looked for, since opening a database creates it).
+    /// The names of the origin's databases (`None`: the browser cannot list them, as Firefox before
+    /// version 126).
     async fn database_names() -> Option<Vec<String>> {
         let idb = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB")).ok()?;
         let list: js_sys::Function = js_sys::Reflect::get(&idb, &JsValue::from_str("databases"))
@@ -694,8 +694,11 @@ mod web {
         if names.is_empty() {
             return Ok(Vec::new());
         }
-        let Some(existing) = database_names().await else {
-            return Ok(Vec::new());
+        // A browser that cannot list them: the last known person's database, which was in use, is the
+        // one old name known to exist (opening any other would create it).
+        let existing = match database_names().await {
+            Some(names) => names,
+            None => read_last().map(|o| vec![o.db]).unwrap_or_default(),
         };
         let mut copied = Vec::new();
         for name in names {

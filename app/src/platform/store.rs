@@ -5,8 +5,9 @@
 //!
 //! The store belongs to a person: one database per person — [`DB_NAME`] (`motcua`) for whoever uses the
 //! device without signing in, `motcua-p-<store key>` for a signed-in citizen or officer (a random key
-//! the server issued to the account: the name shows nothing of the person). [`super::owner`] chooses which one every access below goes
-//! to, from the session (and, before the server has answered, the last known person).
+//! the server issued to the account: the name shows nothing of the person). [`super::owner`] chooses
+//! which one every access below goes to, from the session (and, before the server has answered, the
+//! last known person).
 //!
 //! Schema (out-of-line keys everywhere; records are plain JSON objects, attachments hold a `Blob`):
 //!
