@@ -27,6 +27,7 @@ mod pages_and_assets;
 mod shutdown;
 mod signin;
 mod staff_work;
+mod store_key;
 mod supplement;
 mod uploads;
 mod verify;
