@@ -37,6 +37,9 @@ pub struct Config {
     /// A connection that has not sent a whole request head this long after it opened (or after its
     /// previous answer) is closed (default 15 s).
     pub header_read_timeout: Duration,
+    /// The push services subscriptions may name and the server posts to (default: the browsers' own,
+    /// [`DEFAULT_PUSH_HOSTS`](crate::notify::DEFAULT_PUSH_HOSTS)).
+    pub push_hosts: crate::notify::PushHosts,
 }
 
 /// Where `/metrics` is served. Without a token or an address of its own it is not served at all.
@@ -267,6 +270,7 @@ impl Default for Config {
             trusted_proxies: TrustedProxies::none(),
             metrics: MetricsSettings::default(),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            push_hosts: crate::notify::PushHosts::default(),
         }
     }
 }

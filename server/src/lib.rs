@@ -93,6 +93,8 @@ pub struct AppState {
     pub oidc_limiter: rate_limit::RateLimiter,
     /// The memory budget of uploads in progress, in KiB (`Limits::upload_memory_bytes`).
     pub upload_memory: Arc<tokio::sync::Semaphore>,
+    /// The push services a browser's subscription may name (`MOTCUA_PUSH_HOSTS`).
+    pub push_hosts: Arc<notify::PushHosts>,
 }
 
 impl AppState {
@@ -171,6 +173,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Option<Fi
                 .unwrap_or(usize::MAX)
                 .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
         )),
+        push_hosts: Arc::new(config.push_hosts.clone()),
     };
     Ok((state, first_admin))
 }
@@ -349,7 +352,7 @@ pub async fn spawn(
 /// (`AppState::sms`), Web Push signed with the database's VAPID key.
 async fn start_notifier(state: &AppState, config: &Config) -> anyhow::Result<notify::Notifier> {
     let keys = notify::VapidKeys::load_or_create(state.store.as_ref()).await?;
-    let push = notify::PushSender::new(keys, &config.public_url())?;
+    let push = notify::PushSender::new(keys, &config.public_url(), config.push_hosts.clone())?;
     Ok(notify::Notifier::new(
         state.store.clone(),
         state.sms.clone(),

@@ -183,6 +183,12 @@ struct ServeArgs {
     /// reaches this address may read it.
     #[arg(long, env = "MOTCUA_METRICS_BIND")]
     metrics_bind: Option<SocketAddr>,
+    /// The push services browsers' notification subscriptions may name, and the only addresses the
+    /// server sends notifications to: host names separated by commas, "*.domain" for any name under a
+    /// domain; https on port 443 unless an entry says "host:port" or "http://host:port"; an IP address
+    /// only when listed. A name must lead to public addresses.
+    #[arg(long, env = "MOTCUA_PUSH_HOSTS", default_value = server::notify::DEFAULT_PUSH_HOSTS)]
+    push_hosts: server::notify::PushHosts,
     /// The address citizens reach this server at, used in receipts and QR codes (e.g.
     /// https://motcua.quangngai.gov.vn). Default: http://<bind>.
     #[arg(long, env = "MOTCUA_PUBLIC_URL")]
@@ -480,6 +486,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             bind: args.metrics_bind,
         },
         header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout_secs.max(1)),
+        push_hosts: args.push_hosts,
         auth: AuthSettings {
             secret: args.auth.secret,
             otp_ttl_secs: args.auth.otp_ttl_secs,

@@ -13,6 +13,7 @@
 //!   `max_attempts` the job is `failed` with its last error.
 //! - **Stops** with the server: the batch in hand is finished, then the loop ends.
 
+pub mod hosts;
 pub mod push;
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
@@ -23,6 +24,7 @@ use domain::{
     api::{Receipt, StateNotice},
     lifecycle::State,
 };
+use futures::StreamExt as _;
 use tokio::sync::watch;
 
 pub use crate::sms::SmsGateway;
@@ -30,7 +32,13 @@ use crate::store::{
     Store,
     notify::{ClaimedNotification, NewInboxItem},
 };
+pub use hosts::{DEFAULT_PUSH_HOSTS, PushHosts, Refusal};
 pub use push::{PushError, PushSender, VapidKeys};
+
+/// Pushes of one notice in flight at once (a phone has at most
+/// [`MAX_PUSH_SUBSCRIPTIONS`](crate::store::notify::MAX_PUSH_SUBSCRIPTIONS) subscriptions): one slow
+/// push service delays a notice by at most [`push::SEND_TIMEOUT`], not by that times its subscriptions.
+pub const PUSH_CONCURRENCY: usize = 8;
 
 /// When to try a failed job again, and when to give up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -379,11 +387,24 @@ impl Notifier {
         if let Some(push) = &self.push {
             // The payload is Vietnamese, the language of the service; the inbox has both.
             let payload = notice.push_payload(Lang::Vi);
-            for target in self.store.push_subscriptions(phone).await? {
-                if is_done("push", &target.endpoint) {
-                    continue;
-                }
-                match push.send(&target, &payload).await {
+            let targets: Vec<_> = self
+                .store
+                .push_subscriptions(phone)
+                .await?
+                .into_iter()
+                .filter(|t| !is_done("push", &t.endpoint))
+                .collect();
+            // Side by side, a few at a time: a slow push service holds up only its own push.
+            let results: Vec<_> = futures::stream::iter(targets)
+                .map(|target| async {
+                    let result = push.send(&target, &payload).await;
+                    (target, result)
+                })
+                .buffer_unordered(PUSH_CONCURRENCY)
+                .collect()
+                .await;
+            for (target, result) in results {
+                match result {
                     Ok(()) => {
                         self.store
                             .record_delivery(job.id, "push", &target.endpoint, now)
@@ -391,6 +412,14 @@ impl Notifier {
                     }
                     Err(PushError::Gone(status)) => {
                         tracing::info!(status, "push subscription gone: removed");
+                        self.store
+                            .delete_push_subscription(&target.endpoint, None)
+                            .await?;
+                    }
+                    Err(PushError::Refused(refusal)) => {
+                        // Stored before the push services were checked, or its host since taken off
+                        // the list: never called.
+                        tracing::warn!(%refusal, "push subscription to a refused endpoint: removed");
                         self.store
                             .delete_push_subscription(&target.endpoint, None)
                             .await?;

@@ -8,6 +8,11 @@
 //! may delete it. A subscription remembers the sign-in it was made under (the session, else the
 //! dossier-scoped access), and signing out removes it (`routes::auth::sign_out`): on a shared device
 //! the next person does not receive the previous citizen's notices.
+//!
+//! Only the push services' addresses are kept ([`PushHosts`](crate::notify::PushHosts),
+//! `MOTCUA_PUSH_HOSTS`): the server posts to a subscription's endpoint, so any other address would
+//! have it call whatever a caller wrote (SSRF). A phone keeps its
+//! [`MAX_PUSH_SUBSCRIPTIONS`](crate::store::notify::MAX_PUSH_SUBSCRIPTIONS) newest subscriptions.
 
 use axum::{
     Json, Router,
@@ -176,7 +181,7 @@ pub(crate) struct ProofQuery {
     request_body = PushSubscription,
     responses(
         (status = 204, description = "Kept: the phone's notices now also come to this browser"),
-        (status = 400, description = "Not a push subscription", body = ApiError),
+        (status = 400, description = "Not a push subscription, or its endpoint is not a push service the server accepts (MOTCUA_PUSH_HOSTS: https, the browsers' push services, no IP address, no user name, port 443)", body = ApiError),
         (status = 401, description = "Nobody signed in and no dossier-scoped access", body = ApiError),
         (status = 403, description = "Signed in, but not the dossier's owner (or no proved phone and no code)", body = ApiError),
         (status = 404, description = "No dossier of that code", body = ApiError),
@@ -192,6 +197,10 @@ pub(crate) async fn subscribe(
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
     let target = target_of(&body)?;
+    if let Err(refusal) = state.push_hosts.check(&target.endpoint) {
+        let (vi, en) = refusal.message();
+        return Err(AppError::bad_request(vi, en));
+    }
     let phone = match (&proof.code, &viewer) {
         (Some(code), _) => {
             let (d, _) =
@@ -251,14 +260,9 @@ fn target_of(body: &[u8]) -> Result<PushTarget, AppError> {
         ));
     };
     let endpoint = sub.endpoint.trim();
-    let local = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
-        .iter()
-        .any(|p| endpoint.starts_with(p));
-    if !(endpoint.starts_with("https://") || local) || endpoint.len() > 2_000 {
-        return Err(AppError::bad_request(
-            "Địa chỉ dịch vụ thông báo (endpoint) phải là một địa chỉ https do trình duyệt cấp.",
-            "The push endpoint must be an https address given by the browser.",
-        ));
+    if endpoint.is_empty() || endpoint.len() > 2_000 {
+        let (vi, en) = crate::notify::Refusal::NotHttps.message();
+        return Err(AppError::bad_request(vi, en));
     }
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let decoded = |s: &str| b64.decode(s.trim().trim_end_matches('='));

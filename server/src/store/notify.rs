@@ -33,6 +33,10 @@ pub struct NotifiedDossier {
     pub applicant_phone: String,
 }
 
+/// The push subscriptions one phone keeps (its browsers and devices); a new one beyond them replaces the
+/// oldest, so that nobody fills the table or makes one notice call an unbounded number of endpoints.
+pub const MAX_PUSH_SUBSCRIPTIONS: i64 = 10;
+
 /// A browser's push subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushTarget {
@@ -170,7 +174,8 @@ pub trait NotifyStore: Send + Sync + 'static {
 
     /// Keeps a subscription for a phone, made under the sign-in whose token hashes to `made_by` (a
     /// session's or a dossier-scoped access's `token_hash`); the same endpoint again replaces its keys,
-    /// phone and sign-in.
+    /// phone and sign-in, and counts as new. A phone keeps its [`MAX_PUSH_SUBSCRIPTIONS`] newest: the
+    /// oldest beyond them are forgotten.
     fn save_push_subscription<'a>(
         &'a self,
         phone: &'a str,
@@ -477,11 +482,12 @@ macro_rules! notify_store {
             ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<()>> {
                 Box::pin(async move {
                     let _turn = self.write_turn().await;
+                    let mut tx = self.pool.begin().await?;
                     sqlx::query(
                         "INSERT INTO push_subscriptions (phone, endpoint, p256dh, auth, created_at, made_by) \
                          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (endpoint) DO UPDATE \
                          SET phone = excluded.phone, p256dh = excluded.p256dh, auth = excluded.auth, \
-                         made_by = excluded.made_by",
+                         made_by = excluded.made_by, created_at = excluded.created_at",
                     )
                     .bind(phone)
                     .bind(&target.endpoint)
@@ -489,8 +495,18 @@ macro_rules! notify_store {
                     .bind(&target.auth)
                     .bind(at)
                     .bind(made_by)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                    sqlx::query(
+                        "DELETE FROM push_subscriptions WHERE phone = $1 AND id NOT IN \
+                         (SELECT id FROM push_subscriptions WHERE phone = $1 \
+                          ORDER BY created_at DESC, id DESC LIMIT $2)",
+                    )
+                    .bind(phone)
+                    .bind($crate::store::notify::MAX_PUSH_SUBSCRIPTIONS)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
                     Ok(())
                 })
             }

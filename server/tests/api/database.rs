@@ -585,6 +585,7 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
         oidc: None,
         oidc_limiter: server::rate_limit::RateLimiter::new(30, false),
         upload_memory: Arc::new(tokio::sync::Semaphore::new(64_000)),
+        push_hosts: Arc::new(server::notify::PushHosts::default()),
     };
     build_router(state, &config)
 }

@@ -24,6 +24,7 @@ mod otp_races;
 mod owner_checks;
 mod ownership;
 mod pages_and_assets;
+mod postgres_tls;
 mod shutdown;
 mod signin;
 mod staff_work;

@@ -40,6 +40,10 @@ both_backends!(
     the_inbox_is_each_phones_own_and_marks_read,
     the_inbox_api_shows_the_citizens_notices_and_marks_them_read,
     signing_out_removes_the_push_subscriptions_made_under_that_sign_in,
+    a_subscription_names_a_browsers_push_service_and_nothing_else,
+    a_phone_keeps_its_ten_newest_subscriptions,
+    a_push_follows_no_redirect_and_calls_no_endpoint_off_the_list,
+    a_slow_push_service_does_not_stall_the_worker,
 );
 
 const PHONE: &str = "0905123456";
@@ -86,7 +90,8 @@ struct Pushed {
     body: Vec<u8>,
 }
 
-/// A push service on a local port: `/push/gone…` answers 410, anything else 201.
+/// A push service on a local port: `/push/gone…` answers 410, `/push/redirect…` sends the push on to
+/// `/push/internal` (307), `/push/slow…` answers after two minutes, anything else 201.
 struct PushService {
     url: String,
     received: Arc<Mutex<Vec<Pushed>>>,
@@ -108,10 +113,20 @@ impl PushService {
                             headers,
                             body: body.to_vec(),
                         });
+                        if id.starts_with("slow") {
+                            tokio::time::sleep(Duration::from_secs(120)).await;
+                        }
                         if id.starts_with("gone") {
-                            StatusCode::GONE
+                            (StatusCode::GONE, HeaderMap::new())
+                        } else if id.starts_with("redirect") {
+                            let mut to = HeaderMap::new();
+                            to.insert(
+                                "location",
+                                "/push/internal".parse().expect("a header value"),
+                            );
+                            (StatusCode::TEMPORARY_REDIRECT, to)
                         } else {
-                            StatusCode::CREATED
+                            (StatusCode::CREATED, HeaderMap::new())
                         }
                     },
                 ),
@@ -248,11 +263,18 @@ async fn state_notice(t: &TestDb, code: &str, state: &str, note: &str) {
     .expect("queue a state notice");
 }
 
-async fn notifier(t: &TestDb, sms: &Arc<FakeSms>) -> Notifier {
+/// A worker whose Web Push goes to the push services of `push_hosts` (a test's push service on a
+/// local port is listed as `http://127.0.0.1:<port>`: never a bypass of the list).
+async fn notifier(t: &TestDb, sms: &Arc<FakeSms>, push_hosts: &str) -> Notifier {
     let keys = VapidKeys::load_or_create(t.db.as_ref())
         .await
         .expect("VAPID keys");
-    let push = PushSender::new(keys, "https://motcua.example").expect("push sender");
+    let push = PushSender::new(
+        keys,
+        "https://motcua.example",
+        push_hosts.parse().expect("a list of push hosts"),
+    )
+    .expect("push sender");
     Notifier::new(t.db.clone(), sms.clone(), Some(push))
 }
 
@@ -288,7 +310,7 @@ async fn each_notice_reaches_inbox_sms_and_push_once(engine: Engine) {
     )
     .await;
     let sms = Arc::new(FakeSms::default());
-    let worker = notifier(&t, &sms).await;
+    let worker = notifier(&t, &sms, &push_service.url).await;
     let public_key = VapidKeys::load_or_create(t.db.as_ref())
         .await
         .expect("keys")
@@ -391,7 +413,7 @@ async fn a_failed_channel_is_retried_later_without_sending_the_others_again(engi
     let code = dossier(&t, PHONE).await;
     let sms = Arc::new(FakeSms::default());
     sms.fail_next.store(1, Ordering::SeqCst);
-    let mut worker = notifier(&t, &sms).await;
+    let mut worker = notifier(&t, &sms, &push_service.url).await;
     worker.policy = RetryPolicy {
         base: Duration::from_secs(30),
         cap: Duration::from_secs(600),
@@ -436,7 +458,7 @@ async fn a_job_fails_after_the_last_attempt_with_its_error(engine: Engine) {
     dossier(&t, PHONE).await;
     let sms = Arc::new(FakeSms::default());
     sms.always_fail.store(true, Ordering::SeqCst);
-    let mut worker = notifier(&t, &sms).await;
+    let mut worker = notifier(&t, &sms, "").await;
     worker.policy = RetryPolicy {
         base: Duration::from_secs(10),
         cap: Duration::from_secs(60),
@@ -496,7 +518,7 @@ async fn a_gone_subscription_is_forgotten(engine: Engine) {
     }
     dossier(&t, PHONE).await;
     let sms = Arc::new(FakeSms::default());
-    let worker = notifier(&t, &sms).await;
+    let worker = notifier(&t, &sms, &push_service.url).await;
 
     // Act
     let report = worker.run_due(soon()).await.expect("run");
@@ -522,14 +544,21 @@ async fn two_workers_on_one_database_never_send_one_job_twice(engine: Engine) {
     }
     let other_server: Arc<dyn Store> = server::Db::connect(&t.url).await.expect("second pool");
     let sms = Arc::new(FakeSms::default());
-    let mut a = notifier(&t, &sms).await;
+    let mut a = notifier(&t, &sms, "").await;
     let keys = VapidKeys::load_or_create(other_server.as_ref())
         .await
         .expect("keys");
     let mut b = Notifier::new(
         other_server.clone(),
         sms.clone(),
-        Some(PushSender::new(keys, "https://motcua.example").expect("sender")),
+        Some(
+            PushSender::new(
+                keys,
+                "https://motcua.example",
+                server::notify::PushHosts::none(),
+            )
+            .expect("sender"),
+        ),
     );
     a.batch = 2;
     b.batch = 2;
@@ -608,7 +637,7 @@ async fn push_key_and_subscriptions_through_the_api(engine: Engine) {
     let t = TestDb::new(engine).await;
     t.db.migrate().await.expect("migrate");
     let code = dossier(&t, PHONE).await;
-    let app = TestServer::start(&t).await;
+    let app = TestServer::start_args(&t, &["--push-hosts", "push.example"]).await;
     let browser = Browser::new("https://push.example/send/abc".to_owned());
     let subscription = serde_json::json!({
         "endpoint": browser.target.endpoint,
@@ -698,7 +727,11 @@ async fn the_inbox_is_each_phones_own_and_marks_read(engine: Engine) {
     state_notice(&t, &mine, "received", "").await;
     dossier(&t, "0905999999").await;
     let sms = Arc::new(FakeSms::default());
-    notifier(&t, &sms).await.run_due(soon()).await.expect("run");
+    notifier(&t, &sms, "")
+        .await
+        .run_due(soon())
+        .await
+        .expect("run");
     let items = t.db.inbox_items(PHONE, 50).await.expect("inbox");
     assert_eq!(items.len(), 2);
     let other = t.db.inbox_items("0905999999", 50).await.expect("inbox");
@@ -802,8 +835,12 @@ async fn the_inbox_api_shows_the_citizens_notices_and_marks_them_read(engine: En
     )
     .await;
     let sms = Arc::new(FakeSms::default());
-    notifier(&t, &sms).await.run_due(soon()).await.expect("run");
-    let app = TestServer::start(&t).await;
+    notifier(&t, &sms, "")
+        .await
+        .run_due(soon())
+        .await
+        .expect("run");
+    let app = TestServer::start_args(&t, &["--push-hosts", "push.example"]).await;
     let (cookie, csrf) = sign_in(&t, &app, PHONE).await;
     let (other_cookie, _) = sign_in(&t, &app, "0905999999").await;
 
@@ -969,7 +1006,7 @@ async fn signing_out_removes_the_push_subscriptions_made_under_that_sign_in(engi
     t.db.migrate().await.expect("migrate");
     let other_phone = "0905777888";
     let code = dossier(&t, other_phone).await;
-    let app = TestServer::start(&t).await;
+    let app = TestServer::start_args(&t, &["--push-hosts", "push.example"]).await;
     let body = |b: &Browser| {
         serde_json::json!({
             "endpoint": b.target.endpoint,
@@ -1071,5 +1108,231 @@ async fn signing_out_removes_the_push_subscriptions_made_under_that_sign_in(engi
             .expect("subscriptions")
             .is_empty()
     );
+    t.teardown().await;
+}
+
+/// The subscription a browser sends for `endpoint`, with real keys.
+fn subscription_json(endpoint: &str) -> Vec<u8> {
+    let b = Browser::new(endpoint.to_owned());
+    serde_json::json!({
+        "endpoint": b.target.endpoint,
+        "keys": {"p256dh": b.target.p256dh, "auth": b.target.auth},
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// SSRF: the server posts to a subscription's endpoint, so an endpoint that is not a browser's push
+/// service (an internal address, a metadata service, a name with a user or a port of its own) is
+/// refused with what is wrong; the browsers' real push services are kept (the default list).
+async fn a_subscription_names_a_browsers_push_service_and_nothing_else(engine: Engine) {
+    // Arrange: the server with its default list of push services; the owner signed in.
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let app = TestServer::start(&t).await;
+    let owner = app.citizen(PHONE).await;
+    let mut headers = vec![("content-type", "application/json")];
+    headers.extend_from_slice(&owner.headers());
+    let refused = [
+        ("http://127.0.0.1:5432/x", "không được là một địa chỉ IP"),
+        ("https://127.0.0.1/x", "không được là một địa chỉ IP"),
+        (
+            "http://localhost:8080/admin",
+            "không phải dịch vụ thông báo",
+        ),
+        ("https://[::1]/x", "không được là một địa chỉ IP"),
+        (
+            "https://169.254.169.254/latest/meta-data",
+            "không được là một địa chỉ IP",
+        ),
+        ("https://2130706433/x", "không được là một địa chỉ IP"),
+        ("https://internal.example/x", "không phải dịch vụ thông báo"),
+        (
+            "https://fcm.googleapis.com.evil.example/fcm/send/x",
+            "không phải dịch vụ thông báo",
+        ),
+        (
+            "https://admin:pw@fcm.googleapis.com/fcm/send/x",
+            "tên đăng nhập hay mật khẩu",
+        ),
+        ("https://fcm.googleapis.com:8443/fcm/send/x", "cổng 8443"),
+        (
+            "http://updates.push.services.mozilla.com/wpush/v2/x",
+            "phải là một địa chỉ https",
+        ),
+        ("ftp://fcm.googleapis.com/x", "phải là một địa chỉ https"),
+    ];
+    let accepted = [
+        "https://fcm.googleapis.com/fcm/send/dGVzdA:APA91bH",
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABn",
+        "https://web.push.apple.com/QGuQyavXutnMH7ys",
+        "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB",
+    ];
+
+    // Act + Assert
+    for (endpoint, says) in refused {
+        let res = send(
+            &app,
+            "POST",
+            "/api/v1/me/push-subscriptions",
+            &headers,
+            subscription_json(endpoint),
+        )
+        .await;
+        assert_eq!(res.status(), 400, "{endpoint}");
+        let text = body_text(res).await;
+        assert!(text.contains(says), "{endpoint}: {text}");
+    }
+    assert!(
+        t.db.push_subscriptions(PHONE)
+            .await
+            .expect("subscriptions")
+            .is_empty(),
+        "nothing refused is kept"
+    );
+    for endpoint in accepted {
+        let res = send(
+            &app,
+            "POST",
+            "/api/v1/me/push-subscriptions",
+            &headers,
+            subscription_json(endpoint),
+        )
+        .await;
+        assert_eq!(res.status(), 204, "{endpoint}: {}", body_text(res).await);
+    }
+    let kept: Vec<String> =
+        t.db.push_subscriptions(PHONE)
+            .await
+            .expect("subscriptions")
+            .into_iter()
+            .map(|s| s.endpoint)
+            .collect();
+    assert_eq!(kept, accepted);
+    t.teardown().await;
+}
+
+/// Subscriptions per phone are bounded: the eleventh and twelfth replace the two oldest.
+async fn a_phone_keeps_its_ten_newest_subscriptions(engine: Engine) {
+    // Arrange
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let app = TestServer::start(&t).await;
+    let owner = app.citizen(PHONE).await;
+    let mut headers = vec![("content-type", "application/json")];
+    headers.extend_from_slice(&owner.headers());
+    let endpoints: Vec<String> = (1..=12)
+        .map(|i| format!("https://fcm.googleapis.com/fcm/send/device-{i:02}"))
+        .collect();
+
+    // Act
+    for endpoint in &endpoints {
+        let res = send(
+            &app,
+            "POST",
+            "/api/v1/me/push-subscriptions",
+            &headers,
+            subscription_json(endpoint),
+        )
+        .await;
+        assert_eq!(res.status(), 204, "{}", body_text(res).await);
+    }
+
+    // Assert
+    let kept: Vec<String> =
+        t.db.push_subscriptions(PHONE)
+            .await
+            .expect("subscriptions")
+            .into_iter()
+            .map(|s| s.endpoint)
+            .collect();
+    assert_eq!(
+        kept.len(),
+        usize::try_from(server::store::notify::MAX_PUSH_SUBSCRIPTIONS).expect("small")
+    );
+    assert_eq!(kept, endpoints[2..], "the two oldest were replaced");
+    t.teardown().await;
+}
+
+/// A push service that redirects is not followed (the redirect could lead anywhere), and a
+/// subscription stored with an endpoint off the list (before the list existed) is never called and
+/// is forgotten.
+async fn a_push_follows_no_redirect_and_calls_no_endpoint_off_the_list(engine: Engine) {
+    // Arrange: the listed push service redirects this browser's push; another local service (an
+    // "internal" one) is not on the list.
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let push_service = PushService::start().await;
+    let internal = PushService::start().await;
+    let redirected = Browser::new(format!("{}/push/redirect-1", push_service.url));
+    let off_list = Browser::new(format!("{}/push/metadata", internal.url));
+    for b in [&redirected, &off_list] {
+        t.db.save_push_subscription(PHONE, &b.target, None, Utc::now())
+            .await
+            .expect("subscribe");
+    }
+    dossier(&t, PHONE).await;
+    let sms = Arc::new(FakeSms::default());
+    let worker = notifier(&t, &sms, &push_service.url).await;
+
+    // Act
+    let report = worker.run_due(soon()).await.expect("run");
+
+    // Assert: the redirect was answered to, not followed; the job is tried again later.
+    let paths: Vec<String> = push_service
+        .received()
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert_eq!(paths, ["/push/redirect-1"], "no request after the redirect");
+    assert_eq!(report.retried, 1, "{report:?}");
+    // The endpoint off the list was never called, and is forgotten.
+    assert!(internal.received().is_empty());
+    let left = t.db.push_subscriptions(PHONE).await.expect("subscriptions");
+    assert_eq!(left, std::slice::from_ref(&redirected.target));
+    t.teardown().await;
+}
+
+/// One push service that never answers holds up neither the notice's other pushes nor the worker for
+/// longer than one push's timeout, whatever the number of its subscriptions.
+async fn a_slow_push_service_does_not_stall_the_worker(engine: Engine) {
+    // Arrange: three browsers behind a push service that answers after two minutes, one that answers
+    // at once.
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let push_service = PushService::start().await;
+    let fast = Browser::new(format!("{}/push/fast", push_service.url));
+    t.db.save_push_subscription(PHONE, &fast.target, None, Utc::now())
+        .await
+        .expect("subscribe");
+    for i in 0..3 {
+        let slow = Browser::new(format!("{}/push/slow-{i}", push_service.url));
+        t.db.save_push_subscription(PHONE, &slow.target, None, Utc::now())
+            .await
+            .expect("subscribe");
+    }
+    dossier(&t, PHONE).await;
+    let sms = Arc::new(FakeSms::default());
+    let worker = notifier(&t, &sms, &push_service.url).await;
+    let limit = server::notify::push::SEND_TIMEOUT * 2;
+
+    // Act
+    let started = std::time::Instant::now();
+    let report = tokio::time::timeout(limit, worker.run_due(soon()))
+        .await
+        .unwrap_or_else(|_| panic!("the worker was held up longer than {limit:?}"))
+        .expect("run");
+
+    // Assert: done within about one push's timeout; the fast browser got its push, the SMS went out,
+    // the slow pushes are tried again later.
+    assert!(started.elapsed() < limit, "{:?}", started.elapsed());
+    let reached: Vec<String> = push_service
+        .received()
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert!(reached.contains(&"/push/fast".to_owned()), "{reached:?}");
+    assert_eq!(sms.sent().len(), 1);
+    assert_eq!(report.retried, 1, "{report:?}");
     t.teardown().await;
 }
