@@ -35,10 +35,11 @@ use crate::store::{
 pub use hosts::{DEFAULT_PUSH_HOSTS, PushHosts, Refusal};
 pub use push::{PushError, PushSender, VapidKeys};
 
-/// Pushes of one notice in flight at once (a phone has at most
-/// [`MAX_PUSH_SUBSCRIPTIONS`](crate::store::notify::MAX_PUSH_SUBSCRIPTIONS) subscriptions): one slow
-/// push service delays a notice by at most [`push::SEND_TIMEOUT`], not by that times its subscriptions.
-pub const PUSH_CONCURRENCY: usize = 8;
+/// Pushes of one notice in flight at once: all of a phone's subscriptions (at most
+/// [`MAX_PUSH_SUBSCRIPTIONS`](crate::store::notify::MAX_PUSH_SUBSCRIPTIONS)), so that a slow push
+/// service delays a notice by at most [`push::SEND_TIMEOUT`], not by that times its subscriptions, and
+/// a batch of [`Notifier::batch`] jobs stays well within [`Notifier::lease`] (20 × 10 s < 5 min).
+pub const PUSH_CONCURRENCY: usize = 10;
 
 /// When to try a failed job again, and when to give up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
