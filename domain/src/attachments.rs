@@ -14,6 +14,10 @@ use crate::{
 /// Largest accepted file, in bytes (10 MB; a motcua setting, not a legal limit).
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
 
+/// The most files one dossier lists (a motcua setting, not a legal limit: the longest list of
+/// documents a procedure here needs is a handful, and a document of several pages is one PDF).
+pub const MAX_ATTACHMENTS: usize = 20;
+
 /// File types accepted.
 pub const ACCEPTED_MEDIA_TYPES: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
 
@@ -103,6 +107,13 @@ pub struct RequiredDocument {
 #[must_use]
 pub fn check(attachments: &[Attachment], required: &[RequiredDocument]) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    if attachments.len() > MAX_ATTACHMENTS {
+        errors.push(
+            FieldError::new("attachments", MessageKey::TooManyAttachments, None)
+                .with("max", MAX_ATTACHMENTS),
+        );
+        return errors;
+    }
     for (i, a) in attachments.iter().enumerate() {
         let path = format!("attachments[{i}]");
         if !ACCEPTED_MEDIA_TYPES.contains(&a.media_type.as_str()) {

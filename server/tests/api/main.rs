@@ -26,6 +26,7 @@ mod pages_and_assets;
 mod shutdown;
 mod signin;
 mod staff_work;
+mod submission_limits;
 mod supplement;
 mod uploads;
 mod verify;
