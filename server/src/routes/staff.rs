@@ -29,9 +29,9 @@ use crate::{
     AppState,
     auth::{ClientIp, StaffUser, Viewer},
     error::AppError,
-    issue::{Draft, Office},
+    issue::{Draft, Office, Pending},
     store::work::{
-        AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, StoredAudit, Transition,
+        AuditEntry, DocumentRow, NewSupplement, QueueRow, StoredAudit, Transition,
         TransitionOutcome, WorkDossier,
     },
 };
@@ -502,8 +502,8 @@ fn target_exists(form: &serde_json::Value, attachments: &[String], target: &str)
 }
 
 /// Who issues the dossier's documents, and the header of one issued today by `user`: signed as their
-/// position at that body says (`Signer::of`), without a number yet (`Office::number` gives it once the
-/// move's checks pass).
+/// position at that body says (`Signer::of`), without a number yet (the move's transaction takes it,
+/// `crate::issue::Pending`).
 fn letter_context(
     d: &WorkDossier,
     user: &StaffUser,
@@ -575,39 +575,30 @@ pub(crate) async fn act(
     let now = Utc::now();
     let note: Option<String>;
     let mut due_date = None;
-    let mut documents: Vec<NewDocument> = Vec::new();
     let mut supplement = None;
     let mut registry = None;
     let (office, issuance, dossier_ref) = letter_context(&d, &user, procedure)?;
+    // The documents the move issues: numbered, set and stored only in its transaction.
+    let mut pending = Pending::new(office, procedure, issuance.issued_on);
     match action.action {
         Action::RefuseIntake => {
             let reason = required_reason(&action)?;
-            let issuance = office
-                .number(
-                    &state,
-                    doc::DocumentKind::IntakeRefusal,
-                    procedure,
-                    issuance,
-                )
-                .await?;
-            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
-            let letter = doc::IntakeRefusal {
-                issuance,
-                dossier: dossier_ref,
-                reason: reason.clone(),
-                verify_url: Some(crate::issue::verify_url(&state, &verify)),
-            };
-            documents.push(
+            let url = Some(crate::issue::verify_url(&state, &verify));
+            let text = reason.clone();
+            pending.add(
                 Draft {
                     kind: doc::DocumentKind::IntakeRefusal,
                     verify_code: verify,
-                    content: letter,
-                    number,
                     hkd_code: None,
-                }
-                .store(&state, &d.row.code, crate::documents::intake_refusal_pdf)
-                .await?,
+                    content: move |number| doc::IntakeRefusal {
+                        issuance: doc::Issuance { number, ..issuance },
+                        dossier: dossier_ref,
+                        reason: text,
+                        verify_url: url,
+                    },
+                },
+                crate::documents::intake_refusal_pdf,
             );
             note = Some(reason);
         }
@@ -650,43 +641,29 @@ pub(crate) async fn act(
             }
             let deadline = (procedure.authority() == domain::Authority::CommuneRegistrationOffice)
                 .then(|| domain::lifecycle::lapse_after(today()));
-            let issuance = office
-                .number(
-                    &state,
-                    doc::DocumentKind::SupplementRequest,
-                    procedure,
-                    issuance,
-                )
-                .await?;
-            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
-            let letter = doc::SupplementRequest {
-                issuance,
-                dossier: dossier_ref,
-                items: items
-                    .iter()
-                    .map(|i| doc::SupplementItem {
-                        // Named as the phone's form names it (step › field, or the document).
-                        item: app::pages::supplement::target_label(procedure, &i.target, Lang::Vi),
-                        note: i.note.clone(),
-                    })
-                    .collect(),
-                verify_url: Some(crate::issue::verify_url(&state, &verify)),
-            };
-            documents.push(
+            let url = Some(crate::issue::verify_url(&state, &verify));
+            let listed: Vec<doc::SupplementItem> = items
+                .iter()
+                .map(|i| doc::SupplementItem {
+                    // Named as the phone's form names it (step › field, or the document).
+                    item: app::pages::supplement::target_label(procedure, &i.target, Lang::Vi),
+                    note: i.note.clone(),
+                })
+                .collect();
+            pending.add(
                 Draft {
                     kind: doc::DocumentKind::SupplementRequest,
                     verify_code: verify,
-                    content: letter,
-                    number,
                     hkd_code: None,
-                }
-                .store(
-                    &state,
-                    &d.row.code,
-                    crate::documents::supplement_request_pdf,
-                )
-                .await?,
+                    content: move |number| doc::SupplementRequest {
+                        issuance: doc::Issuance { number, ..issuance },
+                        dossier: dossier_ref,
+                        items: listed,
+                        verify_url: url,
+                    },
+                },
+                crate::documents::supplement_request_pdf,
             );
             let overall = action
                 .reason
@@ -742,29 +719,24 @@ pub(crate) async fn act(
                     ),
                 ));
             }
-            let issuance = office
-                .number(&state, doc::DocumentKind::Apology, procedure, issuance)
-                .await?;
-            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
-            let letter = doc::Apology {
-                issuance,
-                dossier: dossier_ref,
-                old_due_date: old,
-                new_due_date: new,
-                reason: reason.clone(),
-                verify_url: Some(crate::issue::verify_url(&state, &verify)),
-            };
-            documents.push(
+            let url = Some(crate::issue::verify_url(&state, &verify));
+            let text = reason.clone();
+            pending.add(
                 Draft {
                     kind: doc::DocumentKind::Apology,
                     verify_code: verify,
-                    content: letter,
-                    number,
                     hkd_code: None,
-                }
-                .store(&state, &d.row.code, crate::documents::apology_pdf)
-                .await?,
+                    content: move |number| doc::Apology {
+                        issuance: doc::Issuance { number, ..issuance },
+                        dossier: dossier_ref,
+                        old_due_date: old,
+                        new_due_date: new,
+                        reason: text,
+                        verify_url: url,
+                    },
+                },
+                crate::documents::apology_pdf,
             );
             due_date = Some(new);
             note = Some(format!(
@@ -777,16 +749,15 @@ pub(crate) async fn act(
                 crate::issue::approve(
                     &state,
                     &d,
-                    &office,
+                    &mut pending,
                     issuance,
                     dossier_ref,
                     action.hkd_code.as_deref(),
                 )
                 .await?
             } else {
-                crate::issue::receive(&state, &d, &office, issuance, dossier_ref).await?
+                crate::issue::receive(&state, &d, &mut pending, issuance, dossier_ref)?
             };
-            documents = effects.documents;
             registry = effects.registry;
             let typed = action
                 .reason
@@ -828,7 +799,7 @@ pub(crate) async fn act(
         at: now,
         due_date,
         notice_json: serde_json::to_string(&notice).map_err(anyhow::Error::from)?,
-        documents,
+        documents: Vec::new(),
         supplement,
         resolve_supplement: None,
         resubmission: None,
@@ -841,7 +812,7 @@ pub(crate) async fn act(
             note,
         )),
     };
-    match state.store.apply_transition(&transition).await? {
+    match crate::issue::apply(&state, &transition, pending).await? {
         TransitionOutcome::Applied => {}
         TransitionOutcome::NotFound => return Err(AppError::NotFound),
         TransitionOutcome::Moved(now_state) => {

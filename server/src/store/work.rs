@@ -280,6 +280,32 @@ pub struct Transition {
     pub audit: Option<AuditEntry>,
 }
 
+/// A number a move takes for a document it issues: the next of `series` at `issuer` in `year`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberRequest {
+    /// The issuing office's key (a commune code or `SCT`).
+    pub issuer: String,
+    /// The calendar year.
+    pub year: i32,
+    /// The series (`domain::documents::NumberSeries::as_str`).
+    pub series: String,
+}
+
+/// Sets and stores a move's documents given the numbers taken for them (in the order of
+/// [`Issuing::numbers`]); what it answers is recorded with the move.
+pub type IssueFn<'a> =
+    Box<dyn FnOnce(Vec<u32>) -> BoxFuture<'a, anyhow::Result<Vec<NewDocument>>> + Send + 'a>;
+
+/// The documents a move issues in its own transaction: once the dossier is known to be where the move
+/// was checked from and the registry took its change, the numbers are taken (the counters count up in
+/// the transaction, so a move that does not commit uses none) and `issue` sets and stores them.
+pub struct Issuing<'a> {
+    /// The numbers to take, in order.
+    pub numbers: Vec<NumberRequest>,
+    /// Sets and stores the documents with them.
+    pub issue: IssueFn<'a>,
+}
+
 /// What a move came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionOutcome {
@@ -454,6 +480,16 @@ pub trait WorkStore: Send + Sync {
     fn apply_transition<'a>(
         &'a self,
         t: &'a Transition,
+    ) -> BoxFuture<'a, anyhow::Result<TransitionOutcome>> {
+        self.apply_issuing(t, None)
+    }
+
+    /// Applies one move in one transaction, with the documents `issuing` sets and stores (numbered
+    /// in the same transaction, after the move's checks).
+    fn apply_issuing<'a>(
+        &'a self,
+        t: &'a Transition,
+        issuing: Option<Issuing<'a>>,
     ) -> BoxFuture<'a, anyhow::Result<TransitionOutcome>>;
 
     /// Appends an audit row.
@@ -493,8 +529,8 @@ pub trait WorkStore: Send + Sync {
     /// Takes the next number of a series of an issuing body in a calendar year (1 for the first; NĐ
     /// 30/2020/NĐ-CP art. 15.1): one statement that adds the counter or counts it up and answers it,
     /// committed before the future completes, so concurrent callers — on any number of servers — get
-    /// distinct, consecutive numbers. A number taken for a move that then fails is not given again
-    /// (a gap in the register, as a cancelled number is on paper).
+    /// distinct, consecutive numbers. The moves take theirs in their own transaction instead
+    /// ([`WorkStore::apply_issuing`]), with the same statement.
     fn next_document_number<'a>(
         &'a self,
         issuer: &'a str,
@@ -701,9 +737,10 @@ macro_rules! work_store {
                 })
             }
 
-            fn apply_transition<'a>(
+            fn apply_issuing<'a>(
                 &'a self,
                 t: &'a $crate::store::work::Transition,
+                issuing: Option<$crate::store::work::Issuing<'a>>,
             ) -> ::futures::future::BoxFuture<
                 'a,
                 ::anyhow::Result<$crate::store::work::TransitionOutcome>,
@@ -711,7 +748,7 @@ macro_rules! work_store {
                 use $crate::store::work::{RegistryChange, TransitionOutcome};
                 Box::pin(async move {
                     let turn = self.write_turn().await;
-                    let result: Result<TransitionOutcome, sqlx::Error> = async {
+                    let result: ::anyhow::Result<TransitionOutcome> = async {
                         let mut tx = self.pool.begin().await?;
                         // The first statement writes (SQLite takes its write lock at once); it only
                         // moves a dossier still in the state the move was checked from.
@@ -801,80 +838,7 @@ macro_rules! work_store {
                             .execute(&mut *tx)
                             .await?;
                         }
-                        let mut first_document = None;
-                        for d in &t.documents {
-                            if let (Some(hkd), "gcn" | "termination_notice") =
-                                (&d.hkd_code, d.kind.as_str())
-                            {
-                                sqlx::query(
-                                    "UPDATE dossier_documents SET is_current = 0 \
-                                     WHERE hkd_code = $1 AND kind = 'gcn'",
-                                )
-                                .bind(hkd)
-                                .execute(&mut *tx)
-                                .await?;
-                            }
-                            let doc_id: i64 = sqlx::query_scalar(
-                                "INSERT INTO dossier_documents (dossier_id, kind, title, verify_code, \
-                                 storage_key, issued_at, is_current, hkd_code, content_json, number) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) RETURNING id",
-                            )
-                            .bind(id)
-                            .bind(&d.kind)
-                            .bind(&d.title)
-                            .bind(&d.verify_code)
-                            .bind(&d.storage_key)
-                            .bind(t.at)
-                            .bind(&d.hkd_code)
-                            .bind(&d.content_json)
-                            .bind(&d.number)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                            first_document.get_or_insert(doc_id);
-                        }
-                        if let Some(s) = &t.supplement {
-                            sqlx::query(
-                                "INSERT INTO supplement_requests (dossier_id, requested_at, deadline, \
-                                 note, items_json, document_id) VALUES ($1, $2, $3, $4, $5, $6)",
-                            )
-                            .bind(id)
-                            .bind(t.at)
-                            .bind(s.deadline)
-                            .bind(&s.note)
-                            .bind(&s.items_json)
-                            .bind(first_document)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        let documents_json = (!t.documents.is_empty()).then(|| {
-                            ::serde_json::Value::from(
-                                t.documents.iter().map(|d| d.kind.clone()).collect::<Vec<_>>(),
-                            )
-                            .to_string()
-                        });
-                        sqlx::query(
-                            "INSERT INTO dossier_events (dossier_id, from_state, to_state, actor, \
-                             actor_id, at, note, documents_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        )
-                        .bind(id)
-                        .bind(&t.from)
-                        .bind(&t.to)
-                        .bind(t.actor)
-                        .bind(&t.actor_id)
-                        .bind(t.at)
-                        .bind(&t.note)
-                        .bind(documents_json)
-                        .execute(&mut *tx)
-                        .await?;
-                        sqlx::query(
-                            "INSERT INTO notification_outbox (dossier_id, kind, payload_json, \
-                             next_attempt_at, created_at) VALUES ($1, 'dossier_state', $2, $3, $3)",
-                        )
-                        .bind(id)
-                        .bind(&t.notice_json)
-                        .bind(t.at)
-                        .execute(&mut *tx)
-                        .await?;
+                        // The registry before the documents: a refused change issues nothing.
                         let registry = match &t.registry {
                             None => Ok(()),
                             Some(RegistryChange::Insert(r)) => sqlx::query(
@@ -926,6 +890,104 @@ macro_rules! work_store {
                             }
                             other => other?,
                         }
+                        // The numbers, in this transaction: a move that does not commit uses none.
+                        let mut issued = Vec::new();
+                        if let Some(issuing) = issuing {
+                            let mut numbers = Vec::with_capacity(issuing.numbers.len());
+                            for n in &issuing.numbers {
+                                let last: i64 = sqlx::query_scalar(
+                                    "INSERT INTO document_number_counters (issuer, year, series, last_number) \
+                                     VALUES ($1, $2, $3, 1) ON CONFLICT (issuer, year, series) DO UPDATE \
+                                     SET last_number = document_number_counters.last_number + 1 \
+                                     RETURNING last_number",
+                                )
+                                .bind(&n.issuer)
+                                .bind(n.year)
+                                .bind(&n.series)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                                numbers.push(u32::try_from(last)?);
+                            }
+                            issued = (issuing.issue)(numbers).await?;
+                        }
+                        let mut first_document = None;
+                        for d in t.documents.iter().chain(&issued) {
+                            if let (Some(hkd), "gcn" | "termination_notice") =
+                                (&d.hkd_code, d.kind.as_str())
+                            {
+                                sqlx::query(
+                                    "UPDATE dossier_documents SET is_current = 0 \
+                                     WHERE hkd_code = $1 AND kind = 'gcn'",
+                                )
+                                .bind(hkd)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                            let doc_id: i64 = sqlx::query_scalar(
+                                "INSERT INTO dossier_documents (dossier_id, kind, title, verify_code, \
+                                 storage_key, issued_at, is_current, hkd_code, content_json, number) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) RETURNING id",
+                            )
+                            .bind(id)
+                            .bind(&d.kind)
+                            .bind(&d.title)
+                            .bind(&d.verify_code)
+                            .bind(&d.storage_key)
+                            .bind(t.at)
+                            .bind(&d.hkd_code)
+                            .bind(&d.content_json)
+                            .bind(&d.number)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            first_document.get_or_insert(doc_id);
+                        }
+                        if let Some(s) = &t.supplement {
+                            sqlx::query(
+                                "INSERT INTO supplement_requests (dossier_id, requested_at, deadline, \
+                                 note, items_json, document_id) VALUES ($1, $2, $3, $4, $5, $6)",
+                            )
+                            .bind(id)
+                            .bind(t.at)
+                            .bind(s.deadline)
+                            .bind(&s.note)
+                            .bind(&s.items_json)
+                            .bind(first_document)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        let documents_json = (!t.documents.is_empty() || !issued.is_empty()).then(|| {
+                            ::serde_json::Value::from(
+                                t.documents
+                                    .iter()
+                                    .chain(&issued)
+                                    .map(|d| d.kind.clone())
+                                    .collect::<Vec<_>>(),
+                            )
+                            .to_string()
+                        });
+                        sqlx::query(
+                            "INSERT INTO dossier_events (dossier_id, from_state, to_state, actor, \
+                             actor_id, at, note, documents_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(id)
+                        .bind(&t.from)
+                        .bind(&t.to)
+                        .bind(t.actor)
+                        .bind(&t.actor_id)
+                        .bind(t.at)
+                        .bind(&t.note)
+                        .bind(documents_json)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO notification_outbox (dossier_id, kind, payload_json, \
+                             next_attempt_at, created_at) VALUES ($1, 'dossier_state', $2, $3, $3)",
+                        )
+                        .bind(id)
+                        .bind(&t.notice_json)
+                        .bind(t.at)
+                        .execute(&mut *tx)
+                        .await?;
                         if let Some(a) = &t.audit {
                             $crate::store::work::insert_audit!(a, &mut *tx);
                         }

@@ -144,9 +144,10 @@ impl server::store::work::WorkStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Option<server::store::work::WorkDossier>>> {
         down()
     }
-    fn apply_transition<'a>(
+    fn apply_issuing<'a>(
         &'a self,
         _: &'a server::store::work::Transition,
+        _: Option<server::store::work::Issuing<'a>>,
     ) -> BoxFuture<'a, anyhow::Result<server::store::work::TransitionOutcome>> {
         down()
     }

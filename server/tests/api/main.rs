@@ -25,6 +25,7 @@ mod ownership;
 mod pages_and_assets;
 mod shutdown;
 mod signin;
+mod staff_hardening;
 mod staff_work;
 mod submission_limits;
 mod supplement;
