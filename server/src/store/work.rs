@@ -27,6 +27,25 @@ pub struct QueueRow {
     pub due_date: Option<NaiveDate>,
 }
 
+/// Which page of the queue to read ([`WorkStore::queue_page`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuePageQuery {
+    /// The jurisdictions read (none: an empty page).
+    pub jurisdictions: Vec<String>,
+    /// Only this state (API spelling).
+    pub state: Option<String>,
+    /// Only this procedure (API spelling).
+    pub procedure: Option<String>,
+    /// Today (Vietnam date): undecided dossiers due before it are overdue.
+    pub today: NaiveDate,
+    /// Undecided dossiers due from today to this day are due soon.
+    pub soon_until: NaiveDate,
+    /// How many rows.
+    pub limit: i64,
+    /// How many rows to skip.
+    pub offset: i64,
+}
+
 /// A stored file of a dossier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentRow {
@@ -470,6 +489,14 @@ pub trait WorkStore: Send + Sync {
         state: Option<&'a str>,
     ) -> BoxFuture<'a, anyhow::Result<Vec<QueueRow>>>;
 
+    /// One page of the queue, most urgent first — overdue, then due soon (both undecided: received or
+    /// processing), then by due date (none last), then newest first — and how many rows match in all.
+    /// Sorted and cut in the database, so a page reads at most `limit` rows.
+    fn queue_page<'a>(
+        &'a self,
+        query: &'a QueuePageQuery,
+    ) -> BoxFuture<'a, anyhow::Result<(Vec<QueueRow>, i64)>>;
+
     /// Everything about the dossier with this code.
     fn work_dossier<'a>(
         &'a self,
@@ -596,6 +623,102 @@ macro_rules! work_store {
                         ));
                     }
                     Ok(out)
+                })
+            }
+
+            fn queue_page<'a>(
+                &'a self,
+                query: &'a $crate::store::work::QueuePageQuery,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<(Vec<$crate::store::work::QueueRow>, i64)>,
+            > {
+                Box::pin(async move {
+                    if query.jurisdictions.is_empty() {
+                        return Ok((Vec::new(), 0));
+                    }
+                    // `$1`, `$2`: state and procedure; the jurisdictions follow from `$3` (count) or
+                    // `$5` (page, after today and the end of "due soon"); limit and offset last.
+                    let places = |from: usize| {
+                        (0..query.jurisdictions.len())
+                            .map(|i| format!("${}", from + i))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let filter = "($1 IS NULL OR state = $1) AND ($2 IS NULL OR procedure = $2)";
+                    let count_sql = format!(
+                        "SELECT COUNT(*) FROM dossiers WHERE {filter} AND jurisdiction IN ({})",
+                        places(3)
+                    );
+                    let mut count = sqlx::query_scalar::<_, i64>(&count_sql)
+                        .bind(&query.state)
+                        .bind(&query.procedure);
+                    for j in &query.jurisdictions {
+                        count = count.bind(j);
+                    }
+                    let total = count.fetch_one(&self.pool).await?;
+                    let after = 5 + query.jurisdictions.len();
+                    let page_sql = format!(
+                        "SELECT code, procedure, jurisdiction, applicant_name, applicant_phone, state, \
+                         received_at, due_date FROM dossiers WHERE {filter} AND jurisdiction IN ({}) \
+                         ORDER BY CASE WHEN state IN ('received', 'processing') AND due_date < $3 THEN 0 \
+                         WHEN state IN ('received', 'processing') AND due_date >= $3 AND due_date <= $4 \
+                         THEN 1 ELSE 2 END, CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, \
+                         received_at DESC, code LIMIT ${after} OFFSET ${}",
+                        places(5),
+                        after + 1
+                    );
+                    let mut page = sqlx::query_as::<
+                        _,
+                        (
+                            String,
+                            String,
+                            String,
+                            String,
+                            String,
+                            String,
+                            ::chrono::DateTime<::chrono::Utc>,
+                            Option<::chrono::NaiveDate>,
+                        ),
+                    >(&page_sql)
+                    .bind(&query.state)
+                    .bind(&query.procedure)
+                    .bind(query.today)
+                    .bind(query.soon_until);
+                    for j in &query.jurisdictions {
+                        page = page.bind(j);
+                    }
+                    let rows = page
+                        .bind(query.limit)
+                        .bind(query.offset)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok((
+                        rows.into_iter()
+                            .map(
+                                |(
+                                    code,
+                                    procedure,
+                                    jurisdiction,
+                                    applicant_name,
+                                    applicant_phone,
+                                    state,
+                                    received_at,
+                                    due_date,
+                                )| $crate::store::work::QueueRow {
+                                    code,
+                                    procedure,
+                                    jurisdiction,
+                                    applicant_name,
+                                    applicant_phone,
+                                    state,
+                                    received_at,
+                                    due_date,
+                                },
+                            )
+                            .collect(),
+                        total,
+                    ))
                 })
             }
 

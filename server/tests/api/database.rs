@@ -138,6 +138,12 @@ impl server::store::work::WorkStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::QueueRow>>> {
         down()
     }
+    fn queue_page<'a>(
+        &'a self,
+        _: &'a server::store::work::QueuePageQuery,
+    ) -> BoxFuture<'a, anyhow::Result<(Vec<server::store::work::QueueRow>, i64)>> {
+        down()
+    }
     fn work_dossier<'a>(
         &'a self,
         _: &'a str,

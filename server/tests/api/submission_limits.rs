@@ -2,7 +2,8 @@
 //! phone and lands in an office's queue, so one account files at most so many an hour — 40 parallel
 //! posts included, counted in the database — and one address at most so many an hour; over either,
 //! a Vietnamese 429 with `Retry-After` (the phone's outbox tries again later), while a replay of an
-//! accepted submission always gets its receipt. A dossier lists at most 20 files, refused unread.
+//! accepted submission always gets its receipt. A dossier lists at most 20 files, refused unread. The
+//! staff queue comes in pages of 50, most urgent first, every dossier on exactly one page.
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -19,6 +20,7 @@ both_backends!(
     forty_parallel_posts_of_one_account_never_exceed_its_hourly_limit_and_replays_pass,
     one_address_files_at_most_its_hourly_allowance_across_accounts,
     a_dossier_listing_more_than_twenty_files_is_refused_with_one_clear_error,
+    a_flooded_queue_comes_in_pages_of_fifty_most_urgent_first,
 );
 
 /// A registration of the household business "Hộ kinh doanh {name}" that the citizen signed in with
@@ -231,5 +233,111 @@ async fn a_dossier_listing_more_than_twenty_files_is_refused_with_one_clear_erro
     let message = on_files[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("tối đa 20 tệp"), "{error}");
     assert_eq!(dossiers(&t).await, 0);
+    t.teardown().await;
+}
+
+/// The staff queue as `who` reads it at `path`: page, pages, total and the codes listed.
+async fn queue_page(
+    app: &TestServer,
+    who: &Session,
+    path: &str,
+) -> (u64, u64, u64, Vec<(String, bool)>) {
+    let res = send(app, "GET", path, &who.cookie(), Vec::new()).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    let page = body_json(res).await;
+    let items = page["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page of items: {page}"))
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().expect("code").to_owned(),
+                i["overdue"].as_bool().expect("overdue"),
+            )
+        })
+        .collect();
+    let n = |k: &str| page[k].as_u64().unwrap_or_else(|| panic!("{k}: {page}"));
+    (n("page"), n("pages"), n("total"), items)
+}
+
+async fn a_flooded_queue_comes_in_pages_of_fifty_most_urgent_first(engine: Engine) {
+    // Arrange: 120 dossiers in one commune, three of them received and overdue; its officer.
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start(&t).await;
+    let phone = "0912345678";
+    let citizen = app.citizen(phone).await;
+    for batch in 0..12 {
+        let answers = futures::future::join_all((0..10).map(|i| {
+            let body = registration_by(phone, &format!("Bánh mì số {}", batch * 10 + i));
+            let citizen = &citizen;
+            let app = &app;
+            async move { post(app, citizen, &uuid::Uuid::new_v4().to_string(), &body).await }
+        }))
+        .await;
+        for (status, _, body) in answers {
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+    }
+    let overdue_on = (chrono::Utc::now() - chrono::Duration::days(10)).date_naive();
+    let late: Vec<String> = (1..=3)
+        .map(|n| {
+            let day = chrono::Utc::now()
+                .with_timezone(&domain::calendar::VIETNAM_OFFSET)
+                .format("%y%m%d");
+            format!("{}-{day}-{:04}", crate::approvals::COMMUNE, 40 + n)
+        })
+        .collect();
+    for code in &late {
+        let changed = t
+            .raw
+            .exec(&format!(
+                "UPDATE dossiers SET state = 'received', due_date = '{overdue_on}' WHERE code = '{code}'"
+            ))
+            .await
+            .expect("overdue");
+        assert_eq!(changed, 1, "{code}");
+    }
+    let password =
+        crate::signin::add_staff(&t, "canbo", "commune_officer", &[crate::approvals::COMMUNE])
+            .await;
+    let officer = crate::signin::staff_session(&app, "canbo", &password).await;
+
+    // Act
+    let first = queue_page(&app, &officer, "/api/v1/staff/dossiers").await;
+    let second = queue_page(&app, &officer, "/api/v1/staff/dossiers?page=2").await;
+    let third = queue_page(&app, &officer, "/api/v1/staff/dossiers?page=3").await;
+    let beyond = queue_page(&app, &officer, "/api/v1/staff/dossiers?page=4").await;
+    let searched = queue_page(
+        &app,
+        &officer,
+        "/api/v1/staff/dossiers?q=nguyen%20thi%20ba&page=3",
+    )
+    .await;
+    let received = queue_page(&app, &officer, "/api/v1/staff/dossiers?state=received").await;
+
+    // Assert: 50, 50, 20 — each dossier on exactly one page —, the overdue ones first; a search and
+    // a filter are paged the same way.
+    assert_eq!((first.0, first.1, first.2, first.3.len()), (1, 3, 120, 50));
+    assert_eq!(
+        (second.0, second.1, second.2, second.3.len()),
+        (2, 3, 120, 50)
+    );
+    assert_eq!((third.0, third.1, third.2, third.3.len()), (3, 3, 120, 20));
+    assert_eq!((beyond.0, beyond.2, beyond.3.len()), (4, 120, 0));
+    let mut all: Vec<&String> = [&first.3, &second.3, &third.3]
+        .into_iter()
+        .flatten()
+        .map(|(code, _)| code)
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 120, "every dossier on exactly one page");
+    let mut top: Vec<&String> = first.3[..3].iter().map(|(code, _)| code).collect();
+    top.sort();
+    assert_eq!(top, late.iter().collect::<Vec<_>>(), "overdue first");
+    assert!(first.3[..3].iter().all(|(_, overdue)| *overdue));
+    assert!(!first.3[3].1);
+    assert_eq!((searched.1, searched.2, searched.3.len()), (3, 120, 20));
+    assert_eq!((received.1, received.2, received.3.len()), (1, 3, 3));
     t.teardown().await;
 }
