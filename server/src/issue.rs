@@ -99,6 +99,9 @@ pub(crate) struct Office {
     pub(crate) key: String,
 }
 
+/// Sets a document given its number as printed: its content (JSON) and its PDF.
+type SetDocument = Box<dyn FnOnce(Option<String>) -> anyhow::Result<(String, Vec<u8>)> + Send>;
+
 /// One document a move will issue, set once its number is known.
 struct PendingDocument {
     kind: DocumentKind,
@@ -106,7 +109,7 @@ struct PendingDocument {
     verify_code: String,
     hkd_code: Option<String>,
     /// Its content (JSON) and PDF, given its number as printed.
-    set: Box<dyn FnOnce(Option<String>) -> anyhow::Result<(String, Vec<u8>)> + Send>,
+    set: SetDocument,
 }
 
 /// The documents a move issues (in order), set, numbered and stored only inside the move's
@@ -440,7 +443,6 @@ pub(crate) async fn approve(
                     "Đã cập nhật thông tin đăng ký thuế trong sổ đăng ký (không cấp lại giấy chứng nhận)."
                         .to_owned()
                 }),
-                ..Effects::default()
             };
             if new_certificate {
                 pending.add(

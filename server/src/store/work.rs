@@ -1119,7 +1119,7 @@ macro_rules! work_store {
                     }
                     .await;
                     drop(turn);
-                    Ok(result?)
+                    result
                 })
             }
 
