@@ -213,6 +213,19 @@ mod tests {
     }
 
     #[test]
+    fn more_files_than_a_dossier_takes_are_one_error_on_the_list() {
+        let kind = DocumentKind::HouseholdAuthorisation;
+        let most = vec![file(kind, "application/pdf", 1000); MAX_ATTACHMENTS];
+        assert!(check(&most, &[]).is_empty());
+        let too_many = vec![file(kind, "image/gif", 1000); MAX_ATTACHMENTS + 1];
+        let errors = check(&too_many, &[]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, "attachments");
+        assert_eq!(errors[0].key, MessageKey::TooManyAttachments);
+        assert!(errors[0].message(Lang::Vi).contains("tối đa 20 tệp"));
+    }
+
+    #[test]
     fn bad_files_and_missing_documents_are_reported() {
         let need = [RequiredDocument {
             kind: DocumentKind::DeathCertificateOrCourtDecision,
