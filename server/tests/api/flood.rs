@@ -1,4 +1,4 @@
-//! Limits on new dossiers (issue 17), on both databases: each accepted dossier texts the applicant's
+//! A flood of submissions (issue 17), on both databases: each accepted dossier texts the applicant's
 //! phone and lands in an office's queue, so one account files at most so many an hour — 40 parallel
 //! posts included, counted in the database — and one address at most so many an hour; over either,
 //! a Vietnamese 429 with `Retry-After` (the phone's outbox tries again later), while a replay of an
