@@ -38,6 +38,8 @@ pub enum VerifyOutcome {
     Found(Box<VerifiedDocument>),
     /// No document has this code.
     NotFound,
+    /// Too many verifications or look-ups from this address.
+    RateLimited,
     /// The server could not look (database down).
     Unavailable,
 }

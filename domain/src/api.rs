@@ -673,6 +673,15 @@ pub struct StaffDossier {
     pub supplement: Option<SupplementRequest>,
     /// The actions the lifecycle allows now.
     pub allowed_actions: Vec<crate::lifecycle::Action>,
+    /// Whether the national e-identity vouched for the business owner's identity number when the
+    /// dossier was filed (a VNeID session of the owner's number filed it); none for a promotion notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_identity_verified: Option<bool>,
+    /// For a registration whose owner's identity number was not verified so: what the officer must
+    /// check before accepting it ([`crate::forms::filer::unverified_owner_warning`]), in the reader's
+    /// language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_identity_warning: Option<String>,
 }
 
 /// `POST /api/v1/staff/dossiers/{code}/actions`.

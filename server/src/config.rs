@@ -238,6 +238,13 @@ pub struct Limits {
     /// (default 60): several accounts on one machine. Generous, since a mobile carrier puts many
     /// people behind one address; the per-account limits come first.
     pub dossiers_per_address_per_hour: u32,
+    /// Bytes one person (or dossier-scoped access) may upload a day, UTC (default 200 MB).
+    pub upload_bytes_per_day: u64,
+    /// Bytes one client address (IPv6: its /64) may upload a day, UTC (default 2 GB: many people share
+    /// a carrier's address).
+    pub upload_bytes_per_address_day: u64,
+    /// Memory all uploads in progress may hold at once, in bytes (default 64 MB).
+    pub upload_memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -249,6 +256,9 @@ impl Default for Limits {
             dossiers_per_account_per_hour: 10,
             dossiers_per_account_per_day: 30,
             dossiers_per_address_per_hour: 60,
+            upload_bytes_per_day: 200_000_000,
+            upload_bytes_per_address_day: 2_000_000_000,
+            upload_memory_bytes: 64_000_000,
         }
     }
 }

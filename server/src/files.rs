@@ -102,6 +102,25 @@ impl Storage {
         Ok(items)
     }
 
+    /// The keys under a prefix with their sizes and when each was last written, sorted.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn list_modified(
+        &self,
+        prefix: &str,
+    ) -> anyhow::Result<Vec<(String, u64, chrono::DateTime<chrono::Utc>)>> {
+        let mut items: Vec<(String, u64, chrono::DateTime<chrono::Utc>)> = self
+            .store
+            .list(Some(&ObjectPath::from(prefix)))
+            .map_ok(|meta| (meta.location.to_string(), meta.size, meta.last_modified))
+            .try_collect()
+            .await
+            .with_context(|| format!("cannot list {prefix} in the {self:?}"))?;
+        items.sort();
+        Ok(items)
+    }
+
     /// Deletes an object; a missing one is not an error.
     ///
     /// # Errors

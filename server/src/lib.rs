@@ -44,10 +44,11 @@ pub use config::{
 pub use files::Storage;
 pub use pages::{PageTemplate, render_page};
 pub use routes::staff::lapse_sweep;
+pub use routes::uploads::{PARTIAL_TTL, UNATTACHED_TTL, UploadSweep, upload_sweep};
 pub use staff::{AddStaffError, FirstAdmin, add_staff, ensure_first_admin};
 pub use store::{
-    Backend, DossierView, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore,
-    Store, StoredDossier, SubmitOutcome, UploadRow,
+    Backend, HkdRecord, NewAttachment, NewDossier, NewStaff, PgStore, SqliteStore, Store,
+    StoredDossier, SubmitOutcome, UploadRow,
 };
 
 /// The database named by a URL, for tools and tests: `Db::connect(url)` is [`store::connect`].
@@ -90,6 +91,8 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::RelyingParty>>,
     /// Sign-ins with it started from one address a minute.
     pub oidc_limiter: rate_limit::RateLimiter,
+    /// The memory budget of uploads in progress, in KiB (`Limits::upload_memory_bytes`).
+    pub upload_memory: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -163,6 +166,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Option<Fi
             OIDC_STARTS_PER_MINUTE,
             config.trusted_proxies.clone(),
         ),
+        upload_memory: Arc::new(tokio::sync::Semaphore::new(
+            usize::try_from(config.limits.upload_memory_bytes / 1024)
+                .unwrap_or(usize::MAX)
+                .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+        )),
     };
     Ok((state, first_admin))
 }
@@ -274,12 +282,22 @@ pub async fn spawn(
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
     let worker = start_notifier(&state, &config).await?.spawn(worker_stop);
     let store = state.store.clone();
-    // The HKD 60-day lapse (NĐ 168/2025 art. 95.4): every few minutes; several servers may run it at
-    // once, each move is a conditional update.
+    let storage = state.storage.clone();
+    // The HKD 60-day lapse (NĐ 168/2025 art. 95.4): every few minutes; uploads nobody needs, hourly.
+    // Several servers may run them at once: each move is a conditional update.
     let sweeper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(300));
-        loop {
+        for round in 0_u64.. {
             tick.tick().await;
+            if round % 12 == 0 {
+                match upload_sweep(store.as_ref(), &storage, chrono::Utc::now()).await {
+                    Ok(s) if s == routes::uploads::UploadSweep::default() => {}
+                    Ok(s) => {
+                        tracing::info!(chunks = s.chunks, files = s.files, "stale uploads removed")
+                    }
+                    Err(e) => tracing::warn!(error = %format!("{e:#}"), "upload sweep failed"),
+                }
+            }
             let today = chrono::Utc::now()
                 .with_timezone(&domain::calendar::VIETNAM_OFFSET)
                 .date_naive();

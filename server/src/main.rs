@@ -161,6 +161,16 @@ struct ServeArgs {
     /// are answered 429.
     #[arg(long, env = "MOTCUA_DOSSIERS_PER_ADDRESS_PER_HOUR", default_value_t = Limits::default().dossiers_per_address_per_hour)]
     dossiers_per_address_per_hour: u32,
+    /// Bytes one person (or dossier-scoped access) may upload a day (UTC); more are answered 429.
+    #[arg(long, env = "MOTCUA_UPLOAD_BYTES_PER_DAY", default_value_t = Limits::default().upload_bytes_per_day)]
+    upload_bytes_per_day: u64,
+    /// Bytes one client address (IPv6: its /64) may upload a day (UTC); more are answered 429.
+    #[arg(long, env = "MOTCUA_UPLOAD_BYTES_PER_ADDRESS_DAY", default_value_t = Limits::default().upload_bytes_per_address_day)]
+    upload_bytes_per_address_day: u64,
+    /// Memory all uploads in progress may hold at once, in bytes; a request over it waits, then is
+    /// answered 429 with Retry-After.
+    #[arg(long, env = "MOTCUA_UPLOAD_MEMORY_BYTES", default_value_t = Limits::default().upload_memory_bytes)]
+    upload_memory_bytes: u64,
     /// The reverse proxies in front of this server, as addresses or networks separated by commas
     /// (e.g. 10.0.0.0/8,192.168.1.5). A request whose connection comes from one of them is from the
     /// right-most X-Forwarded-For address that is not one of them; X-Forwarded-For from anyone else is
@@ -470,6 +480,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             dossiers_per_account_per_hour: args.dossiers_per_account_per_hour,
             dossiers_per_account_per_day: args.dossiers_per_account_per_day,
             dossiers_per_address_per_hour: args.dossiers_per_address_per_hour,
+            upload_bytes_per_day: args.upload_bytes_per_day,
+            upload_bytes_per_address_day: args.upload_bytes_per_address_day,
+            upload_memory_bytes: args.upload_memory_bytes,
         },
         trusted_proxies: args
             .trusted_proxies

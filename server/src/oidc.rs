@@ -183,6 +183,15 @@ impl RelyingParty {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(15))
             .build()?;
+        if settings.min_assurance_level.is_none() {
+            // No secret and no personal data: only which setting is missing.
+            tracing::warn!(
+                issuer = %issuer.as_str(),
+                "VNeID sign-in is on without a minimum assurance level: every account the provider \
+                 vouches for is accepted, whatever its level of assurance. Set MOTCUA_OIDC_MIN_ACR \
+                 (--oidc-min-acr), e.g. 2 for a level-2 e-identity account."
+            );
+        }
         Ok(Some(Self {
             settings: settings.clone(),
             issuer,

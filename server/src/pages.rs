@@ -289,16 +289,17 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
         .unwrap_or_default();
     let route = AppRoute::parse(uri.path());
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    // The pages that take a code count against the same per-address allowance as the API routes that
+    // take one (`routes::verify`, `routes::dossiers`): the page is no way around the limit.
+    let client = state.lookup_limiter.client(&headers, peer);
+    let mut retry_after = None;
     let data = PageData {
         lookup: match route {
-            AppRoute::Lookup => {
-                let client = state.lookup_limiter.client(&headers, peer);
-                lookup(&state, &uri, client).await
-            }
+            AppRoute::Lookup => lookup(&state, &uri, client, &mut retry_after).await,
             _ => None,
         },
         verify: match route {
-            AppRoute::Verify => Some(verify(&state, uri.path()).await),
+            AppRoute::Verify => Some(verify(&state, uri.path(), client, &mut retry_after).await),
             _ => None,
         },
     };
@@ -325,7 +326,9 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
     } else {
         "no-cache"
     };
-    let status = if route.is_found() && !unknown_document {
+    let status = if retry_after.is_some() {
+        StatusCode::TOO_MANY_REQUESTS
+    } else if route.is_found() && !unknown_document {
         StatusCode::OK
     } else {
         StatusCode::NOT_FOUND
@@ -381,6 +384,11 @@ pub(crate) async fn page(State(state): State<AppState>, req: axum::extract::Requ
     if let Some(etag) = etag {
         response.headers_mut().insert(header::ETAG, etag);
     }
+    if let Some(wait) = retry_after
+        && let Ok(v) = HeaderValue::from_str(&wait.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
     response
 }
 
@@ -405,13 +413,26 @@ fn if_none_match(headers: &axum::http::HeaderMap, etag: &HeaderValue) -> bool {
         .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(ours))
 }
 
-/// The document a `/verify/{code}` URL names, as the API would answer it.
-async fn verify(state: &AppState, path: &str) -> Verify {
+/// The document a `/verify/{code}` URL names, as the API would answer it; over the address's allowance
+/// (counted with the API's), "too many" and the seconds to wait in `retry_after`.
+async fn verify(
+    state: &AppState,
+    path: &str,
+    client: Option<std::net::IpAddr>,
+    retry_after: &mut Option<u64>,
+) -> Verify {
     let code = path
         .strip_prefix("/verify/")
         .unwrap_or_default()
         .trim_end_matches('/')
         .to_owned();
+    if let Err(wait) = state.lookup_limiter.check(client) {
+        *retry_after = Some(wait);
+        return Verify {
+            code,
+            outcome: VerifyOutcome::RateLimited,
+        };
+    }
     let outcome = match crate::routes::verify::find(state, &code).await {
         Ok(Some(document)) => VerifyOutcome::Found(Box::new(document)),
         Ok(None) => VerifyOutcome::NotFound,
@@ -424,8 +445,14 @@ async fn verify(state: &AppState, path: &str) -> Verify {
 }
 
 /// The look-up a `/tra-cuu?code=…` URL asks for, as the API answers it to anyone: the public view (the
-/// owner's details come from the API once the page runs).
-async fn lookup(state: &AppState, uri: &Uri, client: Option<std::net::IpAddr>) -> Option<Lookup> {
+/// owner's details come from the API once the page runs); over the address's allowance, "too many" and
+/// the seconds to wait in `retry_after`.
+async fn lookup(
+    state: &AppState,
+    uri: &Uri,
+    client: Option<std::net::IpAddr>,
+    retry_after: &mut Option<u64>,
+) -> Option<Lookup> {
     #[derive(serde::Deserialize)]
     struct Query {
         code: Option<String>,
@@ -437,7 +464,8 @@ async fn lookup(state: &AppState, uri: &Uri, client: Option<std::net::IpAddr>) -
         .or_else(|| uri.path().strip_prefix("/tra-cuu/").map(str::to_owned))
         .filter(|c| !c.trim().is_empty())?;
     let phone = query.phone.unwrap_or_default();
-    let outcome = if state.lookup_limiter.check(client).is_err() {
+    let outcome = if let Err(wait) = state.lookup_limiter.check(client) {
+        *retry_after = Some(wait);
         LookupOutcome::RateLimited
     } else {
         match crate::routes::dossiers::status_of(state, &code, false).await {

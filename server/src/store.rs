@@ -14,6 +14,7 @@ pub mod notify;
 mod postgres;
 mod sql;
 mod sqlite;
+pub mod uploads;
 pub mod work;
 
 use std::sync::Arc;
@@ -43,6 +44,7 @@ pub trait Store:
     + auth::AuthStore
     + notify::NotifyStore
     + work::WorkStore
+    + uploads::UploadStore
     + Send
     + Sync
     + 'static
@@ -88,14 +90,6 @@ pub trait Store:
         &'a self,
         code: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Option<StoredDossier>>>;
-
-    /// What the look-up shows of the dossier with this code, when `phone` is the applicant's: its state,
-    /// receipt and timeline, in one query. `None` for an unknown code and for another phone alike.
-    fn dossier_status<'a>(
-        &'a self,
-        code: &'a str,
-        phone: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Option<DossierView>>>;
 
     /// How many dossiers there are.
     fn count_dossiers(&self) -> BoxFuture<'_, anyhow::Result<i64>>;
@@ -194,6 +188,12 @@ pub struct NewDossier {
     /// The business owner's identity number (the registration's owner; the registry's owner of a change
     /// or termination).
     pub owner_identity: Option<String>,
+    /// The owner's identity number was vouched for by the national e-identity: a VNeID session whose
+    /// identity number is [`NewDossier::owner_identity`] filed it.
+    pub owner_verified: bool,
+    /// The payloads of the `owner_notice` jobs to queue with the dossier
+    /// (`crate::notify::OwnerNotice`, JSON): someone other than the owner filed for their business.
+    pub owner_notices: Vec<String>,
     /// Refuse the dossier ([`SubmitOutcome::TooMany`]) when the filer's account already filed this many
     /// dossiers since this time to phone numbers other than this one (checked in the submission's
     /// transaction, the account's row locked, so parallel requests count each other).
@@ -297,17 +297,6 @@ pub struct StoredDossier {
     pub filer_identity: Option<String>,
     /// The business owner's identity number.
     pub owner_identity: Option<String>,
-}
-
-/// What the look-up shows of a dossier.
-#[derive(Debug, Clone)]
-pub struct DossierView {
-    /// Current state (API spelling).
-    pub state: String,
-    /// The receipt JSON, as stored and first answered.
-    pub receipt_json: String,
-    /// (to_state, at, note), oldest first.
-    pub timeline: Vec<(String, DateTime<Utc>, Option<String>)>,
 }
 
 /// A household business in the registry.

@@ -5,6 +5,7 @@
 //   node tests/oidc/provider.mjs --port 9400 \
 //     --redirect-uri http://127.0.0.1:8080/api/v1/auth/vneid/callback \
 //     [--client-id motcua] [--client-secret motcua-dev-secret] [--accounts accounts.json]
+//     [--kid test-1]
 //
 // It listens on 127.0.0.1:<port> and prints `issuer: http://127.0.0.1:<port>` on stdout when ready.
 // Test citizens come from --accounts (a JSON file), else the OIDC_TEST_ACCOUNTS environment variable
@@ -12,6 +13,8 @@
 //   { "id", "identity_number", "name", "birthdate", "gender", "address", "acr",
 //     "phone_number"?, "phone_number_verified"? }
 // The login page (/interaction/<uid>) is a form posting `account` (an id); a test can drive it.
+// Each start makes a new RS256 signing key, published under --kid (`test-1` by default): a test rotates
+// the keys by starting the provider again on the same port with another kid.
 
 import { createServer } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -27,6 +30,7 @@ const { values: args } = parseArgs({
     'client-id': { type: 'string', default: 'motcua' },
     'client-secret': { type: 'string', default: 'motcua-dev-secret' },
     accounts: { type: 'string' },
+    kid: { type: 'string', default: 'test-1' },
   },
 });
 
@@ -109,7 +113,7 @@ const provider = new Provider(issuer, {
       default_acr_values: ['1', '2', '3'],
     },
   ],
-  jwks: { keys: [{ ...signingKey, use: 'sig', alg: 'RS256', kid: 'test-1' }] },
+  jwks: { keys: [{ ...signingKey, use: 'sig', alg: 'RS256', kid: args.kid }] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   pkce: { required: () => true },
   acrValues: ['1', '2', '3'],

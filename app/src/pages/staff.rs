@@ -589,6 +589,12 @@ fn DossierView(
             <dt>{move || lang.get().pick("Kênh nộp", "Channel")}</dt>
             <dd>{move || if assisted { lang.get().pick("Nộp tại bộ phận một cửa, cán bộ nhập giúp", "At the counter, entered by staff") } else { lang.get().pick("Trực tuyến", "Online") }}</dd>
         </dl>
+        {dossier.owner_identity_warning.is_some().then(|| view! {
+            <p class="notice notice-warn owner-unverified" role="note">
+                <strong>{move || lang.get().pick("Chủ hộ chưa được xác thực. ", "Owner not verified. ")}</strong>
+                {move || domain::forms::filer::unverified_owner_warning(lang.get())}
+            </p>
+        })}
         {dossier.supplement.clone().map(|req| view! {
             <section class="notice notice-warn" aria-labelledby="open-supplement">
                 <h2 id="open-supplement">{move || lang.get().pick("Đang chờ người nộp sửa đổi, bổ sung", "Waiting for the applicant's amendments")}</h2>

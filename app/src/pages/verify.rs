@@ -4,7 +4,7 @@
 //! followed on the phone), it asks `GET /api/v1/verify/{code}` for the same.
 
 use domain::api::VerifiedDocument;
-use leptos::{either::EitherOf4, prelude::*, task::spawn_local};
+use leptos::{either::EitherOf5, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_location;
 
 use super::lookup::vietnamese_time;
@@ -52,6 +52,9 @@ pub fn VerifyPage() -> impl IntoView {
             let outcome = match answer {
                 Ok(doc) => VerifyOutcome::Found(Box::new(doc)),
                 Err(platform::PlatformError::Http { status: 404, .. }) => VerifyOutcome::NotFound,
+                Err(platform::PlatformError::Http { status: 429, .. }) => {
+                    VerifyOutcome::RateLimited
+                }
                 Err(_) => VerifyOutcome::Unavailable,
             };
             fetched.try_set(Some((code, outcome)));
@@ -60,11 +63,11 @@ pub fn VerifyPage() -> impl IntoView {
     view! {
         <h1>{move || lang.get().pick("Kiểm tra văn bản", "Check a document")}</h1>
         {move || match outcome() {
-            None => EitherOf4::A(view! {
+            None => EitherOf5::A(view! {
                 <p class="loading" role="status">{move || lang.get().pick("Đang kiểm tra…", "Checking…")}</p>
             }),
-            Some(VerifyOutcome::Found(doc)) => EitherOf4::B(view! { <VerifiedView doc=*doc /> }),
-            Some(VerifyOutcome::NotFound) => EitherOf4::C(view! {
+            Some(VerifyOutcome::Found(doc)) => EitherOf5::B(view! { <VerifiedView doc=*doc /> }),
+            Some(VerifyOutcome::NotFound) => EitherOf5::C(view! {
                 <div class="notice notice-error" role="alert">
                     <h2>{move || lang.get().pick("Không tìm thấy văn bản", "No such document")}</h2>
                     <p>
@@ -78,7 +81,15 @@ pub fn VerifyPage() -> impl IntoView {
                     </p>
                 </div>
             }),
-            Some(VerifyOutcome::Unavailable) => EitherOf4::D(view! {
+            Some(VerifyOutcome::RateLimited) => EitherOf5::D(view! {
+                <p class="notice notice-error" role="alert">
+                    {move || lang.get().pick(
+                        "Bạn đã kiểm tra văn bản quá nhiều lần trong một phút. Vui lòng đợi một phút rồi tải lại trang.",
+                        "Too many checks from your connection in a minute. Please wait a minute, then reload the page.",
+                    )}
+                </p>
+            }),
+            Some(VerifyOutcome::Unavailable) => EitherOf5::E(view! {
                 <p class="notice notice-error" role="alert">
                     {move || lang.get().pick(
                         "Máy chủ tạm thời không kiểm tra được. Vui lòng thử lại sau.",

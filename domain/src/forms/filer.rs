@@ -153,6 +153,21 @@ pub(crate) fn read(
     Some(role)
 }
 
+/// What an officer is told about a registration whose owner's identity number the national
+/// e-identity did not vouch for (filed with a phone sign-in, by an authorised person, or at the
+/// counter): the number is only what the form says.
+#[must_use]
+pub const fn unverified_owner_warning(lang: Lang) -> &'static str {
+    lang.pick(
+        "Số định danh cá nhân của chủ hộ kinh doanh trong hồ sơ này chưa được xác thực bằng tài khoản định danh \
+         điện tử (VNeID) của chủ hộ: đó chỉ là số người nộp khai. Hãy đối chiếu giấy tờ tùy thân của chủ hộ \
+         trước khi tiếp nhận hồ sơ.",
+        "The owner's identity number in this dossier was not verified with the owner's VNeID e-identity \
+         account: it is only what the filer typed. Check the owner's identity document before accepting \
+         the dossier.",
+    )
+}
+
 /// Who is signed in, as the server's session vouches (never what a form says).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SignedIn<'a> {

@@ -333,17 +333,38 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
     cookie_value(headers, SESSION_COOKIE)
 }
 
-/// The value of a cookie of the request, if it has one that is not empty.
-#[must_use]
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The cookies of the request: (name, value), trimmed, in order.
+pub fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|c| c.split(';'))
         .filter_map(|p| p.split_once('='))
-        .find(|(k, v)| k.trim() == name && !v.trim().is_empty())
+        .map(|(k, v)| (k.trim(), v.trim()))
+}
+
+/// The value of a cookie of the request, if it has one that is not empty.
+#[must_use]
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookies(headers)
+        .find(|(k, v)| *k == name && !v.is_empty())
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The tokens of every dossier-scoped access cookie the request carries (at most 20 are read).
+#[must_use]
+pub fn access_cookie_values(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .filter_map(|p| p.split_once('='))
+        .filter(|(k, v)| k.trim().starts_with(ACCESS_COOKIE_PREFIX) && !v.trim().is_empty())
         .map(|(_, v)| v.trim().to_owned())
+        .take(20)
+        .collect()
 }
 
 /// The name of the dossier-scoped access cookie of a dossier code (normalised to upper case); `None`

@@ -1,6 +1,8 @@
 //! The notification worker: it claims due jobs of `notification_outbox` (a dossier was submitted, or
 //! its state changed), and tells the applicant's phone number on every channel — the in-app inbox, an
-//! SMS through the gateway, and a Web Push to each browser that subscribed for that number.
+//! SMS through the gateway, and a Web Push to each browser that subscribed for that number. An
+//! `owner_notice` job ([`OwnerNotice`]) tells a business's owner on record, by SMS and in the inbox of
+//! their phone, that someone else filed the change or termination of their business.
 //!
 //! - **Claims** ([`NotifyStore::claim_notifications`](crate::store::notify::NotifyStore)): a job is
 //!   held under a lease; PostgreSQL claims with `FOR UPDATE SKIP LOCKED`, so any number of servers run
@@ -189,6 +191,74 @@ const fn next_step(state: State, lang: Lang) -> Option<&'static str> {
     }
 }
 
+/// The payload of an `owner_notice` job: someone other than the owner on record — an authorised
+/// person or an heir — filed the change or termination of a business in the registry, and the owner is
+/// told on their phone (SMS and the phone's inbox), with what to do if they did not authorise it. The
+/// dossier's code and procedure come from the job's dossier. Nothing of the filer is in it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OwnerNotice {
+    /// The owner's phone: the registry's, or that of the account the e-identity linked to the owner.
+    pub phone: String,
+    /// Mã số hộ kinh doanh.
+    pub hkd_code: String,
+    /// The business's name as registered ("Hộ kinh doanh …").
+    pub hkd_name: String,
+    /// How the filer filed (`authorised` or `heir`).
+    pub filer_role: domain::forms::filer::FilerRole,
+    /// The office that decides the dossier ("Phòng Kinh tế thuộc UBND xã Tịnh Khê").
+    pub office: String,
+    /// When the dossier was received (RFC 3339).
+    pub at: String,
+}
+
+impl OwnerNotice {
+    /// "as an authorised person" / "as an heir", in Vietnamese.
+    const fn as_role(&self) -> &'static str {
+        match self.filer_role {
+            domain::forms::filer::FilerRole::Heir => "người thừa kế",
+            _ => "người được chủ hộ ủy quyền",
+        }
+    }
+
+    /// When the owner should act: they did not authorise it, or (an heir filed) they are alive and
+    /// knew nothing of it.
+    const fn unless(&self) -> &'static str {
+        match self.filer_role {
+            domain::forms::filer::FilerRole::Heir => "Nếu bạn là chủ hộ và không biết việc này",
+            _ => "Nếu bạn không ủy quyền cho ai nộp hồ sơ này",
+        }
+    }
+
+    /// What the inbox message says after the procedure and state: who filed it and what to do.
+    #[must_use]
+    pub fn note(&self) -> String {
+        format!(
+            "Hồ sơ của {} (mã số {}) do người khác nộp với tư cách {}, không phải bạn. {}, hãy liên hệ \
+             ngay {} trước khi hồ sơ được giải quyết.",
+            self.hkd_name,
+            self.hkd_code,
+            self.as_role(),
+            self.unless(),
+            self.office
+        )
+    }
+
+    /// The SMS: the business, the procedure, the dossier code, who filed it and what to do.
+    #[must_use]
+    pub fn sms(&self, code: &str, procedure: Procedure) -> String {
+        format!(
+            "Một cửa Quảng Ngãi: hồ sơ {code} ({}) của {} (mã số {}) vừa được người khác nộp \
+             với tư cách {}. {}, hãy liên hệ ngay {}.",
+            procedure.name(Lang::Vi),
+            self.hkd_name,
+            self.hkd_code,
+            self.as_role(),
+            self.unless(),
+            self.office
+        )
+    }
+}
+
 /// What one run of the worker did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunReport {
@@ -277,6 +347,9 @@ impl Notifier {
         job: &ClaimedNotification,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<ChannelError>> {
+        if job.kind == "owner_notice" {
+            return self.deliver_owner_notice(job, now).await;
+        }
         let notice = match Notice::from_job(&job.kind, &job.payload_json) {
             Ok(notice) => notice,
             Err(e) => return Ok(vec![ChannelError::permanent("payload", e)]),
@@ -288,43 +361,20 @@ impl Notifier {
             )]);
         };
         let phone = dossier.applicant_phone.as_str();
-        let done: HashSet<(String, String)> = self
-            .store
-            .notification_deliveries(job.id)
-            .await?
-            .into_iter()
-            .collect();
+        let done = self.deliveries(job.id).await?;
         let is_done =
             |channel: &str, target: &str| done.contains(&(channel.to_owned(), target.to_owned()));
         let mut errors = Vec::new();
-
-        if !is_done("inbox", phone) {
-            self.store
-                .insert_inbox_item(&NewInboxItem {
-                    outbox_id: job.id,
-                    phone: phone.to_owned(),
-                    code: notice.code.clone(),
-                    procedure: dossier.procedure.clone(),
-                    state: api_name(&notice.state),
-                    note: notice.note.clone(),
-                    at: notice.at,
-                })
-                .await?;
-            self.store
-                .record_delivery(job.id, "inbox", phone, now)
-                .await?;
-        }
-
-        if !is_done("sms", phone) {
-            match self.sms.send(phone, &notice.sms()).await {
-                Ok(()) => {
-                    self.store
-                        .record_delivery(job.id, "sms", phone, now)
-                        .await?
-                }
-                Err(e) => errors.push(ChannelError::retry("sms", format!("{e:#}"))),
-            }
-        }
+        let item = NewInboxItem {
+            outbox_id: job.id,
+            phone: phone.to_owned(),
+            code: notice.code.clone(),
+            procedure: dossier.procedure.clone(),
+            state: api_name(&notice.state),
+            note: notice.note.clone(),
+            at: notice.at,
+        };
+        errors.extend(self.inbox_and_sms(&done, &item, &notice.sms(), now).await?);
 
         if let Some(push) = &self.push {
             // The payload is Vietnamese, the language of the service; the inbox has both.
@@ -352,6 +402,92 @@ impl Notifier {
             }
         }
         Ok(errors)
+    }
+
+    /// Tells the owner on record that someone else filed for their business: the phone's inbox and an
+    /// SMS, each once.
+    async fn deliver_owner_notice(
+        &self,
+        job: &ClaimedNotification,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<ChannelError>> {
+        let notice: OwnerNotice = match serde_json::from_str(&job.payload_json) {
+            Ok(notice) => notice,
+            Err(e) => {
+                return Ok(vec![ChannelError::permanent(
+                    "payload",
+                    format!("the owner_notice payload does not parse: {e}"),
+                )]);
+            }
+        };
+        let Some(dossier) = &job.dossier else {
+            return Ok(vec![ChannelError::permanent(
+                "payload",
+                "the job names no dossier".to_owned(),
+            )]);
+        };
+        let Ok(procedure) = serde_json::from_value::<Procedure>(serde_json::Value::String(
+            dossier.procedure.clone(),
+        )) else {
+            return Ok(vec![ChannelError::permanent(
+                "payload",
+                format!("unknown procedure {:?}", dossier.procedure),
+            )]);
+        };
+        let at = DateTime::parse_from_rfc3339(&notice.at).map_or(now, |t| t.with_timezone(&Utc));
+        let item = NewInboxItem {
+            outbox_id: job.id,
+            phone: notice.phone.clone(),
+            code: dossier.code.clone(),
+            procedure: dossier.procedure.clone(),
+            state: api_name(&State::Submitted),
+            note: Some(notice.note()),
+            at,
+        };
+        let done = self.deliveries(job.id).await?;
+        let sms = notice.sms(&dossier.code, procedure);
+        Ok(self
+            .inbox_and_sms(&done, &item, &sms, now)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    /// The (channel, target) pairs a job reached already.
+    async fn deliveries(&self, job: i64) -> anyhow::Result<HashSet<(String, String)>> {
+        Ok(self
+            .store
+            .notification_deliveries(job)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    /// Puts a job's message in the inbox of `item.phone` and texts it `sms`, each unless `done`
+    /// already; the SMS's failure, if it failed.
+    async fn inbox_and_sms(
+        &self,
+        done: &HashSet<(String, String)>,
+        item: &NewInboxItem,
+        sms: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<ChannelError>> {
+        let is_done = |channel: &str| done.contains(&(channel.to_owned(), item.phone.clone()));
+        if !is_done("inbox") {
+            self.store.insert_inbox_item(item).await?;
+            self.store
+                .record_delivery(item.outbox_id, "inbox", &item.phone, now)
+                .await?;
+        }
+        if !is_done("sms") {
+            if let Err(e) = self.sms.send(&item.phone, sms).await {
+                return Ok(Some(ChannelError::retry("sms", format!("{e:#}"))));
+            }
+            self.store
+                .record_delivery(item.outbox_id, "sms", &item.phone, now)
+                .await?;
+        }
+        Ok(None)
     }
 
     /// Runs the worker until `stop` turns true: a batch, then the next at once if it was full, else
@@ -450,6 +586,34 @@ mod tests {
         let delays: Vec<u64> = (1..=7).map(|n| policy.delay(n).as_secs()).collect();
         assert_eq!(delays, [30, 60, 120, 240, 480, 600, 600]);
         assert_eq!(policy.delay(1_000).as_secs(), 600, "no overflow");
+    }
+
+    #[test]
+    fn an_owner_notice_names_the_business_the_role_and_whom_to_contact() {
+        let notice = OwnerNotice {
+            phone: "0905100200".to_owned(),
+            hkd_code: "051085012345".to_owned(),
+            hkd_name: "Hộ kinh doanh Tạp hóa Ba".to_owned(),
+            filer_role: domain::forms::filer::FilerRole::Heir,
+            office: "Phòng Kinh tế thuộc UBND xã Tịnh Khê".to_owned(),
+            at: "2026-12-08T09:00:00+07:00".to_owned(),
+        };
+        assert_eq!(
+            notice.sms("21025-261208-0001", Procedure::HkdChange),
+            "Một cửa Quảng Ngãi: hồ sơ 21025-261208-0001 (Đăng ký thay đổi nội dung đăng ký hộ kinh doanh) \
+             của Hộ kinh doanh Tạp hóa Ba (mã số 051085012345) vừa được người khác nộp với tư cách người thừa \
+             kế. Nếu bạn là chủ hộ và không biết việc này, hãy liên hệ ngay Phòng Kinh tế thuộc UBND xã Tịnh \
+             Khê."
+        );
+        let note = notice.note();
+        assert!(
+            note.contains("với tư cách người thừa kế, không phải bạn"),
+            "{note}"
+        );
+        assert!(
+            !note.contains("0905100200"),
+            "the phone is the address, not the text"
+        );
     }
 
     #[test]

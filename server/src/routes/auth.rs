@@ -685,11 +685,25 @@ pub(crate) async fn sign_out(
     CurrentSession(session): CurrentSession,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    // A shared device: the push subscriptions made under this session, or under a dossier-scoped
+    // access it ends, go with it, so the next person's device gets none of this person's notices.
+    let accesses: Vec<(&str, &str)> = crate::auth::cookies(&headers)
+        .filter(|(k, _)| k.starts_with(crate::auth::ACCESS_COOKIE_PREFIX))
+        .collect();
+    let mut made_by: Vec<String> = accesses
+        .iter()
+        .filter(|(_, token)| !token.is_empty())
+        .map(|(_, token)| crate::auth::token_hash(token))
+        .collect();
     if let Some(session) = session {
         state
             .store
             .revoke_session(&session.token_hash, Utc::now())
             .await?;
+        made_by.push(session.token_hash.clone());
+    }
+    for hash in &made_by {
+        state.store.delete_push_subscriptions_made_by(hash).await?;
     }
     let mut res = (
         StatusCode::NO_CONTENT,
@@ -698,14 +712,7 @@ pub(crate) async fn sign_out(
         .into_response();
     // A shared tablet: the dossier-scoped accesses opened in this browser end with the person's
     // session, so the next person cannot read those dossiers.
-    for name in headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|c| c.split(';'))
-        .filter_map(|p| p.split_once('=').map(|(k, _)| k.trim()))
-        .filter(|k| k.starts_with(crate::auth::ACCESS_COOKIE_PREFIX))
-    {
+    for (name, _) in accesses {
         let code = &name[crate::auth::ACCESS_COOKIE_PREFIX.len()..];
         if crate::auth::access_cookie_name(code).as_deref() == Some(name) {
             res.headers_mut()

@@ -166,7 +166,9 @@ pub(crate) async fn submit(
     let submission = validate_form(request.procedure, &request.form, today, &mut field_errors);
     let mut attachments = Vec::new();
     if let Some(submission) = &submission {
-        attachments = stored_attachments(&state, submission, &mut field_errors).await?;
+        let uploaders = crate::routes::uploads::uploaders(&state, &viewer, &headers).await?;
+        attachments =
+            stored_attachments(&state, submission, &uploaders, None, &mut field_errors).await?;
     }
     let (Some(submission), Some(applicant_name), Some(applicant_phone), true) = (
         submission,
@@ -182,6 +184,7 @@ pub(crate) async fn submit(
     let owner = owner_on_record(&state, &submission).await?;
     if let Some(c) = &citizen {
         may_file(c, &submission, owner.as_ref(), applicant_phone.as_str())?;
+        not_an_eid_owner_by_phone(&state, c, &submission, owner.as_ref()).await?;
     } else {
         // At the counter the citizen proves the dossier's phone with the code the officer texted it
         // (checked below): the same rule as a citizen signed in with that phone, so an officer cannot
@@ -226,6 +229,20 @@ pub(crate) async fn submit(
         amount: fees.fee(procedure, Channel::Online, today),
         counter_amount: fees.fee(procedure, Channel::Counter, today),
     };
+    // Whether the national e-identity vouched for the owner: a VNeID session of the owner's number.
+    let owner_verified = owner
+        .as_ref()
+        .and_then(|o| o.identity_number.as_deref())
+        .zip(citizen.as_ref().and_then(|c| c.identity.as_ref()))
+        .is_some_and(|(owner_id, me)| owner_id.trim() == me.identity_number.trim());
+    let owner_notices = owner_notices(
+        &state,
+        &submission,
+        owner.as_ref(),
+        jurisdiction,
+        received_at,
+    )
+    .await?;
     let new = NewDossier {
         submission_id,
         request_hash,
@@ -249,6 +266,8 @@ pub(crate) async fn submit(
             .map(|i| i.identity_number.trim().to_owned()),
         filer_role: submission.filer().as_str(),
         owner_identity: owner.as_ref().and_then(|o| o.identity_number.clone()),
+        owner_verified,
+        owner_notices,
         other_phone_limit: citizen
             .as_ref()
             .filter(|c| c.identity.is_some() && !c.has_phone(applicant_phone.as_str()))
@@ -334,6 +353,8 @@ pub(crate) async fn submit(
 /// (`None` when the registry does not have it). A promotion notice has none to compare.
 pub(crate) struct Owner {
     hkd_code: Option<String>,
+    /// The business's name as registered (a change or termination).
+    hkd_name: Option<String>,
     identity_number: Option<String>,
     phone: Option<String>,
 }
@@ -346,6 +367,7 @@ async fn owner_on_record(
         domain::Submission::PromotionNotice(_) => None,
         domain::Submission::HkdRegistration(f) => Some(Owner {
             hkd_code: None,
+            hkd_name: None,
             identity_number: Some(f.owner.id.as_str().to_owned()),
             phone: f.owner.phone.as_ref().map(|p| p.as_str().to_owned()),
         }),
@@ -366,6 +388,7 @@ async fn owner_on_record(
                 .map(str::to_owned);
             Some(Owner {
                 hkd_code: Some(record.code),
+                hkd_name: Some(record.name),
                 identity_number,
                 phone: record.owner_phone,
             })
@@ -421,6 +444,96 @@ fn may_file(
             })
         }
     }
+}
+
+/// A citizen signed in with a phone only may not register a business as its owner when the owner's
+/// identity number belongs to an account the national e-identity linked to another phone (or to none):
+/// that owner signs in with VNeID. (The phone proves the SIM, not the identity the form names.)
+async fn not_an_eid_owner_by_phone(
+    state: &AppState,
+    citizen: &CitizenUser,
+    submission: &domain::Submission,
+    owner: Option<&Owner>,
+) -> Result<(), AppError> {
+    if citizen.identity.is_some()
+        || submission.procedure() != domain::Procedure::HkdRegistration
+        || submission.filer() != domain::forms::filer::FilerRole::Owner
+    {
+        return Ok(());
+    }
+    let Some(owner_id) = owner.and_then(|o| o.identity_number.as_deref()) else {
+        return Ok(());
+    };
+    match state.store.identity_account_phone(owner_id).await? {
+        Some(account_phone) if account_phone.as_deref() != citizen.phone.as_deref() => {
+            Err(AppError::forbidden(
+                "Số định danh cá nhân của chủ hộ trong hồ sơ đã gắn với một tài khoản định danh điện tử (VNeID) \
+                 có số điện thoại khác số bạn đang đăng nhập, nên không thể nộp với tư cách chủ hộ bằng số điện \
+                 thoại này. Nếu bạn là chủ hộ, hãy đăng xuất rồi đăng nhập bằng tài khoản định danh điện tử \
+                 VNeID để nộp. Nếu bạn nộp thay chủ hộ, chọn «Người được ủy quyền» và đính kèm văn bản ủy quyền.",
+                "The owner's identity number in the dossier is linked to a VNeID e-identity account with another \
+                 phone number than the one you signed in with, so you cannot file as the owner with this phone. \
+                 If you are the owner, sign out and sign in with your VNeID e-identity account to file. If you \
+                 file for the owner, choose “An authorised person” and attach the authorisation.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The `owner_notice` payloads of a change or termination that someone other than the owner filed
+/// (an authorised person, an heir), for a business in the registry: one for the owner's phone on
+/// record, and one for the phone of the account the national e-identity linked to the owner's
+/// identity number when that is another.
+async fn owner_notices(
+    state: &AppState,
+    submission: &domain::Submission,
+    owner: Option<&Owner>,
+    jurisdiction: domain::Jurisdiction,
+    received_at: chrono::DateTime<Utc>,
+) -> Result<Vec<String>, AppError> {
+    let filer_role = submission.filer();
+    let (Some(owner), Some(hkd_code), Some(hkd_name)) = (
+        owner,
+        owner.and_then(|o| o.hkd_code.as_ref()),
+        owner.and_then(|o| o.hkd_name.as_ref()),
+    ) else {
+        return Ok(Vec::new());
+    };
+    if filer_role == domain::forms::filer::FilerRole::Owner
+        || !matches!(
+            submission.procedure(),
+            domain::Procedure::HkdChange | domain::Procedure::HkdTermination
+        )
+    {
+        return Ok(Vec::new());
+    }
+    let mut phones: Vec<String> = owner.phone.iter().cloned().collect();
+    if let Some(id) = &owner.identity_number
+        && let Some(Some(phone)) = state.store.identity_account_phone(id).await?
+        && !phones.contains(&phone)
+    {
+        phones.push(phone);
+    }
+    let issuer = domain::results::issuer(jurisdiction);
+    let office = match &issuer.parent {
+        Some(parent) => format!("{} thuộc {parent}", issuer.name),
+        None => issuer.name.clone(),
+    };
+    phones
+        .into_iter()
+        .map(|phone| {
+            serde_json::to_string(&crate::notify::OwnerNotice {
+                phone,
+                hkd_code: hkd_code.clone(),
+                hkd_name: hkd_name.clone(),
+                filer_role,
+                office: office.clone(),
+                at: received_at.with_timezone(&VIETNAM_OFFSET).to_rfc3339(),
+            })
+            .map_err(|e| AppError::Unexpected(e.into()))
+        })
+        .collect()
 }
 
 /// The officer filing at the counter, once the citizen's confirmation code is right: a staff session
@@ -529,6 +642,8 @@ pub(crate) fn validate_form(
 pub(crate) async fn stored_attachments(
     state: &AppState,
     submission: &domain::Submission,
+    uploaders: &[String],
+    amending: Option<&str>,
     field_errors: &mut Vec<FieldError>,
 ) -> Result<Vec<NewAttachment>, AppError> {
     let mut attachments = Vec::new();
@@ -543,7 +658,25 @@ pub(crate) async fn stored_attachments(
     }
     for (i, listed) in submission.attachments().iter().enumerate() {
         let upload = state.store.find_upload(&listed.sha256).await?;
-        let Some(upload) = upload else {
+        // A file is this request's to attach when its sender is one of the request's uploaders
+        // (`uploads::uploaders`), or, for a resubmission, when the dossier holds it already: a hash
+        // alone attaches nobody's document.
+        let theirs = match &upload {
+            None => false,
+            Some(_)
+                if state
+                    .store
+                    .upload_claimed_by(&listed.sha256, uploaders)
+                    .await? =>
+            {
+                true
+            }
+            Some(_) => match amending {
+                Some(code) => state.store.attached_to(&listed.sha256, code).await?,
+                None => false,
+            },
+        };
+        let Some(upload) = upload.filter(|_| theirs) else {
             field_errors.push(FieldError::new(
                 format!("form.attachments[{i}].sha256"),
                 MessageKey::AttachmentNotUploaded,

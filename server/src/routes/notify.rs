@@ -5,7 +5,9 @@
 //! the phone of that dossier for its owner signed in or a dossier-scoped access (`routes::access`;
 //! rate-limited per address like every look-up). A code and a phone number prove nothing any more.
 //! Whoever holds a subscription's endpoint (an unguessable URL the push service made for that browser)
-//! may delete it.
+//! may delete it. A subscription remembers the sign-in it was made under (the session, else the
+//! dossier-scoped access), and signing out removes it (`routes::auth::sign_out`): on a shared device
+//! the next person does not receive the previous citizen's notices.
 
 use axum::{
     Json, Router,
@@ -27,7 +29,7 @@ use serde::Deserialize;
 
 use crate::{
     AppState,
-    auth::{CitizenUser, Viewer},
+    auth::{CitizenUser, CurrentSession, Viewer},
     error::AppError,
     notify::VapidKeys,
     rate_limit::{self, RateLimiter},
@@ -184,6 +186,7 @@ pub(crate) struct ProofQuery {
 pub(crate) async fn subscribe(
     State(state): State<AppState>,
     viewer: Viewer,
+    CurrentSession(session): CurrentSession,
     headers: HeaderMap,
     Query(proof): Query<ProofQuery>,
     body: Bytes,
@@ -203,9 +206,16 @@ pub(crate) async fn subscribe(
         ) => phone.clone(),
         (None, _) => return Err(crate::routes::access::not_yours(&viewer)),
     };
+    // The sign-in it is made under, so that signing out on a shared device removes it: the session,
+    // else the dossier-scoped access that proved the code.
+    let made_by = session.map(|s| s.token_hash.clone()).or_else(|| {
+        let code = proof.code.as_deref()?;
+        let name = crate::auth::access_cookie_name(code)?;
+        crate::auth::cookie_value(&headers, &name).map(|token| crate::auth::token_hash(&token))
+    });
     state
         .store
-        .save_push_subscription(&phone, &target, Utc::now())
+        .save_push_subscription(&phone, &target, made_by.as_deref(), Utc::now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -327,8 +327,14 @@ pub(crate) fn open_supplement(dossier: &WorkDossier) -> Option<SupplementRequest
     })
 }
 
-fn staff_view(state: &AppState, d: &WorkDossier) -> Result<StaffDossier, AppError> {
+fn staff_view(state: &AppState, d: &WorkDossier, lang: Lang) -> Result<StaffDossier, AppError> {
     let summary = queue_item(&d.row, today())?;
+    // A registration's owner is only what the form says unless the owner's VNeID session filed it.
+    let owner_identity_verified =
+        (summary.procedure != Procedure::PromotionNotice).then_some(d.owner_verified);
+    let owner_identity_warning = (summary.procedure == Procedure::HkdRegistration
+        && !d.owner_verified)
+        .then(|| domain::forms::filer::unverified_owner_warning(lang).to_owned());
     let allowed_actions = [
         Action::Receive,
         Action::RefuseIntake,
@@ -382,6 +388,8 @@ fn staff_view(state: &AppState, d: &WorkDossier) -> Result<StaffDossier, AppErro
         supplement: open_supplement(d),
         allowed_actions,
         summary,
+        owner_identity_verified,
+        owner_identity_warning,
     })
 }
 
@@ -400,6 +408,7 @@ pub(crate) async fn dossier(
     State(state): State<AppState>,
     user: StaffUser,
     ip: ClientIp,
+    headers: axum::http::HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Json<StaffDossier>, AppError> {
     let d = readable(&state, &user, &code).await?;
@@ -407,7 +416,11 @@ pub(crate) async fn dossier(
         .store
         .append_audit(&audit_entry(&user, ip, &d, "view".into(), None))
         .await?;
-    Ok(Json(staff_view(&state, &d)?))
+    Ok(Json(staff_view(
+        &state,
+        &d,
+        crate::error::request_lang(&headers),
+    )?))
 }
 
 /// The message of a refused move: the state and the action, in words.
@@ -606,6 +619,7 @@ pub(crate) async fn act(
     State(state): State<AppState>,
     user: StaffUser,
     ip: ClientIp,
+    headers: axum::http::HeaderMap,
     Path(code): Path<String>,
     Json(action): Json<StaffAction>,
 ) -> Result<Json<StaffDossier>, AppError> {
@@ -885,7 +899,11 @@ pub(crate) async fn act(
         }
     }
     let d = readable(&state, &user, &code).await?;
-    Ok(Json(staff_view(&state, &d)?))
+    Ok(Json(staff_view(
+        &state,
+        &d,
+        crate::error::request_lang(&headers),
+    )?))
 }
 
 fn file_response(media_type: &str, bytes: Bytes) -> Response {

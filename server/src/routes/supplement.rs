@@ -200,7 +200,15 @@ pub(crate) async fn resubmit(
     );
     let mut attachments = Vec::new();
     if let Some(submission) = &submission {
-        attachments = stored_attachments(&state, submission, &mut field_errors).await?;
+        let uploaders = crate::routes::uploads::uploaders(&state, &viewer, &headers).await?;
+        attachments = stored_attachments(
+            &state,
+            submission,
+            &uploaders,
+            Some(d.row.code.as_str()),
+            &mut field_errors,
+        )
+        .await?;
     }
     let Some(submission) = submission.filter(|_| field_errors.is_empty()) else {
         return Err(AppError::Invalid(field_errors));

@@ -61,14 +61,9 @@ fn failed(why: Failure) -> Response {
 }
 
 fn binding_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|c| c.split(';'))
-        .filter_map(|p| p.split_once('='))
-        .find(|(k, v)| k.trim() == BINDING_COOKIE && v.trim().len() == 43)
-        .map(|(_, v)| v.trim().to_owned())
+    crate::auth::cookies(headers)
+        .find(|(k, v)| *k == BINDING_COOKIE && v.len() == 43)
+        .map(|(_, v)| v.to_owned())
 }
 
 /// Query of the start.

@@ -434,11 +434,12 @@ pub trait AuthStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, anyhow::Result<()>>;
 
-    /// The codes of the dossiers whose applicant phone is this one, newest first.
-    fn dossier_codes_of_phone<'a>(
+    /// The citizen account the national e-identity linked to this identity number, if there is one:
+    /// `Some(its proved phone, if any)`.
+    fn identity_account_phone<'a>(
         &'a self,
-        phone: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<String>>>;
+        identity_number: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Option<String>>>>;
 }
 
 /// The columns of a staff account, in the order [`staff_from_row`] reads them.
@@ -1458,17 +1459,16 @@ macro_rules! auth_store {
                 })
             }
 
-            fn dossier_codes_of_phone<'a>(
+            fn identity_account_phone<'a>(
                 &'a self,
-                phone: &'a str,
-            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<Vec<String>>> {
+                identity_number: &'a str,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<Option<Option<String>>>> {
                 Box::pin(async move {
                     Ok(sqlx::query_scalar(
-                        "SELECT code FROM dossiers WHERE applicant_phone = $1 \
-                         ORDER BY received_at DESC, id DESC",
+                        "SELECT phone FROM citizen_accounts WHERE identity_number = $1",
                     )
-                    .bind(phone)
-                    .fetch_all(&self.pool)
+                    .bind(identity_number.trim())
+                    .fetch_optional(&self.pool)
                     .await?)
                 })
             }

@@ -168,13 +168,23 @@ pub trait NotifyStore: Send + Sync + 'static {
         phone: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Vec<PushTarget>>>;
 
-    /// Keeps a subscription for a phone; the same endpoint again replaces its keys and phone.
+    /// Keeps a subscription for a phone, made under the sign-in whose token hashes to `made_by` (a
+    /// session's or a dossier-scoped access's `token_hash`); the same endpoint again replaces its keys,
+    /// phone and sign-in.
     fn save_push_subscription<'a>(
         &'a self,
         phone: &'a str,
         target: &'a PushTarget,
+        made_by: Option<&'a str>,
         at: DateTime<Utc>,
     ) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// Forgets the subscriptions made under the sign-in whose token hashes to `made_by` (signing out);
+    /// how many.
+    fn delete_push_subscriptions_made_by<'a>(
+        &'a self,
+        made_by: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<u64>>;
 
     /// Forgets a subscription (of this phone only, when one is given); whether there was one.
     fn delete_push_subscription<'a>(
@@ -462,23 +472,40 @@ macro_rules! notify_store {
                 &'a self,
                 phone: &'a str,
                 target: &'a $crate::store::notify::PushTarget,
+                made_by: Option<&'a str>,
                 at: ::chrono::DateTime<::chrono::Utc>,
             ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<()>> {
                 Box::pin(async move {
                     let _turn = self.write_turn().await;
                     sqlx::query(
-                        "INSERT INTO push_subscriptions (phone, endpoint, p256dh, auth, created_at) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (endpoint) DO UPDATE \
-                         SET phone = excluded.phone, p256dh = excluded.p256dh, auth = excluded.auth",
+                        "INSERT INTO push_subscriptions (phone, endpoint, p256dh, auth, created_at, made_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (endpoint) DO UPDATE \
+                         SET phone = excluded.phone, p256dh = excluded.p256dh, auth = excluded.auth, \
+                         made_by = excluded.made_by",
                     )
                     .bind(phone)
                     .bind(&target.endpoint)
                     .bind(&target.p256dh)
                     .bind(&target.auth)
                     .bind(at)
+                    .bind(made_by)
                     .execute(&self.pool)
                     .await?;
                     Ok(())
+                })
+            }
+
+            fn delete_push_subscriptions_made_by<'a>(
+                &'a self,
+                made_by: &'a str,
+            ) -> ::futures::future::BoxFuture<'a, ::anyhow::Result<u64>> {
+                Box::pin(async move {
+                    let _turn = self.write_turn().await;
+                    let done = sqlx::query("DELETE FROM push_subscriptions WHERE made_by = $1")
+                        .bind(made_by)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected())
                 })
             }
 

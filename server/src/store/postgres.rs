@@ -93,5 +93,6 @@ impl PgStore {
 super::sql::sql_store!(PgStore);
 super::access::access_store!(PgStore);
 super::auth::auth_store!(PgStore);
+super::uploads::upload_store!(PgStore);
 super::notify::notify_store!(PgStore, "FOR UPDATE SKIP LOCKED");
 super::work::work_store!(PgStore);

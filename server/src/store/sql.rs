@@ -196,9 +196,10 @@ macro_rules! sql_store {
                             "INSERT INTO dossiers (code, submission_id, request_hash, procedure, \
                              form_version, jurisdiction, applicant_name, applicant_phone, form_json, state, \
                              channel, received_at, due_date, fee_vnd, receipt_json, created_at, draft_json, \
-                             assisted_by, filer_account_id, filer_identity, filer_role, owner_identity) \
+                             assisted_by, filer_account_id, filer_identity, filer_role, owner_identity, \
+                             owner_verified) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'submitted', $10, $11, $12, $13, \
-                             $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+                             $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
                         )
                         .bind(&code)
                         .bind(&new.submission_id)
@@ -221,6 +222,7 @@ macro_rules! sql_store {
                         .bind(&new.filer_identity)
                         .bind(new.filer_role)
                         .bind(&new.owner_identity)
+                        .bind(i64::from(new.owner_verified))
                         .fetch_one(&mut *tx)
                         .await?;
                         sqlx::query(
@@ -255,6 +257,17 @@ macro_rules! sql_store {
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
+                        for payload in &new.owner_notices {
+                            sqlx::query(
+                                "INSERT INTO notification_outbox (dossier_id, kind, payload_json, \
+                                 next_attempt_at, created_at) VALUES ($1, 'owner_notice', $2, $3, $3)",
+                            )
+                            .bind(id)
+                            .bind(payload)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
                         tx.commit().await?;
                         Ok(Some(receipt_json))
                     }
@@ -345,49 +358,6 @@ macro_rules! sql_store {
                         filer_account_id,
                         filer_identity,
                         owner_identity,
-                    }))
-                })
-            }
-
-            fn dossier_status<'a>(
-                &'a self,
-                code: &'a str,
-                phone: &'a str,
-            ) -> ::futures::future::BoxFuture<
-                'a,
-                ::anyhow::Result<Option<$crate::store::DossierView>>,
-            > {
-                Box::pin(async move {
-                    // One row per event (every dossier has its first one, written with it); the receipt
-                    // repeats on each, which costs less than a second query.
-                    type Row = (
-                        String,
-                        String,
-                        Option<String>,
-                        Option<::chrono::DateTime<::chrono::Utc>>,
-                        Option<String>,
-                    );
-                    let rows: Vec<Row> = sqlx::query_as(
-                        "SELECT d.state, d.receipt_json, e.to_state, e.at, e.note \
-                         FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id \
-                         WHERE d.code = $1 AND d.applicant_phone = $2 ORDER BY e.id",
-                    )
-                    .bind(code)
-                    .bind(phone)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    let mut rows = rows.into_iter();
-                    let Some((state, receipt_json, to_state, at, note)) = rows.next() else {
-                        return Ok(None);
-                    };
-                    let timeline = std::iter::once((to_state, at, note))
-                        .chain(rows.map(|(_, _, to_state, at, note)| (to_state, at, note)))
-                        .filter_map(|(to_state, at, note)| Some((to_state?, at?, note)))
-                        .collect();
-                    Ok(Some($crate::store::DossierView {
-                        state,
-                        receipt_json,
-                        timeline,
                     }))
                 })
             }

@@ -107,5 +107,6 @@ impl SqliteStore {
 super::sql::sql_store!(SqliteStore);
 super::access::access_store!(SqliteStore);
 super::auth::auth_store!(SqliteStore);
+super::uploads::upload_store!(SqliteStore);
 super::notify::notify_store!(SqliteStore, "");
 super::work::work_store!(SqliteStore);

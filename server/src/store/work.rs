@@ -126,6 +126,9 @@ pub struct WorkDossier {
     pub channel: String,
     /// The receipt JSON.
     pub receipt_json: String,
+    /// The national e-identity vouched for the owner's identity number when it was filed
+    /// (`dossiers.owner_verified`).
+    pub owner_verified: bool,
     /// The files.
     pub attachments: Vec<AttachmentRow>,
     /// (to_state, at, note), oldest first.
@@ -338,7 +341,7 @@ pub enum TransitionOutcome {
     RegistryConflict,
 }
 
-/// One row as selected: id, procedure, jurisdiction, applicant_name, applicant_phone, state, received_at, due_date, form_json, channel, receipt_json, draft_json.
+/// One row as selected: id, procedure, jurisdiction, applicant_name, applicant_phone, state, received_at, due_date, form_json, channel, receipt_json, draft_json, owner_verified.
 #[doc(hidden)]
 pub type DossierTuple = (
     i64,
@@ -353,6 +356,7 @@ pub type DossierTuple = (
     String,
     String,
     Option<String>,
+    i64,
 );
 
 /// One row as selected: id, kind, title, verify_code, storage_key, issued_at, is_current, hkd_code,
@@ -733,7 +737,7 @@ macro_rules! work_store {
                 Box::pin(async move {
                     let row: Option<$crate::store::work::DossierTuple> = sqlx::query_as(
                         "SELECT id, procedure, jurisdiction, applicant_name, applicant_phone, state, \
-                         received_at, due_date, form_json, channel, receipt_json, draft_json \
+                         received_at, due_date, form_json, channel, receipt_json, draft_json, owner_verified \
                          FROM dossiers WHERE code = $1",
                     )
                     .bind(code)
@@ -752,6 +756,7 @@ macro_rules! work_store {
                         channel,
                         receipt_json,
                         draft_json,
+                        owner_verified,
                     )) = row
                     else {
                         return Ok(None);
@@ -813,6 +818,7 @@ macro_rules! work_store {
                         draft_json,
                         channel,
                         receipt_json,
+                        owner_verified: owner_verified != 0,
                         attachments: attachments
                             .into_iter()
                             .map(

@@ -59,6 +59,19 @@ const EVERYONE: &[Who] = &[
     Administrator,
 ];
 const CITIZENS: &[Who] = &[CitizenOwner, OtherCitizen, IdentityOwner, OtherIdentity];
+/// Who may send files (issue 17): anyone signed in, or holding a dossier-scoped access.
+const UPLOADERS: &[Who] = &[
+    CitizenOwner,
+    OtherCitizen,
+    Scoped,
+    IdentityOwner,
+    OtherIdentity,
+    CommuneOfficer,
+    OtherCommuneOfficer,
+    TradeOfficer,
+    Supervisor,
+    Administrator,
+];
 const STAFF: &[Who] = &[
     CommuneOfficer,
     OtherCommuneOfficer,
@@ -136,13 +149,13 @@ pub(crate) const MATRIX: &[Row] = &[
     ),
     row(
         "PUT /api/v1/uploads/{sha256}",
-        EVERYONE,
+        UPLOADERS,
         "/api/v1/uploads/{pdf}",
         Body::Pdf,
     ),
     row(
         "GET /api/v1/uploads/{sha256}",
-        EVERYONE,
+        UPLOADERS,
         "/api/v1/uploads/{pdf}",
         Body::None,
     ),
@@ -467,11 +480,13 @@ async fn fixture(app: &TestServer, t: &TestDb) -> Fixture {
     pdf.extend_from_slice(&[b'0'; 2000]);
     pdf.extend_from_slice(b"\n%%EOF\n");
     let sha256 = hex::encode(Sha256::digest(&pdf));
+    // The owner sends the file (uploads need a signed-in person, issue 17).
+    let uploader = app.citizen(&owner_phone).await;
     let res = send(
         app,
         "PUT",
         &format!("/api/v1/uploads/{sha256}"),
-        &[],
+        &uploader.headers(),
         pdf.clone(),
     )
     .await;

@@ -11,8 +11,8 @@ use axum::{
 };
 use futures::future::BoxFuture;
 use server::{
-    AppState, Backend, Config, DossierView, HkdRecord, NewDossier, NewStaff, PageTemplate, Store,
-    StoredDossier, SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
+    AppState, Backend, Config, HkdRecord, NewDossier, NewStaff, PageTemplate, Store, StoredDossier,
+    SubmitOutcome, UploadRow, build_router, ensure_first_admin, store::ReceiptFn,
 };
 use tower::ServiceExt as _;
 
@@ -240,13 +240,6 @@ impl Store for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Option<StoredDossier>>> {
         down()
     }
-    fn dossier_status<'a>(
-        &'a self,
-        _: &'a str,
-        _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Option<DossierView>>> {
-        down()
-    }
     fn count_dossiers(&self) -> BoxFuture<'_, anyhow::Result<i64>> {
         down()
     }
@@ -270,6 +263,61 @@ impl Store for Unreachable {
         down()
     }
     fn insert_staff<'a>(&'a self, _: &'a NewStaff) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+}
+
+impl server::store::uploads::UploadStore for Unreachable {
+    fn claim_upload<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn renew_upload_claim<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn upload_claimed_by<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a [String],
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn attached_to<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn reserve_upload_bytes<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: i64,
+        _: i64,
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn stale_uploads(
+        &self,
+        _: chrono::DateTime<chrono::Utc>,
+        _: i64,
+    ) -> BoxFuture<'_, anyhow::Result<Vec<(String, String)>>> {
+        down()
+    }
+    fn forget_upload<'a>(
+        &'a self,
+        _: &'a str,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, anyhow::Result<bool>> {
+        down()
+    }
+    fn prune_upload_usage<'a>(&'a self, _: &'a str) -> BoxFuture<'a, anyhow::Result<u64>> {
         down()
     }
 }
@@ -461,10 +509,10 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         down()
     }
-    fn dossier_codes_of_phone<'a>(
+    fn identity_account_phone<'a>(
         &'a self,
         _: &'a str,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+    ) -> BoxFuture<'a, anyhow::Result<Option<Option<String>>>> {
         down()
     }
 }
@@ -537,6 +585,7 @@ fn router_with(t: &TestDb, store: Arc<dyn Store>) -> axum::Router {
         )),
         oidc: None,
         oidc_limiter: server::rate_limit::RateLimiter::new(30, false),
+        upload_memory: Arc::new(tokio::sync::Semaphore::new(64_000)),
     };
     build_router(state, &config)
 }
@@ -627,8 +676,15 @@ impl server::store::notify::NotifyStore for Unreachable {
         &'a self,
         _: &'a str,
         _: &'a server::store::notify::PushTarget,
+        _: Option<&'a str>,
         _: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
+        down()
+    }
+    fn delete_push_subscriptions_made_by<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<u64>> {
         down()
     }
     fn delete_push_subscription<'a>(

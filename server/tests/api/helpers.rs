@@ -151,10 +151,23 @@ impl TestDb {
     pub(crate) async fn teardown(self) {
         self.db.close().await;
         if let Some((schema, admin)) = &self.schema {
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(admin)
-                .await
-                .expect("drop the test schema");
+            // A server killed with SIGKILL may leave a connection PostgreSQL has not reaped yet, whose
+            // locks make the drop fail (deadlock) for a moment: try again a few times.
+            let mut tries = 0;
+            loop {
+                match sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .execute(admin)
+                    .await
+                {
+                    Ok(_) => break,
+                    Err(e) if tries < 5 => {
+                        tries += 1;
+                        eprintln!("dropping the test schema failed ({e}); trying again");
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                    Err(e) => panic!("drop the test schema: {e}"),
+                }
+            }
             admin.close().await;
         }
     }
@@ -281,7 +294,13 @@ impl TestServer {
             .arg("--dossiers-per-account-per-day")
             .arg(limits.dossiers_per_account_per_day.to_string())
             .arg("--dossiers-per-address-per-hour")
-            .arg(limits.dossiers_per_address_per_hour.to_string());
+            .arg(limits.dossiers_per_address_per_hour.to_string())
+            .arg("--upload-bytes-per-day")
+            .arg(limits.upload_bytes_per_day.to_string())
+            .arg("--upload-bytes-per-address-day")
+            .arg(limits.upload_bytes_per_address_day.to_string())
+            .arg("--upload-memory-bytes")
+            .arg(limits.upload_memory_bytes.to_string());
         cmd.args(args);
         // Only what the command line says: nothing from the environment the tests run in.
         cmd.env_clear()

@@ -22,6 +22,7 @@ mod network;
 mod notify;
 mod numbers;
 mod otp_races;
+mod owner_checks;
 mod ownership;
 mod pages_and_assets;
 mod shutdown;

@@ -39,6 +39,7 @@ both_backends!(
     push_key_and_subscriptions_through_the_api,
     the_inbox_is_each_phones_own_and_marks_read,
     the_inbox_api_shows_the_citizens_notices_and_marks_them_read,
+    signing_out_removes_the_push_subscriptions_made_under_that_sign_in,
 );
 
 const PHONE: &str = "0905123456";
@@ -183,6 +184,8 @@ pub(crate) async fn dossier(t: &TestDb, phone: &str) -> String {
         filer_identity: None,
         filer_role: "owner",
         owner_identity: None,
+        owner_verified: false,
+        owner_notices: Vec::new(),
         other_phone_limit: None,
         received_at: now,
         code_day: now.date_naive(),
@@ -274,7 +277,7 @@ async fn each_notice_reaches_inbox_sms_and_push_once(engine: Engine) {
     t.db.migrate().await.expect("migrate");
     let push_service = PushService::start().await;
     let browser = Browser::new(format!("{}/push/browser-1", push_service.url));
-    t.db.save_push_subscription(PHONE, &browser.target, Utc::now())
+    t.db.save_push_subscription(PHONE, &browser.target, None, Utc::now())
         .await
         .expect("subscribe");
     let code = dossier(&t, PHONE).await;
@@ -383,7 +386,7 @@ async fn a_failed_channel_is_retried_later_without_sending_the_others_again(engi
     t.db.migrate().await.expect("migrate");
     let push_service = PushService::start().await;
     let browser = Browser::new(format!("{}/push/b", push_service.url));
-    t.db.save_push_subscription(PHONE, &browser.target, Utc::now())
+    t.db.save_push_subscription(PHONE, &browser.target, None, Utc::now())
         .await
         .expect("subscribe");
     let code = dossier(&t, PHONE).await;
@@ -488,7 +491,7 @@ async fn a_gone_subscription_is_forgotten(engine: Engine) {
     let live = Browser::new(format!("{}/push/live", push_service.url));
     let gone = Browser::new(format!("{}/push/gone-1", push_service.url));
     for b in [&live, &gone] {
-        t.db.save_push_subscription(PHONE, &b.target, Utc::now())
+        t.db.save_push_subscription(PHONE, &b.target, None, Utc::now())
             .await
             .expect("subscribe");
     }
@@ -953,6 +956,121 @@ async fn the_inbox_api_shows_the_citizens_notices_and_marks_them_read(engine: En
     assert_eq!(
         t.db.push_subscriptions(PHONE).await.expect("subs"),
         std::slice::from_ref(&browser.target)
+    );
+    t.teardown().await;
+}
+
+/// A shared tablet: citizen A subscribes this browser (signed in, and with a dossier-scoped access),
+/// then signs out; the next person's notices must not be A's. The subscriptions made under A's
+/// session and access are gone; A's other device (subscribed under another sign-in) keeps its own.
+async fn signing_out_removes_the_push_subscriptions_made_under_that_sign_in(engine: Engine) {
+    // Arrange: A signed in with a phone subscribes this browser; a dossier of another phone, read
+    // with a dossier-scoped access, subscribes a second browser profile of the tablet.
+    let t = TestDb::new(engine).await;
+    t.db.migrate().await.expect("migrate");
+    let other_phone = "0905777888";
+    let code = dossier(&t, other_phone).await;
+    let app = TestServer::start(&t).await;
+    let body = |b: &Browser| {
+        serde_json::json!({
+            "endpoint": b.target.endpoint,
+            "keys": {"p256dh": b.target.p256dh, "auth": b.target.auth},
+        })
+        .to_string()
+        .into_bytes()
+    };
+    let tablet = Browser::new("https://push.example/send/tablet".to_owned());
+    let tablet_guest = Browser::new("https://push.example/send/tablet-guest".to_owned());
+    let elsewhere = Browser::new("https://push.example/send/own-phone".to_owned());
+    t.db.save_push_subscription(
+        PHONE,
+        &elsewhere.target,
+        Some("another-session"),
+        Utc::now(),
+    )
+    .await
+    .expect("A's own phone, subscribed under another session");
+    let a = app.citizen(PHONE).await;
+    let mut as_a = vec![("content-type", "application/json")];
+    as_a.extend_from_slice(&a.headers());
+    let res = send(
+        &app,
+        "POST",
+        "/api/v1/me/push-subscriptions",
+        &as_a,
+        body(&tablet),
+    )
+    .await;
+    assert_eq!(res.status(), 204, "{}", body_text(res).await);
+    let res = send(
+        &app,
+        "POST",
+        &format!("/api/v1/dossiers/{code}/access"),
+        &[],
+        vec![],
+    )
+    .await;
+    assert_eq!(res.status(), 202, "{}", body_text(res).await);
+    let texted = crate::signin::last_code(&t, other_phone);
+    let res = send(
+        &app,
+        "POST",
+        &format!("/api/v1/dossiers/{code}/access/verify"),
+        &[("content-type", "application/json")],
+        serde_json::to_vec(&serde_json::json!({"code": texted})).expect("JSON"),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", body_text(res).await);
+    let access = crate::helpers::header(&res, "set-cookie")
+        .split(';')
+        .next()
+        .expect("the access cookie")
+        .to_owned();
+    let res = send(
+        &app,
+        "POST",
+        &format!("/api/v1/me/push-subscriptions?code={code}"),
+        &[("content-type", "application/json"), ("cookie", &access)],
+        body(&tablet_guest),
+    )
+    .await;
+    assert_eq!(res.status(), 204, "{}", body_text(res).await);
+    assert_eq!(
+        t.db.push_subscriptions(PHONE)
+            .await
+            .expect("subscriptions")
+            .len(),
+        2
+    );
+    assert_eq!(
+        t.db.push_subscriptions(other_phone)
+            .await
+            .expect("subscriptions"),
+        std::slice::from_ref(&tablet_guest.target)
+    );
+
+    // Act: A signs out on the tablet (the session and the access cookie both sent).
+    let cookies = format!("{}; {access}", a.cookie);
+    let res = send(
+        &app,
+        "DELETE",
+        "/api/v1/session",
+        &[("cookie", &cookies), ("x-csrf-token", &a.csrf)],
+        vec![],
+    )
+    .await;
+    assert_eq!(res.status(), 204, "{}", body_text(res).await);
+
+    // Assert: the tablet's subscriptions are gone; A's own phone keeps its own.
+    assert_eq!(
+        t.db.push_subscriptions(PHONE).await.expect("subscriptions"),
+        std::slice::from_ref(&elsewhere.target)
+    );
+    assert!(
+        t.db.push_subscriptions(other_phone)
+            .await
+            .expect("subscriptions")
+            .is_empty()
     );
     t.teardown().await;
 }

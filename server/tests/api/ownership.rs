@@ -25,7 +25,11 @@ both_backends!(
 const OTHER_ID: &str = "051090000145";
 const STRANGER: &str = "0987654321";
 
-async fn post(app: &TestServer, who: &[(&str, &str)], body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn post(
+    app: &TestServer,
+    who: &[(&str, &str)],
+    body: &Value,
+) -> (StatusCode, Value) {
     let key = uuid::Uuid::new_v4().to_string();
     let mut headers = vec![
         ("idempotency-key", key.as_str()),
@@ -44,12 +48,12 @@ async fn post(app: &TestServer, who: &[(&str, &str)], body: &Value) -> (StatusCo
     (status, body_json(res).await)
 }
 
-fn message(body: &Value) -> &str {
+pub(crate) fn message(body: &Value) -> &str {
     body["message"].as_str().unwrap_or_default()
 }
 
 /// The termination of `hkd_code` with the contact `phone`.
-fn termination(hkd_code: &str, phone: &str) -> Value {
+pub(crate) fn termination(hkd_code: &str, phone: &str) -> Value {
     let mut body = crate::dossiers::termination_of(phone);
     body["form"]["hkd_code"] = json!(hkd_code);
     body
@@ -115,7 +119,7 @@ async fn nobody_signed_in_files_nothing_and_a_phone_texts_only_itself(engine: En
 }
 
 /// Uploads a small PDF; its attachment entry as `kind`.
-async fn upload(app: &TestServer, kind: &str) -> Value {
+pub(crate) async fn upload(app: &TestServer, who: &Session, kind: &str) -> Value {
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.extend_from_slice(kind.repeat(100).as_bytes());
     pdf.extend_from_slice(b"\n%%EOF\n");
@@ -124,7 +128,7 @@ async fn upload(app: &TestServer, kind: &str) -> Value {
         app,
         "PUT",
         &format!("/api/v1/uploads/{sha256}"),
-        &[],
+        &who.headers(),
         pdf.clone(),
     )
     .await;
@@ -206,7 +210,7 @@ async fn another_identity_cannot_terminate_someones_business_and_the_owner_can(e
         "{b}"
     );
     // … and without the owner's ID card when the owner has no e-identity account (art. 93.5).
-    authorised["form"]["attachments"] = json!([upload(&app, "filing_authorisation").await]);
+    authorised["form"]["attachments"] = json!([upload(&app, &other, "filing_authorisation").await]);
     authorised["form"]["principal_without_eid"] = json!(true);
     let (s, b) = post(&app, &other.headers(), &authorised).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -221,8 +225,8 @@ async fn another_identity_cannot_terminate_someones_business_and_the_owner_can(e
     assert_eq!(dossiers(&t).await, 1, "only the registration");
     // With both: filed, the filer's identity and role recorded, the owner's identity too.
     authorised["form"]["attachments"] = json!([
-        upload(&app, "filing_authorisation").await,
-        upload(&app, "identity_card_copy").await
+        upload(&app, &other, "filing_authorisation").await,
+        upload(&app, &other, "identity_card_copy").await
     ]);
     let (s, b) = post(&app, &other.headers(), &authorised).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");

@@ -41,11 +41,13 @@ async fn upload(app: &TestServer, seed: &str) -> Value {
     pdf.extend_from_slice(seed.repeat(200).as_bytes());
     pdf.extend_from_slice(b"\n%%EOF\n");
     let sha256 = hex::encode(Sha256::digest(&pdf));
+    // The owner sends it (uploads need a signed-in person, issue 17).
+    let owner = app.citizen(PHONE).await;
     let res = send(
         app,
         "PUT",
         &format!("/api/v1/uploads/{sha256}"),
-        &[],
+        &owner.headers(),
         pdf.clone(),
     )
     .await;

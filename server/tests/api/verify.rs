@@ -14,6 +14,7 @@ use crate::{
 both_backends!(
     a_certificate_is_in_force_until_replaced_or_its_business_ends,
     an_unknown_code_is_a_clear_404_and_letters_verify_too,
+    the_page_is_limited_with_the_api_and_says_so_with_429,
 );
 
 /// The verification code at the end of a verify URL.
@@ -203,5 +204,55 @@ async fn an_unknown_code_is_a_clear_404_and_letters_verify_too(engine: Engine) {
         doc.form.as_deref(),
         Some("Mẫu số 10 - Phụ lục II, Thông tư số 68/2025/TT-BTC")
     );
+    t.teardown().await;
+}
+
+/// The page takes a code as the API does, so it counts against the same per-address allowance: a
+/// page cannot be used to try codes past the API's limit. Over it, a clear Vietnamese page, 429 and
+/// `Retry-After`; the look-up page too.
+async fn the_page_is_limited_with_the_api_and_says_so_with_429(engine: Engine) {
+    let t = TestDb::new(engine).await;
+    let app = TestServer::start_with(
+        &t,
+        server::Limits {
+            lookups_per_minute: 3,
+            ..server::Limits::default()
+        },
+    )
+    .await;
+    let code = "abcdefghijklmnopqrstuvwxyz";
+    let (s, _, _) = page(&app, code).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = api(&app, code).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = page(&app, "bcdefghijklmnopqrstuvwxyza").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The fourth in the minute, page or API: refused, with when to come back.
+    let res = send(&app, "GET", &format!("/verify/{code}"), &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait = header(&res, "retry-after").to_owned();
+    assert!(
+        wait.parse::<u64>().is_ok_and(|s| (1..=60).contains(&s)),
+        "Retry-After: {wait:?}"
+    );
+    assert_eq!(header(&res, "cache-control"), "no-store, private");
+    let html = res.text().await.expect("HTML");
+    assert!(
+        html.contains("Bạn đã kiểm tra văn bản quá nhiều lần trong một phút"),
+        "{html}"
+    );
+    assert!(html.contains("đợi một phút rồi tải lại trang"), "{html}");
+    assert!(!html.contains("Không tìm thấy văn bản"), "{html}");
+    let (s, _) = api(&app, code).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    let res = send(&app, "GET", "/tra-cuu?code=21025-261123-0001", &[], vec![]).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        header(&res, "retry-after").parse::<u64>().is_ok(),
+        "the look-up page says when too"
+    );
+    let html = res.text().await.expect("HTML");
+    assert!(html.contains("Bạn đã tra cứu quá nhiều lần"), "{html}");
     t.teardown().await;
 }

@@ -17,6 +17,7 @@ both_backends!(
     a_citizen_signs_in_with_vneid_and_is_the_same_account_the_next_time,
     replayed_forged_and_foreign_callbacks_are_refused,
     an_assurance_level_below_the_minimum_is_refused_and_the_method_is_off_without_a_provider,
+    a_sign_in_after_the_provider_rotated_its_keys_succeeds,
 );
 
 const CLIENT_ID: &str = "motcua";
@@ -24,7 +25,7 @@ const CLIENT_SECRET: &str = "test-client-secret-3f9a1c";
 
 /// `node tests/oidc/provider.mjs` on a port of 127.0.0.1 chosen here; killed when dropped.
 struct Provider {
-    _child: Child,
+    child: Child,
     issuer: String,
 }
 
@@ -39,6 +40,11 @@ impl Provider {
     /// The provider on `port`, or its error output when it could not start (e.g. the port was taken
     /// meanwhile).
     async fn start(port: u16, redirect_uri: &str) -> Result<Self, String> {
+        Self::start_with_kid(port, redirect_uri, "test-1").await
+    }
+
+    /// The provider on `port`, signing with a new key published under `kid`.
+    async fn start_with_kid(port: u16, redirect_uri: &str, kid: &str) -> Result<Self, String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/oidc");
         assert!(
             dir.join("node_modules/oidc-provider").is_dir(),
@@ -51,6 +57,7 @@ impl Provider {
             .args(["--port", &port.to_string()])
             .args(["--redirect-uri", redirect_uri])
             .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+            .args(["--kid", kid])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -88,11 +95,27 @@ impl Provider {
         };
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
-        Ok(Self {
-            _child: child,
-            issuer,
-        })
+        Ok(Self { child, issuer })
     }
+}
+
+impl Provider {
+    /// Stops the provider and waits until it is gone (its port free again).
+    async fn stop(mut self) {
+        self.child.kill().await.expect("the provider stops");
+    }
+}
+
+/// The server's arguments for the provider at `issuer`, with this file's client.
+fn oidc_args(issuer: &str) -> Vec<&str> {
+    vec![
+        "--oidc-issuer",
+        issuer,
+        "--oidc-client-id",
+        CLIENT_ID,
+        "--oidc-client-secret",
+        CLIENT_SECRET,
+    ]
 }
 
 /// The server configured with a provider that will listen on a port chosen now, and the provider
@@ -103,14 +126,7 @@ async fn server_and_provider(t: &TestDb, more: &[&str]) -> (TestServer, Provider
     for _ in 0..5 {
         let port = free_port();
         let issuer = format!("http://127.0.0.1:{port}");
-        let mut args = vec![
-            "--oidc-issuer",
-            issuer.as_str(),
-            "--oidc-client-id",
-            CLIENT_ID,
-            "--oidc-client-secret",
-            CLIENT_SECRET,
-        ];
+        let mut args = oidc_args(&issuer);
         args.extend_from_slice(more);
         let app = TestServer::start_args(t, &args).await;
         match Provider::start(port, &format!("{}/api/v1/auth/vneid/callback", app.url)).await {
@@ -584,5 +600,90 @@ async fn an_assurance_level_below_the_minimum_is_refused_and_the_method_is_off_w
         format!("{}/dang-nhap?loi=chua_ho_tro", plain.url)
     );
     assert_eq!(methods["methods"]["vneid"], false);
+    t.teardown().await;
+}
+
+/// VNeID configured without a minimum assurance level accepts any account the provider vouches for:
+/// the server says so at start (naming the setting, never the client secret); with the level set it
+/// says nothing. No provider is needed: the server discovers it at the first sign-in.
+#[tokio::test]
+async fn vneid_without_a_minimum_assurance_level_is_warned_about_at_start() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    let issuer = format!("http://127.0.0.1:{}", free_port());
+    let args = oidc_args(&issuer);
+    let app = TestServer::start_args(&t, &args).await;
+    app.wait_for_log("MOTCUA_OIDC_MIN_ACR", Duration::from_secs(10))
+        .await;
+    let log = app.log();
+    assert!(log.contains("without a minimum assurance level"), "{log}");
+    assert!(!log.contains(CLIENT_SECRET), "no secret in the log");
+    drop(app);
+    t.teardown().await;
+
+    let t = TestDb::new(Engine::Sqlite).await;
+    let mut with_level = args;
+    with_level.extend(["--oidc-min-acr", "2"]);
+    let app = TestServer::start_args(&t, &with_level).await;
+    let res = app
+        .request("GET", "/healthz")
+        .send()
+        .await
+        .expect("the server answers");
+    assert!(res.status().is_success());
+    assert!(!app.log().contains("MOTCUA_OIDC_MIN_ACR"), "{}", app.log());
+    drop(app);
+    t.teardown().await;
+}
+
+/// The provider rotates its signing keys (here: starts again on the same port with a new key under a
+/// new `kid`) while the server still holds the old keys in its 10-minute cache: the next sign-in's ID
+/// token names a key the server does not know, the server fetches the keys again once, and the citizen
+/// signs in (the at_hash checked with the fresh keys too).
+async fn a_sign_in_after_the_provider_rotated_its_keys_succeeds(engine: Engine) {
+    // Arrange: a sign-in with the first key, so the server caches the provider's metadata and keys.
+    let t = TestDb::new(engine).await;
+    let (app, provider) = server_and_provider(&t, &[]).await;
+    let port = reqwest::Url::parse(&provider.issuer)
+        .expect("issuer URL")
+        .port()
+        .expect("a port");
+    let mut b = Browser::new();
+    let auth = start(&mut b, &app, "/").await;
+    let back = authorize(&mut b, &app, &auth, "nguyen-van-an").await;
+    let (_, first) = callback(&mut b, &app, &back).await;
+    assert!(first, "the first sign-in works; log:\n{}", app.log());
+    provider.stop().await;
+    let redirect = format!("{}/api/v1/auth/vneid/callback", app.url);
+    let mut rotated = None;
+    for _ in 0..50 {
+        match Provider::start_with_kid(port, &redirect, "test-2").await {
+            Ok(p) => {
+                rotated = Some(p);
+                break;
+            }
+            // The port is released a moment after the process ends.
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    let _rotated = rotated.expect("the provider starts again on its port with a new key");
+
+    // Act: another browser signs in with the rotated provider.
+    let mut b = Browser::new();
+    let auth = start(&mut b, &app, "/ho-so").await;
+    let back = authorize(&mut b, &app, &auth, "tran-thi-binh").await;
+    let (to, signed_in) = callback(&mut b, &app, &back).await;
+
+    // Assert
+    assert!(
+        signed_in,
+        "signed in after the rotation; log:\n{}",
+        app.log()
+    );
+    assert_eq!(to, "/ho-so");
+    let info = session(&mut b, &app).await;
+    assert_eq!(
+        info["principal"]["identity"]["identity_number"], "051185001234",
+        "{info}"
+    );
     t.teardown().await;
 }
