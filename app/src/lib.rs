@@ -53,26 +53,38 @@ pub fn App() -> impl IntoView {
     // Sends what waits in the outbox now, when the network returns, and with backoff (idempotent).
     #[cfg(feature = "hydrate")]
     Effect::new(|_| platform::outbox::start());
+    let left_drafts = pages::left_drafts::provide_left_drafts();
     // The phone's stores belong to whoever the server says is signed in (until it has answered, to the
-    // last known person): switch to theirs, moving the drafts made before signing in.
+    // last known person): switch to theirs, moving the drafts started in this visit before signing in;
+    // older anonymous drafts are asked about (`LeftDraftsQuestion`).
     #[cfg(feature = "hydrate")]
     {
         let session = pages::account::use_session();
         Effect::new(move |_| {
             if let Some(info) = session.get() {
+                if matches!(info.principal, domain::api::Principal::Anonymous) {
+                    left_drafts.set(Vec::new());
+                }
                 leptos::task::spawn_local(async move {
-                    if let Err(e) = platform::owner::adopt(&info).await {
-                        web_sys::console::warn_1(
+                    match platform::owner::adopt(&info).await {
+                        Ok(left) if !left.is_empty() => {
+                            left_drafts.try_set(left);
+                        }
+                        Ok(_) => {}
+                        Err(e) => web_sys::console::warn_1(
                             &format!("motcua: could not move the drafts: {e}").into(),
-                        );
+                        ),
                     }
                 });
             }
         });
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = left_drafts;
     view! {
         <Router>
             <Frame>
+                <pages::left_drafts::LeftDraftsQuestion />
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/thu-tuc/:slug") view=ProcedurePage />

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod dossiers;
 pub mod form;
 pub mod home;
+pub mod left_drafts;
 pub mod lookup;
 pub mod lookup_detail;
 pub mod not_found;

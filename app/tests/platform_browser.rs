@@ -365,12 +365,22 @@ async fn database_names() -> Vec<String> {
         .collect()
 }
 
+/// The store keys the server would issue to the citizen and the officer (64 random hex digits).
+const CITIZEN_KEY: &str = "5e0c2b7a9d1f4e3c8a6b0d2f4e6a8c0b1d3f5a7c9e0b2d4f6a8c1e3a5c7e9b0d";
+const OFFICER_KEY: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+
 fn session(principal: domain::api::Principal) -> domain::api::SessionInfo {
+    let store_key = match principal {
+        domain::api::Principal::Anonymous => None,
+        domain::api::Principal::Citizen { .. } => Some(CITIZEN_KEY.to_owned()),
+        domain::api::Principal::Staff { .. } => Some(OFFICER_KEY.to_owned()),
+    };
     domain::api::SessionInfo {
         principal,
         methods: domain::api::SignInMethods::default(),
         csrf_token: None,
         expires_at: None,
+        store_key,
     }
 }
 
@@ -398,7 +408,8 @@ async fn each_person_has_a_store_the_anonymous_drafts_move_in_and_signing_out_re
         identity: None,
     };
     owner::adopt(&session(citizen.clone())).await.unwrap();
-    let theirs = Owner::of(&citizen).unwrap();
+    let theirs = Owner::of(&session(citizen.clone())).unwrap();
+    assert_eq!(theirs.db, format!("motcua-p-{CITIZEN_KEY}"));
     assert_eq!(owner::last_known(), theirs);
     assert_eq!(owner::signed_in(), Some(true));
     assert!(store::get_draft(before.id()).await.unwrap().is_some());
@@ -441,15 +452,67 @@ async fn each_person_has_a_store_the_anonymous_drafts_move_in_and_signing_out_re
     assert_eq!(owner::signed_in(), Some(false));
 
     // Signing out removes the citizen's database from the device.
-    owner::forget(&citizen).await.unwrap();
+    owner::forget(&session(citizen.clone())).await.unwrap();
     assert_eq!(owner::last_known(), Owner::anonymous());
     assert_eq!(store::get_draft(before.id()).await.unwrap(), None);
     let names = database_names().await;
     assert!(!names.contains(&theirs.db), "{names:?}");
-    owner::forget(&officer).await.unwrap();
+    owner::forget(&session(officer.clone())).await.unwrap();
     assert!(
         !database_names()
             .await
-            .contains(&Owner::of(&officer).unwrap().db)
+            .contains(&Owner::of(&session(officer)).unwrap().db)
     );
+}
+
+#[wasm_bindgen_test]
+async fn at_sign_in_only_this_visits_anonymous_drafts_move_and_older_ones_wait_for_an_answer() {
+    use domain::api::Principal;
+    // Arrange: the device back to its anonymous store; a draft left there by an earlier visit (its id
+    // not noted in this tab), then one started in this visit.
+    owner::forget(&session(Principal::Anonymous)).await.unwrap();
+    let older = saved(
+        Procedure::HkdTermination,
+        "2026-12-01T01:00:00.000Z",
+        json!({"hkd_name": "Quán nước của khách trước"}),
+    );
+    store::put_draft(&older).await.unwrap();
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .remove_item(owner::VISIT_DRAFTS_KEY)
+        .unwrap();
+    let mine = saved(
+        Procedure::HkdTermination,
+        "2026-12-02T01:00:00.000Z",
+        json!({"hkd_name": "Quán của tôi"}),
+    );
+    store::put_draft(&mine).await.unwrap();
+    let citizen = domain::api::SessionInfo {
+        store_key: Some("7".repeat(64)),
+        ..session(Principal::Citizen {
+            phone: Some("0905000222".to_owned()),
+            identity: None,
+        })
+    };
+
+    // Act: the citizen signs in.
+    let left = owner::adopt(&citizen).await.unwrap();
+
+    // Assert: this visit's draft moved; the older one stays anonymous and is answered for the question.
+    assert_eq!(
+        left.iter().map(SavedDraft::id).collect::<Vec<_>>(),
+        [older.id()]
+    );
+    assert!(store::get_draft(mine.id()).await.unwrap().is_some());
+    assert_eq!(store::get_draft(older.id()).await.unwrap(), None);
+
+    // "Move them into my account": the older draft moves too.
+    assert_eq!(owner::move_left(&[older.id().to_owned()]).await.unwrap(), 1);
+    assert!(store::get_draft(older.id()).await.unwrap().is_some());
+    owner::forget(&citizen).await.unwrap();
+    assert_eq!(store::get_draft(older.id()).await.unwrap(), None);
+    assert_eq!(store::get_draft(mine.id()).await.unwrap(), None);
 }

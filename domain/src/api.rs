@@ -552,6 +552,11 @@ pub struct SessionInfo {
     /// When the session ends (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// The signed-in account's store key: 64 random hex digits the server issued to the account, which
+    /// name the person's store on the device (`motcua-p-<store_key>`); they say nothing about the
+    /// person, unlike a hash of a 10-digit phone number. None when anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_key: Option<String>,
 }
 
 /// Query of `GET /api/v1/staff/dossiers`; every part optional.

@@ -6,11 +6,18 @@
 // - A signs out: the draft A never submitted is named, "remove them anyway" asks a second time, then A's
 //   database is gone from the device;
 // - officer B signs in on the same tablet, then citizen Y (phone and one-time code): neither finds anything
-//   of X — not in any database or store, not in localStorage, not on /ho-so, not in a new form's prefill.
+//   of X — not in any database or store, not in localStorage, not on /ho-so, not in a new form's prefill;
+// - drafts someone started on the tablet without signing in in an earlier visit (another tab) do not move
+//   into the next account unasked: B is asked and leaves them (keyboard only), Y is asked (the question's
+//   heading takes the focus; axe and 360 px checked) and moves them into Y's account;
+// - a database of Y's named the old way (SHA-256 of `citizen:<phone>`) is moved into Y's database, named
+//   from the server's random store key, at Y's sign-in, and deleted.
 // Prints `dossier code: …` for the Rust test.
 import { chromium, request } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { auditor } from './audit.mjs';
 
 const base = process.env.MOTCUA_URL;
 const dataDir = process.env.MOTCUA_DATA_DIR;
@@ -165,6 +172,9 @@ try {
   check(officerDb && /^motcua-p-[0-9a-f]{64}$/.test(officerDb), `officer A has a database of their own: ${Object.keys(contents.databases)}`);
   check(JSON.stringify(contents.databases[officerDb].drafts.keys).includes(leftBefore), 'the draft made before signing in moved into A\'s store');
   check(!JSON.stringify(contents.databases.motcua?.drafts?.keys ?? []).includes(leftBefore), 'and left the anonymous store');
+  check(await tablet.locator('.left-drafts').count() === 0, 'a draft started in this visit moves without a question');
+  const aKey = (await (await tablet.request.get(`${base}/api/v1/session`)).json()).store_key;
+  check(officerDb === `motcua-p-${aKey}`, `A's database is named from the server's store key: ${officerDb}`);
 
   await tablet.click('a[href="/nop/cham-dut-ho-kinh-doanh"]').catch(async () => open('/nop/cham-dut-ho-kinh-doanh'));
   await tablet.waitForURL(/\/soan\/[0-9a-f-]{36}\/ho-kinh-doanh$/, { timeout: 10000 });
@@ -237,8 +247,78 @@ try {
   const session = await (await tablet.request.get(`${base}/api/v1/session`)).json();
   check(session.principal.kind === 'anonymous', 'the session ended on the server');
 
-  // ── Officer B on the same tablet ───────────────────────────────────────────────────────────────
+  // ── Someone used the tablet earlier without signing in: another tab, another visit ─────────────
+  const earlier = await context.newPage();
+  earlier.on('pageerror', (err) => problems.push(`page error (earlier visit): ${err.message}`));
+  async function startDraft(page, name) {
+    await page.goto(`${base}/nop/cham-dut-ho-kinh-doanh`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
+    await page.waitForURL(/\/soan\/[0-9a-f-]{36}\/ho-kinh-doanh$/, { timeout: 10000 });
+    const id = new URL(page.url()).pathname.split('/')[2];
+    await page.fill('#f-hkd_name', name);
+    for (let i = 0; i < 40; i++) {
+      if ((await deviceContents(page)).databases.motcua?.drafts?.text.includes(name)) return id;
+      await page.waitForTimeout(250);
+    }
+    throw new Error(`the draft "${name}" was not saved on the device`);
+  }
+  const leftByOther = await startDraft(earlier, 'Quán nước của khách trước');
+  const oldOfY = await startDraft(earlier, 'Bản nháp cũ của chị Y');
+  await earlier.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+  // Y's database as the app named it before store keys: the SHA-256 of `citizen:<phone>`, holding a
+  // draft of Y's and Y's details (the draft taken out of the anonymous store, as it was kept there).
+  const oldName = await earlier.evaluate(async ({ id, phone }) => {
+    const req = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const done = (tx) => new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`citizen:${phone}`));
+    const name = `motcua-p-${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    const anon = await req(indexedDB.open('motcua'));
+    const record = await req(anon.transaction('drafts').objectStore('drafts').get(id));
+    const out = anon.transaction('drafts', 'readwrite');
+    out.objectStore('drafts').delete(id);
+    await done(out);
+    anon.close();
+    const opening = indexedDB.open(name, 2);
+    opening.onupgradeneeded = () => {
+      for (const store of ['drafts', 'files', 'profile', 'outbox', 'statuses', 'counter']) opening.result.createObjectStore(store);
+    };
+    const old = await req(opening);
+    const into = old.transaction(['drafts', 'profile'], 'readwrite');
+    into.objectStore('drafts').put(record, id);
+    into.objectStore('profile').put({ applicant: { name: 'Trần Thị Yến' } }, 'me');
+    await done(into);
+    old.close();
+    return name;
+  }, { id: oldOfY, phone: Y_PHONE });
+  await earlier.close();
+
+  // ── Officer B on the same tablet: asked about the earlier visit's draft, leaves it ──────────────
   await staffSignIn('can.bo.b', globalThis.temporary['can.bo.b'], 'quầy một cửa số hai');
+  const question = tablet.locator('section.left-drafts');
+  await question.waitFor({ timeout: 10000 });
+  let asked = await question.innerText();
+  check(/1 bản nháp được soạn khi chưa đăng nhập/.test(asked) && asked.includes('Quán nước của khách trước'),
+    `B is asked about the draft of the earlier visit: ${asked}`);
+  check(!asked.includes('Bản nháp cũ của chị Y'), `nothing of Y's old database is offered to B: ${asked}`);
+  // By keyboard: from the heading, Tab reaches "move", then "leave"; Enter leaves them.
+  await question.locator('h2').focus();
+  await tablet.keyboard.press('Tab');
+  check((await tablet.evaluate(() => document.activeElement?.textContent)).includes('Chuyển vào tài khoản của tôi'), 'Tab reaches "move"');
+  await tablet.keyboard.press('Tab');
+  check((await tablet.evaluate(() => document.activeElement?.textContent)).includes('Để lại, không chuyển'), 'Tab reaches "leave"');
+  await tablet.keyboard.press('Enter');
+  await tablet.waitForSelector('#left-drafts-outcome:has-text("Đã để lại 1 bản nháp trên máy")', { timeout: 5000 });
+  check(await question.count() === 0, 'the question is answered');
+  const bKey = (await (await tablet.request.get(`${base}/api/v1/session`)).json()).store_key;
+  contents = await deviceContents(tablet);
+  check(JSON.stringify(contents.databases.motcua?.drafts?.keys ?? []).includes(leftByOther), 'the draft B left stays in the anonymous store');
+  check(!JSON.stringify(contents.databases[`motcua-p-${bKey}`]?.drafts?.keys ?? []).includes(leftByOther), 'and is not in B\'s');
   await open('/ho-so');
   await tablet.waitForSelector('text=Chưa có bản nháp nào.', { timeout: 10000 });
   check(!(await tablet.content()).includes(code), 'B does not see A\'s counter receipts');
@@ -254,7 +334,8 @@ try {
   await tablet.click('button:has-text("Có, xóa và đăng xuất")');
   await tablet.waitForURL(/\/dang-nhap$/, { timeout: 15000 });
 
-  // ── Citizen Y on the same tablet ───────────────────────────────────────────────────────────────
+  // ── Citizen Y on the same tablet, 360 px wide: asked too, moves the draft into Y's account ──────
+  await tablet.setViewportSize({ width: 360, height: 740 });
   await open('/dang-nhap');
   await tablet.fill('#signin-phone', Y_PHONE);
   const yBefore = smsTo(Y_PHONE).length;
@@ -263,7 +344,30 @@ try {
   await tablet.fill('#signin-code', await codeTexted(tablet, Y_PHONE, yBefore));
   await tablet.click('button[type=submit]:has-text("Đăng nhập")');
   await tablet.waitForURL(/\/ho-so$/, { timeout: 10000 });
-  await tablet.waitForSelector('text=Chưa có bản nháp nào.', { timeout: 10000 });
+  await question.waitFor({ timeout: 10000 });
+  asked = await question.innerText();
+  check(asked.includes('Quán nước của khách trước') && !asked.includes('Bản nháp cũ của chị Y'), `Y is asked about the earlier visit's draft only: ${asked}`);
+  await tablet.waitForFunction(() => document.activeElement?.id === 'left-drafts-title', null, { timeout: 5000 })
+    .catch(() => { throw new Error('the question\'s heading takes the focus when it appears'); });
+  const failures = [];
+  await auditor(tablet, failures, process.env.SCREENSHOT_DIR ?? 'target/browser')('tablet-left-drafts', '/ho-so (question)');
+  check(failures.length === 0, `the question is accessible at 360 px:\n${failures.join('\n')}`);
+  await question.locator('h2').focus();
+  await tablet.keyboard.press('Tab');
+  await tablet.keyboard.press('Enter');
+  await tablet.waitForSelector('#left-drafts-outcome:has-text("Đã chuyển 1 bản nháp vào tài khoản của bạn.")', { timeout: 10000 });
+  await tablet.waitForSelector(`a[href="/soan/${leftByOther}/ho-kinh-doanh"]`, { timeout: 10000 });
+  await tablet.waitForSelector(`a[href="/soan/${oldOfY}/ho-kinh-doanh"]`, { timeout: 10000 });
+  const yKey = (await (await tablet.request.get(`${base}/api/v1/session`)).json()).store_key;
+  check(/^[0-9a-f]{64}$/.test(yKey), `Y's session carries a store key: ${yKey}`);
+  contents = await deviceContents(tablet);
+  const yDb = contents.databases[`motcua-p-${yKey}`];
+  check(yDb, `Y's database is named from the store key: ${Object.keys(contents.databases)}`);
+  check(yDb.drafts.keys.includes(oldOfY) && yDb.profile.text.includes('Trần Thị Yến'),
+    `what Y's database named the old way held moved in: ${JSON.stringify(yDb.drafts.keys)} ${yDb.profile.text}`);
+  check(!(oldName in contents.databases), `the database named the old way is gone: ${Object.keys(contents.databases)}`);
+  check(yDb.drafts.keys.includes(leftByOther), 'the draft Y chose to move is in Y\'s database');
+  check(!JSON.stringify(contents.databases.motcua?.drafts?.keys ?? []).includes(leftByOther), 'and no longer in the anonymous store');
   const page = await tablet.content();
   check(!page.includes(code) && !page.includes(X.name), 'Y\'s dossiers show nothing of X');
   prefill = await newTerminationPrefill();
@@ -272,7 +376,8 @@ try {
   contents = await deviceContents(tablet);
   nothingOfX(contents, 'with Y signed in');
   const names = Object.keys(contents.databases);
-  check(names.every((n) => n === 'motcua' || /^motcua-p-[0-9a-f]{64}$/.test(n)), `database names show no personal data: ${names}`);
+  check(names.every((n) => n === 'motcua' || /^motcua-p-[0-9a-f]{64}$/.test(n)) && !names.includes(oldName),
+    `database names show no personal data: ${names}`);
   check(!JSON.stringify(contents.localStorage).includes(Y_PHONE), 'localStorage names nobody');
 
   check(problems.length === 0, problems.join('\n'));

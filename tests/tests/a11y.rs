@@ -1,7 +1,8 @@
 //! Accessibility and small-screen layout in headless Chromium (`tests/browser/a11y.mjs`), against the
 //! real server on the release build: axe-core finds no serious or critical violation on the home page, a
-//! procedure's page, the look-up page (empty and with a result), the citizen's form steps, check page and
-//! "Hồ sơ của tôi"; at 360 px wide nothing scrolls sideways, with text at 100 % and at 200 %.
+//! procedure's page, the look-up page (empty and with a result), the citizen's form steps, check page,
+//! "Hồ sơ của tôi" and the dossier detail page reached with a dossier-scoped access
+//! (`/tra-cuu/{code}/chi-tiet`); at 360 px wide nothing scrolls sideways, with text at 100 % and at 200 %.
 
 use motcua_tests::{release_build, root, run_script_seeded, seed_business};
 

@@ -2,6 +2,9 @@
 //! termination for citizen X at the counter and signs out; officer B and then citizen Y sign in on the
 //! same browser profile and find nothing of X — every IndexedDB database and store read directly, the
 //! dossiers page and a new form's prefill. The dossier itself reached the server, once, filed by A.
+//! Drafts started on the tablet without signing in during an earlier visit are asked about, not moved
+//! unasked (B leaves them by keyboard, Y moves them); Y's database named the old way (a SHA-256 of the
+//! phone) moves into the one named from the server's random store key, and is deleted.
 
 use motcua_tests::{release_build, run_script_seeded, seed_business_owned_by};
 use server::Db;

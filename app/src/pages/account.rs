@@ -158,15 +158,22 @@ pub fn SignOutButton() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let l = crate::i18n::current_lang();
-            let who = principal(state).unwrap_or(Principal::Anonymous);
+            let who = state.get_untracked().unwrap_or_else(|| SessionInfo {
+                principal: Principal::Anonymous,
+                methods: domain::api::SignInMethods::default(),
+                csrf_token: None,
+                expires_at: None,
+                store_key: None,
+            });
             match session::sign_out(l).await {
                 Ok(()) => {
                     let removed = crate::platform::owner::forget(&who).await;
                     state.try_set(Some(SessionInfo {
                         principal: Principal::Anonymous,
-                        methods: state.get_untracked().map(|s| s.methods).unwrap_or_default(),
+                        methods: who.methods,
                         csrf_token: None,
                         expires_at: None,
+                        store_key: None,
                     }));
                     step.try_set(SignOut::Idle);
                     match removed {

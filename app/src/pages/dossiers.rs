@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// `HH:MM dd/mm/yyyy` in Vietnam time of an RFC 3339 UTC time written by the phone.
-fn local_time(rfc3339: &str) -> String {
+pub(crate) fn local_time(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
         |_| rfc3339.to_owned(),
         |t| {

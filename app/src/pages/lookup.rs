@@ -140,7 +140,7 @@ pub(crate) fn DossierResult(
     let state = status.state;
     view! {
         <section class="lookup-result" aria-labelledby="result-title">
-            <h2 id="result-title">{receipt.code.clone()}</h2>
+            <h2 id="result-title" tabindex="-1">{receipt.code.clone()}</h2>
             <dl class="facts">
                 <div>
                     <dt>{move || lang.get().pick("Thủ tục", "Procedure")}</dt>

@@ -33,6 +33,8 @@ pub fn LookupDetailPage() -> impl IntoView {
     let error: RwSignal<Option<String>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
+    // How long the texted code works, in minutes.
+    let minutes = RwSignal::new(5_u32);
     let api = move |tail: &str| {
         format!(
             "{}/dossiers/{}{tail}",
@@ -52,7 +54,12 @@ pub fn LookupDetailPage() -> impl IntoView {
             let l = crate::i18n::current_lang();
             match platform::net::post_json::<_, OtpSent>(&url, &serde_json::json!({}), &[], l).await
             {
-                Ok(_) => step.set(Step::Code),
+                Ok(sent) => {
+                    minutes.set(sent.expires_in_seconds.div_ceil(60));
+                    step.set(Step::Code);
+                    // The button pressed is gone: the focus goes to where the code is typed.
+                    crate::pages::form::focus_later(Some("access-code".to_owned()));
+                }
                 Err(e) => error.set(Some(e.message(l))),
             }
             busy.set(false);
@@ -77,7 +84,11 @@ pub fn LookupDetailPage() -> impl IntoView {
             }
             .await;
             match opened {
-                Ok(s) => step.set(Step::Open(Box::new(s))),
+                Ok(s) => {
+                    step.set(Step::Open(Box::new(s)));
+                    // The form is gone: the focus goes to the dossier just opened.
+                    crate::pages::form::focus_later(Some("result-title".to_owned()));
+                }
                 Err(e) => error.set(Some(e.message(l))),
             }
             busy.set(false);
@@ -106,8 +117,15 @@ pub fn LookupDetailPage() -> impl IntoView {
                     <label for="access-code">
                         {move || lang.get().pick("Mã xác nhận (6 chữ số) trong tin nhắn", "The 6-digit code in the text message")}
                     </label>
+                    <p id="access-code-hint" class="hint">
+                        {move || match lang.get() {
+                            domain::Lang::Vi => format!("Đã gửi mã đến số điện thoại khai trong hồ sơ. Mã dùng được trong {} phút.", minutes.get()),
+                            domain::Lang::En => format!("A code was texted to the phone number given in the dossier. It works for {} minutes.", minutes.get()),
+                        }}
+                    </p>
                     <input
                         id="access-code"
+                        aria-describedby="access-code-hint"
                         inputmode="numeric"
                         autocomplete="one-time-code"
                         maxlength="6"

@@ -112,6 +112,7 @@ pub async fn sign_out(lang: Lang) -> Result<(), PlatformError> {
         methods: domain::api::SignInMethods::default(),
         csrf_token: None,
         expires_at: None,
+        store_key: None,
     });
     Ok(())
 }

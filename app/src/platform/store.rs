@@ -4,9 +4,10 @@
 //! offline.
 //!
 //! The store belongs to a person: one database per person — [`DB_NAME`] (`motcua`) for whoever uses the
-//! device without signing in, `motcua-p-<hex SHA-256 of the principal's key>` for a signed-in citizen or
-//! officer (the name shows no personal data). [`super::owner`] chooses which one every access below goes
-//! to, from the session (and, before the server has answered, the last known person).
+//! device without signing in, `motcua-p-<store key>` for a signed-in citizen or officer (a random key
+//! the server issued to the account: the name shows nothing of the person). [`super::owner`] chooses
+//! which one every access below goes to, from the session (and, before the server has answered, the
+//! last known person).
 //!
 //! Schema (out-of-line keys everywhere; records are plain JSON objects, attachments hold a `Blob`):
 //!
@@ -472,6 +473,7 @@ mod idb {
             .map_err(|e| idb_error(&e))?
             .filter(|v| !v.is_undefined())
             .and_then(|v| js::to_rust::<SavedDraft>(&v).ok());
+        let started = stored.is_none();
         // A late autosave never takes a submitted draft back to "Bản nháp".
         if stored.is_none_or(|s| may_overwrite(&s, d)) {
             store
@@ -479,7 +481,12 @@ mod idb {
                 .await
                 .map_err(|e| idb_error(&e))?;
         }
-        commit(tx).await
+        commit(tx).await?;
+        // Started without signing in, in this visit: it follows whoever signs in here next.
+        if started && current_name() == super::DB_NAME {
+            crate::platform::owner::started_anonymously(d.id());
+        }
+        Ok(())
     }
 
     pub(crate) async fn get_draft(id: &str) -> Result<Option<SavedDraft>, PlatformError> {

@@ -34,7 +34,9 @@ use crate::{
     AppState,
     auth::{CitizenUser, ClientIp, CurrentSession, StaffUser, Viewer, start_session},
     error::AppError,
-    store::auth::{Hit, NewOtp, NewSession, NewSessionOwner, OtpIssue, StaffRecord, StaffTry},
+    store::auth::{
+        AccountRef, Hit, NewOtp, NewSession, NewSessionOwner, OtpIssue, StaffRecord, StaffTry,
+    },
 };
 
 pub(crate) fn router() -> Router<AppState> {
@@ -310,13 +312,14 @@ async fn judge_code(
 }
 
 /// The answer to a sign-in: the session's info and its cookie.
-fn signed_in(
+async fn signed_in(
     state: &AppState,
     token: &str,
     session: &NewSession,
     principal: Principal,
-) -> Response {
+) -> Result<Response, AppError> {
     let max_age = (session.expires_at - session.created_at).num_seconds();
+    let store_key = state.store.store_key(session.owner.into()).await?;
     let info = SessionInfo {
         principal,
         methods: state.sign_in_methods(),
@@ -326,8 +329,9 @@ fn signed_in(
                 .min(session.expires_at)
                 .to_rfc3339(),
         ),
+        store_key,
     };
-    (
+    Ok((
         [
             (
                 header::SET_COOKIE,
@@ -340,7 +344,7 @@ fn signed_in(
         ],
         Json(info),
     )
-        .into_response()
+        .into_response())
 }
 
 fn no_code() -> AppError {
@@ -372,7 +376,7 @@ pub(crate) async fn verify_otp(
     let now = Utc::now();
     let account = state.store.upsert_citizen(phone.as_str(), now).await?;
     let (token, session) = start_session(&state, NewSessionOwner::Citizen(account), client).await?;
-    Ok(signed_in(
+    signed_in(
         &state,
         &token,
         &session,
@@ -380,7 +384,8 @@ pub(crate) async fn verify_otp(
             phone: Some(phone.as_str().to_owned()),
             identity: None,
         },
-    ))
+    )
+    .await
 }
 
 fn locked_code(max: i32) -> AppError {
@@ -531,12 +536,7 @@ pub(crate) async fn staff_login(
     }
     let (token, session) = start_session(&state, NewSessionOwner::Staff(record.id), client).await?;
     tracing::info!(staff.username = %record.username, client = ?client, "staff signed in");
-    Ok(signed_in(
-        &state,
-        &token,
-        &session,
-        staff_principal(&record, role),
-    ))
+    signed_in(&state, &token, &session, staff_principal(&record, role)).await
 }
 
 /// Wrong passwords from this address for this login name: wait until `until`.
@@ -636,28 +636,40 @@ pub(crate) async fn session(
             methods: state.sign_in_methods(),
             csrf_token: None,
             expires_at: None,
+            store_key: None,
         },
         Some(session) => {
-            let principal = match &session.viewer {
-                Viewer::Anonymous => Principal::Anonymous,
-                Viewer::Citizen(c) => Principal::Citizen {
-                    phone: c.phone.clone(),
-                    identity: c.identity.clone(),
-                },
+            let (principal, account) = match &session.viewer {
+                Viewer::Anonymous => (Principal::Anonymous, None),
+                Viewer::Citizen(c) => (
+                    Principal::Citizen {
+                        phone: c.phone.clone(),
+                        identity: c.identity.clone(),
+                    },
+                    Some(AccountRef::Citizen(c.account_id)),
+                ),
                 Viewer::Staff(s) => {
                     let record = state
                         .store
                         .staff_by_id(s.id)
                         .await?
                         .ok_or(AppError::NotFound)?;
-                    staff_principal(&record, s.role)
+                    (
+                        staff_principal(&record, s.role),
+                        Some(AccountRef::Staff(s.id)),
+                    )
                 }
+            };
+            let store_key = match account {
+                Some(account) => state.store.store_key(account).await?,
+                None => None,
             };
             SessionInfo {
                 principal,
                 methods: state.sign_in_methods(),
                 csrf_token: Some(session.csrf_token.clone()),
                 expires_at: Some(session.ends_at.to_rfc3339()),
+                store_key,
             }
         }
     };

@@ -243,6 +243,26 @@ pub enum NewSessionOwner {
     Staff(uuid::Uuid),
 }
 
+/// An account, a citizen's or a staff member's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountRef {
+    /// A citizen account.
+    Citizen(uuid::Uuid),
+    /// A staff account.
+    Staff(uuid::Uuid),
+}
+
+impl From<NewSessionOwner> for AccountRef {
+    fn from(owner: NewSessionOwner) -> Self {
+        match owner {
+            NewSessionOwner::Citizen(id) | NewSessionOwner::CitizenByIdentity(id) => {
+                Self::Citizen(id)
+            }
+            NewSessionOwner::Staff(id) => Self::Staff(id),
+        }
+    }
+}
+
 /// A stored session, not revoked (expiry is the caller's to check).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -278,6 +298,10 @@ pub trait AuthStore: Send + Sync + 'static {
 
     /// The staff account with this id.
     fn staff_by_id(&self, id: uuid::Uuid) -> BoxFuture<'_, anyhow::Result<Option<StaffRecord>>>;
+
+    /// The opaque random key that names the account's store on the device (issued by the database when
+    /// the account is made, never changed; no personal data); `None` when there is no such account.
+    fn store_key(&self, account: AccountRef) -> BoxFuture<'_, anyhow::Result<Option<String>>>;
 
     /// Every staff account, by login name.
     fn list_staff(&self) -> BoxFuture<'_, anyhow::Result<Vec<StaffRecord>>>;
@@ -557,6 +581,30 @@ macro_rules! auth_store {
                 Box::pin(async move {
                     self.auth_staff_where("CAST(s.id AS TEXT) = $1", &id.hyphenated().to_string())
                         .await
+                })
+            }
+
+            fn store_key(
+                &self,
+                account: $crate::store::auth::AccountRef,
+            ) -> ::futures::future::BoxFuture<'_, ::anyhow::Result<Option<String>>> {
+                Box::pin(async move {
+                    use $crate::store::auth::AccountRef;
+                    let (sql, id) = match account {
+                        AccountRef::Citizen(id) => (
+                            "SELECT store_key FROM citizen_accounts WHERE id = $1",
+                            id,
+                        ),
+                        AccountRef::Staff(id) => (
+                            "SELECT store_key FROM staff_accounts WHERE id = $1",
+                            id,
+                        ),
+                    };
+                    let key: Option<Option<String>> = sqlx::query_scalar(sql)
+                        .bind(Self::staff_id(id))
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(key.flatten())
                 })
             }
 

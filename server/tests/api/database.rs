@@ -358,6 +358,12 @@ impl server::store::auth::AuthStore for Unreachable {
     ) -> BoxFuture<'_, anyhow::Result<Option<server::store::auth::StaffRecord>>> {
         down()
     }
+    fn store_key(
+        &self,
+        _: server::store::auth::AccountRef,
+    ) -> BoxFuture<'_, anyhow::Result<Option<String>>> {
+        down()
+    }
     fn list_staff(&self) -> BoxFuture<'_, anyhow::Result<Vec<server::store::auth::StaffRecord>>> {
         down()
     }

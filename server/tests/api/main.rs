@@ -29,6 +29,7 @@ mod shutdown;
 mod signin;
 mod staff_hardening;
 mod staff_work;
+mod store_key;
 mod supplement;
 mod uploads;
 mod verify;
