@@ -228,7 +228,7 @@ pub struct ApiError {
 //   [`SessionInfo`] and the session cookie; `POST /api/v1/auth/staff` [`StaffLogin`] → [`SessionInfo`];
 //   `GET /api/v1/session` → [`SessionInfo`]; `DELETE /api/v1/session` → 204.
 // - A signed-in client sends `X-CSRF-Token: <SessionInfo::csrf_token>` on every POST/PUT/PATCH/DELETE.
-// - Staff: `GET /api/v1/staff/dossiers` (query: [`QueueQuery`]) → `Vec<`[`QueueItem`]`>`;
+// - Staff: `GET /api/v1/staff/dossiers` (query: [`QueueQuery`]) → [`QueuePage`];
 //   `GET /api/v1/staff/dossiers/{code}` → [`StaffDossier`]; `POST /api/v1/staff/dossiers/{code}/actions`
 //   [`StaffAction`] → [`StaffDossier`]; `GET /api/v1/staff/audit` (query: [`AuditQuery`]) →
 //   `Vec<`[`AuditRecord`]`>` (supervisors of the jurisdiction and administrators).
@@ -572,6 +572,26 @@ pub struct QueueQuery {
     /// Code, applicant name or phone (accents ignored for names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// Which page, from 1 (the first when absent); [`QUEUE_PAGE_SIZE`] dossiers a page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+/// The most dossiers one page of the queue lists.
+pub const QUEUE_PAGE_SIZE: u32 = 50;
+
+/// One page of an officer's queue, most urgent first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueuePage {
+    /// The dossiers of this page (at most [`QUEUE_PAGE_SIZE`]).
+    pub items: Vec<QueueItem>,
+    /// This page, from 1.
+    pub page: u32,
+    /// How many pages there are (at least 1).
+    pub pages: u32,
+    /// How many dossiers match, on all pages.
+    pub total: u64,
 }
 
 /// One row of an officer's queue.

@@ -14,6 +14,10 @@ use crate::{
 /// Largest accepted file, in bytes (10 MB; a motcua setting, not a legal limit).
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
 
+/// The most files one dossier lists (a motcua setting, not a legal limit: the longest list of
+/// documents a procedure here needs is a handful, and a document of several pages is one PDF).
+pub const MAX_ATTACHMENTS: usize = 20;
+
 /// File types accepted.
 pub const ACCEPTED_MEDIA_TYPES: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
 
@@ -103,6 +107,13 @@ pub struct RequiredDocument {
 #[must_use]
 pub fn check(attachments: &[Attachment], required: &[RequiredDocument]) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    if attachments.len() > MAX_ATTACHMENTS {
+        errors.push(
+            FieldError::new("attachments", MessageKey::TooManyAttachments, None)
+                .with("max", MAX_ATTACHMENTS),
+        );
+        return errors;
+    }
     for (i, a) in attachments.iter().enumerate() {
         let path = format!("attachments[{i}]");
         if !ACCEPTED_MEDIA_TYPES.contains(&a.media_type.as_str()) {
@@ -199,6 +210,19 @@ mod tests {
             1000,
         )];
         assert!(check(&files, &need).is_empty());
+    }
+
+    #[test]
+    fn more_files_than_a_dossier_takes_are_one_error_on_the_list() {
+        let kind = DocumentKind::HouseholdAuthorisation;
+        let most = vec![file(kind, "application/pdf", 1000); MAX_ATTACHMENTS];
+        assert!(check(&most, &[]).is_empty());
+        let too_many = vec![file(kind, "image/gif", 1000); MAX_ATTACHMENTS + 1];
+        let errors = check(&too_many, &[]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, "attachments");
+        assert_eq!(errors[0].key, MessageKey::TooManyAttachments);
+        assert!(errors[0].message(Lang::Vi).contains("tối đa 20 tệp"));
     }
 
     #[test]

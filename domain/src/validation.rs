@@ -69,6 +69,8 @@ pub enum MessageKey {
     AttachmentNotUploaded,
     /// The dossier's files together are too large (checked by the server).
     DossierFilesTooLarge,
+    /// More files than a dossier takes ([`crate::attachments::MAX_ATTACHMENTS`]).
+    TooManyAttachments,
     ChangeRequired,
     NoticeNotRequired,
     RegistrationInstead,
@@ -247,6 +249,10 @@ impl MessageKey {
             Self::DossierFilesTooLarge => lang.pick(
                 "Các tệp đính kèm cộng lại lớn hơn {max_mb} MB. Hãy chụp lại ảnh nhỏ hơn hoặc bỏ bớt tệp không bắt buộc.",
                 "The attached files together exceed {max_mb} MB. Retake smaller photos or remove files that are not required.",
+            ),
+            Self::TooManyAttachments => lang.pick(
+                "Một hồ sơ đính kèm tối đa {max} tệp. Hãy bỏ bớt tệp không bắt buộc, hoặc gộp các trang của cùng một giấy tờ vào một tệp PDF.",
+                "A dossier takes at most {max} files. Remove files that are not required, or put the pages of one document into one PDF.",
             ),
             Self::ChangeRequired => lang.pick(
                 "Chọn ít nhất một nội dung đăng ký thay đổi.",

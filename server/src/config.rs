@@ -223,7 +223,7 @@ impl Default for AuthSettings {
     }
 }
 
-/// Upload limits (configurable; the defaults are the issue's).
+/// Upload and submission limits (configurable; the defaults are the issues').
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest file, in bytes (default 10 MB).
@@ -232,6 +232,15 @@ pub struct Limits {
     pub max_dossier_bytes: u64,
     /// Dossier look-ups (and name checks) a minute from one address (default 30).
     pub lookups_per_minute: u32,
+    /// New dossiers one citizen account may file online in an hour (default 10); each texts the
+    /// applicant's phone. Counted in the database, so the limit holds across servers.
+    pub dossiers_per_account_per_hour: u32,
+    /// New dossiers one citizen account may file online in 24 hours (default 30).
+    pub dossiers_per_account_per_day: u32,
+    /// New dossiers filed online from one client address (an IPv6 one by its /64) in an hour
+    /// (default 60): several accounts on one machine. Generous, since a mobile carrier puts many
+    /// people behind one address; the per-account limits come first.
+    pub dossiers_per_address_per_hour: u32,
     /// Bytes one person (or dossier-scoped access) may upload a day, UTC (default 200 MB).
     pub upload_bytes_per_day: u64,
     /// Bytes one client address (IPv6: its /64) may upload a day, UTC (default 2 GB: many people share
@@ -247,6 +256,9 @@ impl Default for Limits {
             max_file_bytes: 10_000_000,
             max_dossier_bytes: 50_000_000,
             lookups_per_minute: 30,
+            dossiers_per_account_per_hour: 10,
+            dossiers_per_account_per_day: 30,
+            dossiers_per_address_per_hour: 60,
             upload_bytes_per_day: 200_000_000,
             upload_bytes_per_address_day: 2_000_000_000,
             upload_memory_bytes: 64_000_000,

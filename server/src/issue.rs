@@ -10,10 +10,13 @@
 //! termination sets the status "Đã chấm dứt hoạt động" and issues the notice (Mẫu 13); receiving a
 //! promotion notice issues the Sở Công Thương's acknowledgement.
 //!
-//! Every letter with a "Số:" line takes its number when it is issued ([`Office::number`]): the next of
-//! its series (`domain::documents::NumberSeries`) at the issuing body in the calendar year, from the
-//! database's counter, after the move's checks and before the PDF is set. A move that fails after that
-//! (another officer moved the dossier first, the object store failed) leaves its number unused.
+//! Every letter with a "Số:" line takes its number when it is issued: the next of its series
+//! (`domain::documents::NumberSeries`) at the issuing body in the calendar year, from the database's
+//! counter, in the move's own transaction ([`Pending`], [`apply`]): the move checks that the dossier is
+//! still where it was and changes the registry, then takes the numbers, sets the PDFs with them, stores
+//! them, and records them with the move. A move that does not happen (another officer moved the
+//! dossier first, the registry refused, the object store failed) takes no number — the counter rolls
+//! back with it — and its PDFs are deleted again, so the register has no gap and no orphan file.
 
 use bytes::Bytes;
 use chrono::Datelike as _;
@@ -24,12 +27,17 @@ use domain::{
 };
 use rand::RngCore as _;
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use crate::{
     AppState,
     error::AppError,
     store::{
         HkdRecord,
-        work::{NewDocument, RegistryChange, WorkDossier},
+        work::{
+            Issuing, NewDocument, NumberRequest, RegistryChange, Transition, TransitionOutcome,
+            WorkDossier,
+        },
     },
 };
 
@@ -91,77 +99,171 @@ pub(crate) struct Office {
     pub(crate) key: String,
 }
 
-impl Office {
-    /// The issuance with its number: the next of the series of `kind` (for a dossier of `procedure`)
-    /// at this body in the year of issue; unchanged for a document without one (the certificate).
-    pub(crate) async fn number(
-        &self,
-        state: &AppState,
-        kind: DocumentKind,
-        procedure: Procedure,
-        mut issuance: doc::Issuance,
-    ) -> Result<doc::Issuance, AppError> {
-        let Some(series) = kind.series(procedure) else {
-            return Ok(issuance);
-        };
-        let n = state
-            .store
-            .next_document_number(&self.key, issuance.issued_on.year(), series.as_str())
-            .await?;
-        issuance.number = Some(doc::document_number(n, series, self.body));
-        Ok(issuance)
-    }
+/// Sets a document given its number as printed: its content (JSON) and its PDF.
+type SetDocument = Box<dyn FnOnce(Option<String>) -> anyhow::Result<(String, Vec<u8>)> + Send>;
+
+/// One document a move will issue, set once its number is known.
+struct PendingDocument {
+    kind: DocumentKind,
+    series: Option<doc::NumberSeries>,
+    verify_code: String,
+    hkd_code: Option<String>,
+    /// Its content (JSON) and PDF, given its number as printed.
+    set: SetDocument,
 }
 
-/// One document to issue: its kind, verification code, what it says, its number, and the business it
-/// concerns.
-pub(crate) struct Draft<T> {
+/// The documents a move issues (in order), set, numbered and stored only inside the move's
+/// transaction ([`apply`]).
+pub(crate) struct Pending {
+    office: Office,
+    year: i32,
+    procedure: Procedure,
+    documents: Vec<PendingDocument>,
+}
+
+/// One document to issue: its kind, verification code, the business it concerns, and what it says
+/// given its number as printed (`None` for the certificate, which has none).
+pub(crate) struct Draft<F> {
     pub(crate) kind: DocumentKind,
     pub(crate) verify_code: String,
-    pub(crate) content: T,
-    /// Số và ký hiệu, as its issuance says.
-    pub(crate) number: Option<String>,
     pub(crate) hkd_code: Option<String>,
+    pub(crate) content: F,
 }
 
-impl<T: serde::Serialize + Send + 'static> Draft<T> {
-    /// Sets the document as a PDF (off the request threads), stores it, and answers the row to record
-    /// with the move.
-    pub(crate) async fn store(
+impl Pending {
+    /// Nothing to issue yet, by `office` for a dossier of `procedure`, in the year of `issued_on`.
+    pub(crate) fn new(office: Office, procedure: Procedure, issued_on: chrono::NaiveDate) -> Self {
+        Self {
+            office,
+            year: issued_on.year(),
+            procedure,
+            documents: Vec::new(),
+        }
+    }
+
+    /// Adds a document, set with `render` once its number is taken.
+    pub(crate) fn add<T, F>(&mut self, draft: Draft<F>, render: fn(&T) -> anyhow::Result<Vec<u8>>)
+    where
+        T: serde::Serialize + Send + 'static,
+        F: FnOnce(Option<String>) -> T + Send + 'static,
+    {
+        let content = draft.content;
+        self.documents.push(PendingDocument {
+            kind: draft.kind,
+            series: draft.kind.series(self.procedure),
+            verify_code: draft.verify_code,
+            hkd_code: draft.hkd_code,
+            set: Box::new(move |number| {
+                let content = content(number);
+                Ok((serde_json::to_string(&content)?, render(&content)?))
+            }),
+        });
+    }
+
+    /// The numbers to take, one per numbered document, in order.
+    fn numbers(&self) -> Vec<NumberRequest> {
+        self.documents
+            .iter()
+            .filter_map(|d| d.series)
+            .map(|series| NumberRequest {
+                issuer: self.office.key.clone(),
+                year: self.year,
+                series: series.as_str().to_owned(),
+            })
+            .collect()
+    }
+
+    /// Sets each document with its number (off the request threads) and stores its PDF; each key goes
+    /// to `stored` before the PDF is written, to delete when the move does not happen.
+    async fn finish(
         self,
-        state: &AppState,
-        dossier_code: &str,
-        render: fn(&T) -> anyhow::Result<Vec<u8>>,
-    ) -> Result<NewDocument, AppError> {
-        let content_json = serde_json::to_string(&self.content).map_err(anyhow::Error::from)?;
-        let content = self.content;
-        let pdf = tokio::task::spawn_blocking(move || render(&content))
-            .await
-            .map_err(anyhow::Error::from)??;
-        let key = format!(
-            "documents/{}/{}-{}.pdf",
-            dossier_code.replace(['/', '\\'], "_"),
-            kind_name(self.kind),
-            uuid::Uuid::new_v4().simple()
-        );
-        state.storage.put(&key, Bytes::from(pdf)).await?;
-        Ok(NewDocument {
-            kind: kind_name(self.kind).to_owned(),
-            title: self.kind.name(domain::Lang::Vi).to_owned(),
-            verify_code: Some(self.verify_code),
-            storage_key: key,
-            hkd_code: self.hkd_code,
-            content_json: Some(content_json),
-            number: self.number,
-        })
+        state: AppState,
+        dossier_code: String,
+        numbers: Vec<u32>,
+        stored: Arc<Mutex<Vec<String>>>,
+    ) -> anyhow::Result<Vec<NewDocument>> {
+        let mut numbers = numbers.into_iter();
+        let mut out = Vec::with_capacity(self.documents.len());
+        for d in self.documents {
+            let number = match d.series {
+                Some(series) => Some(doc::document_number(
+                    numbers
+                        .next()
+                        .ok_or_else(|| anyhow::anyhow!("no number taken for {series:?}"))?,
+                    series,
+                    self.office.body,
+                )),
+                None => None,
+            };
+            let set = d.set;
+            let printed = number.clone();
+            let (content_json, pdf) = tokio::task::spawn_blocking(move || set(printed)).await??;
+            let key = format!(
+                "documents/{}/{}-{}.pdf",
+                dossier_code.replace(['/', '\\'], "_"),
+                kind_name(d.kind),
+                uuid::Uuid::new_v4().simple()
+            );
+            stored
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(key.clone());
+            state.storage.put(&key, Bytes::from(pdf)).await?;
+            out.push(NewDocument {
+                kind: kind_name(d.kind).to_owned(),
+                title: d.kind.name(domain::Lang::Vi).to_owned(),
+                verify_code: Some(d.verify_code),
+                storage_key: key,
+                hkd_code: d.hkd_code,
+                content_json: Some(content_json),
+                number,
+            });
+        }
+        Ok(out)
     }
 }
 
-/// What a result changes: the documents to record and the registry change, both in the move's
-/// transaction.
+/// Applies a staff move with the documents it issues, all in one transaction: their numbers are taken
+/// and their PDFs set and stored only once the move's checks passed in it; when the move does not
+/// happen, no number is used and the PDFs stored for it are deleted again.
+///
+/// # Errors
+/// When the database or the object store fails (nothing of the move is then recorded).
+pub(crate) async fn apply(
+    state: &AppState,
+    transition: &Transition,
+    pending: Pending,
+) -> Result<TransitionOutcome, AppError> {
+    if pending.documents.is_empty() {
+        return Ok(state.store.apply_transition(transition).await?);
+    }
+    let stored = Arc::new(Mutex::new(Vec::new()));
+    let issuing = Issuing {
+        numbers: pending.numbers(),
+        issue: Box::new({
+            let (state, code, stored) = (state.clone(), transition.code.clone(), stored.clone());
+            move |numbers| Box::pin(pending.finish(state, code, numbers, stored))
+        }),
+    };
+    let outcome = state.store.apply_issuing(transition, Some(issuing)).await;
+    if !matches!(outcome, Ok(TransitionOutcome::Applied)) {
+        let keys = std::mem::take(&mut *stored.lock().unwrap_or_else(PoisonError::into_inner));
+        for key in keys {
+            if let Err(e) = state.storage.delete(&key).await {
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    "cannot delete the PDF of a move that did not happen"
+                );
+            }
+        }
+    }
+    Ok(outcome?)
+}
+
+/// What a result changes besides its documents (added to the move's [`Pending`]): the registry
+/// change, in the move's transaction.
 #[derive(Default)]
 pub(crate) struct Effects {
-    pub(crate) documents: Vec<NewDocument>,
     pub(crate) registry: Option<RegistryChange>,
     /// The note on the timeline (what was issued).
     pub(crate) note: Option<String>,
@@ -234,12 +336,11 @@ fn name_key(name: &str) -> Result<String, AppError> {
 pub(crate) async fn approve(
     state: &AppState,
     d: &WorkDossier,
-    office: &Office,
+    pending: &mut Pending,
     issuance: doc::Issuance,
     dossier: doc::DossierRef,
     hkd_code: Option<&str>,
 ) -> Result<Effects, AppError> {
-    let code_of_dossier = d.row.code.as_str();
     let on = issuance.issued_on;
     match submission(d)? {
         Submission::HkdRegistration(form) => {
@@ -284,17 +385,16 @@ pub(crate) async fn approve(
                     |p| Some(p.as_str().to_owned()),
                 ),
             };
-            let document = Draft {
-                kind: DocumentKind::HkdCertificate,
-                verify_code: verify,
-                content: cert,
-                number: None,
-                hkd_code: Some(code.clone()),
-            }
-            .store(state, code_of_dossier, crate::documents::certificate_pdf)
-            .await?;
+            pending.add(
+                Draft {
+                    kind: DocumentKind::HkdCertificate,
+                    verify_code: verify,
+                    hkd_code: Some(code.clone()),
+                    content: move |_| cert,
+                },
+                crate::documents::certificate_pdf,
+            );
             Ok(Effects {
-                documents: vec![document],
                 registry: Some(RegistryChange::Insert(record)),
                 note: Some(format!(
                     "Đã cấp Giấy chứng nhận đăng ký hộ kinh doanh, mã số hộ kinh doanh {code}."
@@ -333,7 +433,7 @@ pub(crate) async fn approve(
                     None => record.owner_phone,
                 },
             };
-            let mut effects = Effects {
+            let effects = Effects {
                 registry: Some(registry),
                 note: Some(if new_certificate {
                     "Đã cập nhật sổ đăng ký và cấp Giấy chứng nhận đăng ký hộ kinh doanh mới; giấy chứng nhận \
@@ -343,59 +443,44 @@ pub(crate) async fn approve(
                     "Đã cập nhật thông tin đăng ký thuế trong sổ đăng ký (không cấp lại giấy chứng nhận)."
                         .to_owned()
                 }),
-                ..Effects::default()
             };
             if new_certificate {
-                effects.documents.push(
+                pending.add(
                     Draft {
                         kind: DocumentKind::HkdCertificate,
                         verify_code: verify,
-                        content: cert,
-                        number: None,
                         hkd_code: Some(record.code),
-                    }
-                    .store(state, code_of_dossier, crate::documents::certificate_pdf)
-                    .await?,
+                        content: move |_| cert,
+                    },
+                    crate::documents::certificate_pdf,
                 );
             }
             Ok(effects)
         }
         Submission::HkdTermination(form) => {
             let (record, cert) = registered(state, d, &form.hkd_code).await?;
-            let issuance = office
-                .number(
-                    state,
-                    DocumentKind::TerminationNotice,
-                    Procedure::HkdTermination,
-                    issuance,
-                )
-                .await?;
-            let number = issuance.number.clone();
             let verify = verify_code();
-            let notice = results::termination_notice(
-                &cert,
-                issuance,
-                doc::DossierRef {
-                    subject: Some(cert.name.clone()),
-                    ..dossier
+            let url = verify_url(state, &verify);
+            pending.add(
+                Draft {
+                    kind: DocumentKind::TerminationNotice,
+                    verify_code: verify,
+                    hkd_code: Some(record.code.clone()),
+                    content: move |number| {
+                        results::termination_notice(
+                            &cert,
+                            doc::Issuance { number, ..issuance },
+                            doc::DossierRef {
+                                subject: Some(cert.name.clone()),
+                                ..dossier
+                            },
+                            url,
+                        )
+                    },
                 },
-                verify_url(state, &verify),
-            );
-            let document = Draft {
-                kind: DocumentKind::TerminationNotice,
-                verify_code: verify,
-                content: notice,
-                number,
-                hkd_code: Some(record.code.clone()),
-            }
-            .store(
-                state,
-                code_of_dossier,
                 crate::documents::termination_notice_pdf,
-            )
-            .await?;
+            );
             Ok(Effects {
-                documents: vec![document],
                 registry: Some(RegistryChange::Update {
                     code: record.code,
                     commune: record.commune,
@@ -420,51 +505,39 @@ pub(crate) async fn approve(
 
 /// What receiving a dossier issues: for a promotion notice, the acknowledgement (its only result);
 /// nothing for the others (the receipt was issued on submission).
-pub(crate) async fn receive(
+pub(crate) fn receive(
     state: &AppState,
     d: &WorkDossier,
-    office: &Office,
+    pending: &mut Pending,
     issuance: doc::Issuance,
     dossier: doc::DossierRef,
 ) -> Result<Effects, AppError> {
     let Submission::PromotionNotice(form) = submission(d)? else {
         return Ok(Effects::default());
     };
-    let issuance = office
-        .number(
-            state,
-            DocumentKind::PromotionAcknowledgement,
-            Procedure::PromotionNotice,
-            issuance,
-        )
-        .await?;
-    let number = issuance.number.clone();
     let verify = verify_code();
-    let ack = results::promotion_acknowledgement(
-        &form,
-        issuance,
-        doc::DossierRef {
-            subject: Some(form.programme_name.clone()),
-            applicant: form.trader.name.clone(),
-            ..dossier
+    let url = verify_url(state, &verify);
+    pending.add(
+        Draft {
+            kind: DocumentKind::PromotionAcknowledgement,
+            verify_code: verify,
+            hkd_code: None,
+            content: move |number| {
+                results::promotion_acknowledgement(
+                    &form,
+                    doc::Issuance { number, ..issuance },
+                    doc::DossierRef {
+                        subject: Some(form.programme_name.clone()),
+                        applicant: form.trader.name.clone(),
+                        ..dossier
+                    },
+                    url,
+                )
+            },
         },
-        verify_url(state, &verify),
-    );
-    let document = Draft {
-        kind: DocumentKind::PromotionAcknowledgement,
-        verify_code: verify,
-        content: ack,
-        number,
-        hkd_code: None,
-    }
-    .store(
-        state,
-        &d.row.code,
         crate::documents::promotion_acknowledgement_pdf,
-    )
-    .await?;
+    );
     Ok(Effects {
-        documents: vec![document],
         registry: None,
         note: Some(
             "Đã tiếp nhận thông báo thực hiện khuyến mại; đã gửi văn bản tiếp nhận.".to_owned(),

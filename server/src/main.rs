@@ -151,6 +151,16 @@ struct ServeArgs {
     /// Dossier look-ups a minute from one client address; more are answered 429.
     #[arg(long, env = "MOTCUA_LOOKUPS_PER_MINUTE", default_value_t = Limits::default().lookups_per_minute)]
     lookups_per_minute: u32,
+    /// New dossiers one citizen account may file online in an hour; more are answered 429.
+    #[arg(long, env = "MOTCUA_DOSSIERS_PER_ACCOUNT_PER_HOUR", default_value_t = Limits::default().dossiers_per_account_per_hour)]
+    dossiers_per_account_per_hour: u32,
+    /// New dossiers one citizen account may file online in 24 hours; more are answered 429.
+    #[arg(long, env = "MOTCUA_DOSSIERS_PER_ACCOUNT_PER_DAY", default_value_t = Limits::default().dossiers_per_account_per_day)]
+    dossiers_per_account_per_day: u32,
+    /// New dossiers filed online from one client address (an IPv6 one by its /64) in an hour; more
+    /// are answered 429.
+    #[arg(long, env = "MOTCUA_DOSSIERS_PER_ADDRESS_PER_HOUR", default_value_t = Limits::default().dossiers_per_address_per_hour)]
+    dossiers_per_address_per_hour: u32,
     /// Bytes one person (or dossier-scoped access) may upload a day (UTC); more are answered 429.
     #[arg(long, env = "MOTCUA_UPLOAD_BYTES_PER_DAY", default_value_t = Limits::default().upload_bytes_per_day)]
     upload_bytes_per_day: u64,
@@ -473,6 +483,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             max_file_bytes: args.max_file_bytes,
             max_dossier_bytes: args.max_dossier_bytes,
             lookups_per_minute: args.lookups_per_minute,
+            dossiers_per_account_per_hour: args.dossiers_per_account_per_hour,
+            dossiers_per_account_per_day: args.dossiers_per_account_per_day,
+            dossiers_per_address_per_hour: args.dossiers_per_address_per_hour,
             upload_bytes_per_day: args.upload_bytes_per_day,
             upload_bytes_per_address_day: args.upload_bytes_per_address_day,
             upload_memory_bytes: args.upload_memory_bytes,

@@ -3,6 +3,7 @@
 pub(crate) mod access;
 pub(crate) mod assisted;
 pub(crate) mod auth;
+pub(crate) mod dossier_limits;
 pub(crate) mod dossiers;
 pub(crate) mod health;
 pub(crate) mod hkd;

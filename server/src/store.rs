@@ -198,6 +198,10 @@ pub struct NewDossier {
     /// dossiers since this time to phone numbers other than this one (checked in the submission's
     /// transaction, the account's row locked, so parallel requests count each other).
     pub other_phone_limit: Option<OtherPhoneLimit>,
+    /// Refuse the dossier ([`SubmitOutcome::AccountLimit`]) when the filer's account already filed
+    /// this many dossiers in one of these windows (checked like `other_phone_limit`, in the
+    /// submission's transaction with the account's row locked: parallel requests count each other).
+    pub filing_limits: Vec<FilingLimit>,
     /// When it was received.
     pub received_at: DateTime<Utc>,
     /// The day it counts from for the code (Vietnam date).
@@ -217,6 +221,15 @@ pub struct OtherPhoneLimit {
     pub own_phone: Option<String>,
     /// Since when.
     pub since: DateTime<Utc>,
+    /// How many.
+    pub max: i64,
+}
+
+/// At most `max` new dossiers from one account in `window_secs` seconds before the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilingLimit {
+    /// The window, in seconds (3600: an hour; 86400: a day).
+    pub window_secs: i64,
     /// How many.
     pub max: i64,
 }
@@ -249,6 +262,14 @@ pub enum SubmitOutcome {
     KeyReused,
     /// Over [`NewDossier::other_phone_limit`].
     TooMany,
+    /// Over one of [`NewDossier::filing_limits`]: that one, and when a dossier of the window leaves
+    /// it (seconds from now).
+    AccountLimit {
+        /// The limit reached.
+        limit: FilingLimit,
+        /// Seconds until the account may file again.
+        retry_after_secs: u64,
+    },
 }
 
 /// A dossier as the look-up shows it.

@@ -9,8 +9,8 @@ use domain::{
     Lang, MaXa, Procedure,
     accounts::TRADE_DEPARTMENT,
     api::{
-        AttachmentView, Principal, QueueItem, QueueQuery, Role, StaffAction, StaffDossier,
-        SupplementItem,
+        AttachmentView, Principal, QueueItem, QueuePage, QueueQuery, Role, StaffAction,
+        StaffDossier, SupplementItem,
     },
     lifecycle::{Action, Actor, State},
 };
@@ -213,12 +213,13 @@ fn Queue(principal: Principal) -> impl IntoView {
             search.set(q.get("tim").unwrap_or_default());
         });
     });
-    let items: RwSignal<Option<Result<Vec<QueueItem>, String>>> = RwSignal::new(None);
+    let items: RwSignal<Option<Result<QueuePage, String>>> = RwSignal::new(None);
     Effect::new(move |_| {
         let wanted = query.with(|q| QueueQuery {
             state: q.get("trang-thai").and_then(|s| parse_wire(&s)),
             procedure: q.get("thu-tuc").and_then(|s| parse_wire(&s)),
             q: q.get("tim").filter(|s| !s.trim().is_empty()),
+            page: q.get("trang").and_then(|p| p.trim().parse().ok()),
         });
         items.set(None);
         spawn_local(async move {
@@ -303,22 +304,46 @@ fn Queue(principal: Principal) -> impl IntoView {
         {move || match items.get() {
             None => view! { <p class="loading" role="status">{move || lang.get().pick("Đang tải hồ sơ…", "Loading dossiers…")}</p> }.into_any(),
             Some(Err(m)) => view! { <p class="notice notice-error" role="alert">{m}</p> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! {
+            Some(Ok(found)) if found.total == 0 => view! {
                 <p class="notice notice-info" role="status">{move || lang.get().pick(
                     "Không có hồ sơ nào khớp. Hãy bỏ bớt điều kiện lọc.",
                     "No dossier matches. Remove some of the filters.",
                 )}</p>
             }.into_any(),
-            Some(Ok(list)) => {
-                let count = list.len();
+            Some(Ok(found)) if found.items.is_empty() => {
+                let first = query.with_untracked(|q| page_href(q, 1));
+                view! {
+                    <p class="notice notice-info" role="status">
+                        {move || lang.get().pick("Trang này không còn hồ sơ nào. ", "This page has no dossiers left. ")}
+                        <a href=first>{move || lang.get().pick("Về trang đầu", "Back to the first page")}</a>
+                    </p>
+                }.into_any()
+            }
+            Some(Ok(found)) => {
+                let QueuePage { items: list, page, pages, total } = found;
+                let (previous, next) = query.with_untracked(|q| (page_href(q, page.saturating_sub(1)), page_href(q, page + 1)));
                 view! {
                     <p role="status">{move || match lang.get() {
-                        Lang::Vi => format!("{count} hồ sơ"),
-                        Lang::En => format!("{count} dossier(s)"),
+                        Lang::Vi => format!("{total} hồ sơ · trang {page}/{pages}"),
+                        Lang::En => format!("{total} dossier(s) · page {page} of {pages}"),
                     }}</p>
                     <ul class="queue-list">
                         {list.into_iter().map(|item| view! { <QueueCard item /> }).collect_view()}
                     </ul>
+                    {(pages > 1).then(|| view! {
+                        <nav class="pager" aria-label=move || lang.get().pick("Các trang hồ sơ", "Pages of dossiers")>
+                            {(page > 1).then(|| view! {
+                                <a class="button-secondary" rel="prev" href=previous>{move || lang.get().pick("‹ Trang trước", "‹ Previous page")}</a>
+                            })}
+                            <span aria-current="page">{move || match lang.get() {
+                                Lang::Vi => format!("Trang {page}/{pages}"),
+                                Lang::En => format!("Page {page} of {pages}"),
+                            }}</span>
+                            {(page < pages).then(|| view! {
+                                <a class="button-secondary" rel="next" href=next>{move || lang.get().pick("Trang sau ›", "Next page ›")}</a>
+                            })}
+                        </nav>
+                    })}
                 }.into_any()
             }
         }}
@@ -343,6 +368,27 @@ fn Queue(principal: Principal) -> impl IntoView {
         <SignOutButton />
     }
     .into_any()
+}
+
+/// The queue's address with the same filters at page `page` (the first without `trang`).
+fn page_href(query: &leptos_router::params::ParamsMap, page: u32) -> String {
+    let mut parts = Vec::new();
+    for key in ["trang-thai", "thu-tuc", "tim"] {
+        if let Some(value) = query.get(key).filter(|v| !v.trim().is_empty()) {
+            parts.push(format!(
+                "{key}={}",
+                crate::platform::net::encode_component(value.trim())
+            ));
+        }
+    }
+    if page > 1 {
+        parts.push(format!("trang={page}"));
+    }
+    if parts.is_empty() {
+        "/can-bo".to_owned()
+    } else {
+        format!("/can-bo?{}", parts.join("&"))
+    }
 }
 
 #[component]

@@ -7,7 +7,7 @@
 use domain::{
     Lang,
     api::{
-        AuditQuery, AuditRecord, OtpRequest, OtpSent, QueueItem, QueueQuery, StaffAction,
+        AuditQuery, AuditRecord, OtpRequest, OtpSent, QueuePage, QueueQuery, StaffAction,
         StaffDossier,
     },
 };
@@ -34,6 +34,9 @@ pub fn queue_url(query: &QueueQuery) -> String {
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         parts.push(format!("q={}", net::encode_component(q)));
     }
+    if let Some(page) = query.page.filter(|p| *p > 1) {
+        parts.push(format!("page={page}"));
+    }
     let base = format!("{}/staff/dossiers", net::API);
     if parts.is_empty() {
         base
@@ -42,11 +45,11 @@ pub fn queue_url(query: &QueueQuery) -> String {
     }
 }
 
-/// The officer's queue: overdue and due-soon first.
+/// One page of the officer's queue: overdue and due-soon first.
 ///
 /// # Errors
 /// As [`net::get_json`]; 401/403 when no staff member (with a changed password) is signed in.
-pub async fn queue(query: &QueueQuery, lang: Lang) -> Result<Vec<QueueItem>, PlatformError> {
+pub async fn queue(query: &QueueQuery, lang: Lang) -> Result<QueuePage, PlatformError> {
     net::get_json(&queue_url(query), lang).await
 }
 
@@ -155,6 +158,7 @@ mod tests {
             state: Some(State::SupplementRequested),
             procedure: Some(Procedure::HkdRegistration),
             q: Some(" Nguyễn Văn ".into()),
+            page: None,
         };
         let url = queue_url(&query);
         assert!(
@@ -162,6 +166,24 @@ mod tests {
             "{url}"
         );
         assert!(url.ends_with("&q=Nguy%E1%BB%85n%20V%C4%83n"), "{url}");
+        let second = QueueQuery {
+            page: Some(2),
+            ..query
+        };
+        assert!(
+            queue_url(&second).ends_with("&q=Nguy%E1%BB%85n%20V%C4%83n&page=2"),
+            "{}",
+            queue_url(&second)
+        );
+        let first = QueueQuery {
+            page: Some(1),
+            ..QueueQuery::default()
+        };
+        assert_eq!(
+            queue_url(&first),
+            "/api/v1/staff/dossiers",
+            "page 1 is the default"
+        );
     }
 
     #[test]

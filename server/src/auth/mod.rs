@@ -578,11 +578,32 @@ impl FromRequestParts<AppState> for CurrentSession {
     }
 }
 
+/// Whoever sent the request, through the one gate every staff action passes: a staff member who must
+/// still change the temporary password the administrator gave is refused everything but the password
+/// change ([`PASSWORD_CHANGE_PATH`]) — whichever extractor reads the session ([`StaffUser`] for the
+/// staff routes, [`Viewer`] for the routes staff share with citizens: documents, counter filings).
+/// The session routes read [`CurrentSession`] and stay open (who am I, sign out).
+fn viewer_of(parts: &Parts) -> Result<Viewer, AppError> {
+    let Some(session) = current(parts) else {
+        return Ok(Viewer::Anonymous);
+    };
+    if session.must_change_password
+        && matches!(session.viewer, Viewer::Staff(_))
+        && parts.uri.path() != PASSWORD_CHANGE_PATH
+    {
+        return Err(AppError::forbidden(
+            "Bạn cần đổi mật khẩu trước khi tiếp tục (mật khẩu hiện tại là mật khẩu tạm do quản trị viên cấp).",
+            "Change your password before going on (the current one is a temporary password from the administrator).",
+        ));
+    }
+    Ok(session.viewer.clone())
+}
+
 impl FromRequestParts<AppState> for Viewer {
-    type Rejection = std::convert::Infallible;
+    type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(current(parts).map_or(Self::Anonymous, |s| s.viewer.clone()))
+        viewer_of(parts)
     }
 }
 
@@ -597,17 +618,10 @@ impl FromRequestParts<AppState> for StaffUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        let session = current(parts).ok_or_else(not_signed_in_staff)?;
-        let Viewer::Staff(user) = &session.viewer else {
-            return Err(not_signed_in_staff());
-        };
-        if session.must_change_password && parts.uri.path() != PASSWORD_CHANGE_PATH {
-            return Err(AppError::forbidden(
-                "Bạn cần đổi mật khẩu trước khi tiếp tục (mật khẩu hiện tại là mật khẩu tạm do quản trị viên cấp).",
-                "Change your password before going on (the current one is a temporary password from the administrator).",
-            ));
+        match viewer_of(parts)? {
+            Viewer::Staff(user) => Ok(user),
+            Viewer::Anonymous | Viewer::Citizen(_) => Err(not_signed_in_staff()),
         }
-        Ok(user.clone())
     }
 }
 

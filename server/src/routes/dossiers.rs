@@ -41,13 +41,16 @@ use crate::{
     documents::{FilingChannel, ReceiptDocument},
     error::AppError,
     rate_limit::{self, RateLimiter},
-    routes::{self, access},
+    routes::{self, access, dossier_limits as limits},
     store::{NewAttachment, NewDossier, SubmitOutcome},
 };
 
 /// How many dossiers a day a citizen with a verified identity may file with a phone number other than
 /// their own proved one.
 pub(crate) const OTHER_PHONES_PER_DAY: i64 = 5;
+
+/// The most files one dossier (or one resubmission) may list.
+pub(crate) const MAX_ATTACHMENTS: usize = domain::attachments::MAX_ATTACHMENTS;
 
 pub(crate) fn router(limiter: RateLimiter) -> Router<AppState> {
     let lookups = Router::new()
@@ -273,11 +276,22 @@ pub(crate) async fn submit(
                 since: received_at - chrono::Duration::days(1),
                 max: OTHER_PHONES_PER_DAY,
             }),
+        filing_limits: if citizen.is_some() {
+            limits::per_account(&state)
+        } else {
+            Vec::new()
+        },
         received_at,
         code_day: today,
         due_date,
         fee_vnd: i64::try_from(fee.amount.dong()).map_err(anyhow::Error::from)?,
         attachments,
+    };
+    // Online, one of the client address's hourly allowance (a replay takes none); at the counter the
+    // citizen's confirmation code limits it.
+    let allowance = match (&citizen, client) {
+        (Some(_), Some(ip)) => limits::take_address(&state, ip, &new.submission_id).await?,
+        _ => None,
     };
     let public_url = state.public_url.trim_end_matches('/').to_owned();
     let received_text = received_at.with_timezone(&VIETNAM_OFFSET).to_rfc3339();
@@ -300,6 +314,11 @@ pub(crate) async fn submit(
             serde_json::to_string(&receipt).unwrap_or_default()
         })
         .await?;
+    if let Some(allowance) = allowance
+        && !matches!(outcome, SubmitOutcome::Created(_))
+    {
+        allowance.give_back(&state).await?;
+    }
     match outcome {
         SubmitOutcome::Created(receipt) => {
             tracing::info!(dossier.procedure = %procedure, "dossier submitted");
@@ -318,6 +337,10 @@ pub(crate) async fn submit(
             ),
             3600,
         )),
+        SubmitOutcome::AccountLimit {
+            limit,
+            retry_after_secs,
+        } => Err(limits::account_refusal(limit, retry_after_secs)),
         SubmitOutcome::KeyReused => Err(AppError::conflict(
             "Mã gửi hồ sơ này đã được dùng cho một hồ sơ khác. Ứng dụng sẽ tạo mã mới khi bạn nộp lại.",
             "This submission id was already used for another dossier. The app makes a new one when you submit again.",
@@ -625,6 +648,14 @@ pub(crate) async fn stored_attachments(
 ) -> Result<Vec<NewAttachment>, AppError> {
     let mut attachments = Vec::new();
     let mut total: u64 = 0;
+    // Each file is a database read: more than a dossier can need are refused unread.
+    if submission.attachments().len() > MAX_ATTACHMENTS {
+        field_errors.push(
+            FieldError::new("form.attachments", MessageKey::TooManyAttachments, None)
+                .with("max", MAX_ATTACHMENTS),
+        );
+        return Ok(attachments);
+    }
     for (i, listed) in submission.attachments().iter().enumerate() {
         let upload = state.store.find_upload(&listed.sha256).await?;
         // A file is this request's to attach when its sender is one of the request's uploaders

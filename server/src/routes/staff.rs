@@ -16,8 +16,9 @@ use chrono::{NaiveDate, Utc};
 use domain::{
     Lang, Procedure,
     api::{
-        AttachmentView, AuditQuery, AuditRecord, IssuedDocument, QueueItem, QueueQuery, Receipt,
-        StaffAction, StaffDossier, StateNotice, SupplementItem, SupplementRequest, TimelineEntry,
+        AttachmentView, AuditQuery, AuditRecord, IssuedDocument, QueueItem, QueuePage, QueueQuery,
+        Receipt, StaffAction, StaffDossier, StateNotice, SupplementItem, SupplementRequest,
+        TimelineEntry,
     },
     calendar::VIETNAM_OFFSET,
     documents as doc,
@@ -29,9 +30,9 @@ use crate::{
     AppState,
     auth::{ClientIp, StaffUser, Viewer},
     error::AppError,
-    issue::{Draft, Office},
+    issue::{Draft, Office, Pending},
     store::work::{
-        AuditEntry, DocumentRow, NewDocument, NewSupplement, QueueRow, StoredAudit, Transition,
+        AuditEntry, DocumentRow, NewSupplement, QueuePageQuery, QueueRow, StoredAudit, Transition,
         TransitionOutcome, WorkDossier,
     },
 };
@@ -104,6 +105,17 @@ fn queue_item(row: &QueueRow, today: NaiveDate) -> Result<QueueItem, AppError> {
     })
 }
 
+/// The last day a dossier due then is "due soon" today: within two working days.
+fn soon_until(today: NaiveDate) -> NaiveDate {
+    let calendar = domain::calendar::Calendar::official();
+    today
+        .iter_days()
+        .take(60)
+        .take_while(|day| calendar.working_days_between(today, *day) <= 2)
+        .last()
+        .unwrap_or(today)
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/staff/dossiers",
@@ -112,9 +124,10 @@ fn queue_item(row: &QueueRow, today: NaiveDate) -> Result<QueueItem, AppError> {
         ("state" = Option<String>, Query, description = "Only this state"),
         ("procedure" = Option<String>, Query, description = "Only this procedure"),
         ("q" = Option<String>, Query, description = "Code, applicant name (accents ignored) or phone"),
+        ("page" = Option<u32>, Query, description = "The page, from 1 (50 dossiers a page)"),
     ),
     responses(
-        (status = 200, description = "The dossiers of the staff member's jurisdictions, overdue then due soon first", body = Vec<QueueItem>),
+        (status = 200, description = "One page (at most 50) of the dossiers of the staff member's jurisdictions, overdue then due soon first, with the number of pages and of dossiers", body = QueuePage),
         (status = 401, description = "Not signed in as staff", body = domain::api::ApiError),
     )
 )]
@@ -123,7 +136,7 @@ pub(crate) async fn queue(
     user: StaffUser,
     ip: ClientIp,
     Query(query): Query<QueueQuery>,
-) -> Result<Json<Vec<QueueItem>>, AppError> {
+) -> Result<Json<QueuePage>, AppError> {
     let readable: Vec<String> = user
         .jurisdictions
         .iter()
@@ -131,10 +144,9 @@ pub(crate) async fn queue(
         .cloned()
         .collect();
     let state_filter = query.state.map(|s| api_name(&s));
-    let rows = state
-        .store
-        .queue(&readable, state_filter.as_deref())
-        .await?;
+    let page = query.page.unwrap_or(1).max(1);
+    let size = domain::api::QUEUE_PAGE_SIZE;
+    let offset = u64::from(page - 1) * u64::from(size);
     let today = today();
     let folded_query = query
         .q
@@ -148,33 +160,61 @@ pub(crate) async fn queue(
                 domain::text::fold(q),
             )
         });
-    let mut items = Vec::new();
-    for row in &rows {
-        let item = queue_item(row, today)?;
-        if query.procedure.is_some_and(|p| p != item.procedure) {
-            continue;
-        }
-        if let Some((upper, digits, folded)) = &folded_query {
+    let (items, total) = if let Some((upper, digits, folded)) = &folded_query {
+        // A search compares names without accents, which the database cannot: the jurisdictions'
+        // rows are matched here, then sorted and cut like a page of the database's.
+        let rows = state
+            .store
+            .queue(&readable, state_filter.as_deref())
+            .await?;
+        let mut items = Vec::new();
+        for row in &rows {
+            let item = queue_item(row, today)?;
+            if query.procedure.is_some_and(|p| p != item.procedure) {
+                continue;
+            }
             let hit = item.code.contains(upper.as_str())
                 || (!digits.is_empty()
                     && digits.chars().all(|c| c.is_ascii_digit())
                     && item.applicant_phone.contains(digits.as_str()))
                 || domain::text::matches_words(folded, &domain::text::fold(&item.applicant_name));
-            if !hit {
-                continue;
+            if hit {
+                items.push(item);
             }
         }
-        items.push(item);
-    }
-    // Overdue first, then due soon, then by due date and arrival.
-    items.sort_by(|a, b| {
-        (!a.overdue, !a.due_soon, a.due_date.is_none(), a.due_date).cmp(&(
-            !b.overdue,
-            !b.due_soon,
-            b.due_date.is_none(),
-            b.due_date,
-        ))
-    });
+        // Overdue first, then due soon, then by due date, the newest first.
+        items.sort_by(|a, b| {
+            (!a.overdue, !a.due_soon, a.due_date.is_none(), a.due_date)
+                .cmp(&(!b.overdue, !b.due_soon, b.due_date.is_none(), b.due_date))
+                .then_with(|| b.received_at.cmp(&a.received_at))
+                .then_with(|| a.code.cmp(&b.code))
+        });
+        let total = items.len() as u64;
+        let items: Vec<QueueItem> = items
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(size as usize)
+            .collect();
+        (items, total)
+    } else {
+        let (rows, total) = state
+            .store
+            .queue_page(&QueuePageQuery {
+                jurisdictions: readable.clone(),
+                state: state_filter,
+                procedure: query.procedure.map(|p| api_name(&p)),
+                today,
+                soon_until: soon_until(today),
+                limit: i64::from(size),
+                offset: i64::try_from(offset).unwrap_or(i64::MAX),
+            })
+            .await?;
+        let items = rows
+            .iter()
+            .map(|row| queue_item(row, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        (items, u64::try_from(total).unwrap_or_default())
+    };
     // The queue shows names and phone numbers: a read of personal data, audited per jurisdiction.
     let filters = [
         query.state.map(|s| format!("state={}", api_name(&s))),
@@ -187,6 +227,7 @@ pub(crate) async fn queue(
             .map(str::trim)
             .filter(|q| !q.is_empty())
             .map(|q| format!("q={q}")),
+        (page > 1).then(|| format!("page={page}")),
     ];
     let filters: Vec<String> = filters.into_iter().flatten().collect();
     for jurisdiction in &readable {
@@ -215,7 +256,15 @@ pub(crate) async fn queue(
             })
             .await?;
     }
-    Ok(Json(items))
+    let pages = u32::try_from(total.div_ceil(u64::from(size)))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    Ok(Json(QueuePage {
+        items,
+        page,
+        pages,
+        total,
+    }))
 }
 
 /// The dossier if this staff member may read it; another jurisdiction's looks unknown.
@@ -515,8 +564,8 @@ fn target_exists(form: &serde_json::Value, attachments: &[String], target: &str)
 }
 
 /// Who issues the dossier's documents, and the header of one issued today by `user`: signed as their
-/// position at that body says (`Signer::of`), without a number yet (`Office::number` gives it once the
-/// move's checks pass).
+/// position at that body says (`Signer::of`), without a number yet (the move's transaction takes it,
+/// `crate::issue::Pending`).
 fn letter_context(
     d: &WorkDossier,
     user: &StaffUser,
@@ -589,39 +638,30 @@ pub(crate) async fn act(
     let now = Utc::now();
     let note: Option<String>;
     let mut due_date = None;
-    let mut documents: Vec<NewDocument> = Vec::new();
     let mut supplement = None;
     let mut registry = None;
     let (office, issuance, dossier_ref) = letter_context(&d, &user, procedure)?;
+    // The documents the move issues: numbered, set and stored only in its transaction.
+    let mut pending = Pending::new(office, procedure, issuance.issued_on);
     match action.action {
         Action::RefuseIntake => {
             let reason = required_reason(&action)?;
-            let issuance = office
-                .number(
-                    &state,
-                    doc::DocumentKind::IntakeRefusal,
-                    procedure,
-                    issuance,
-                )
-                .await?;
-            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
-            let letter = doc::IntakeRefusal {
-                issuance,
-                dossier: dossier_ref,
-                reason: reason.clone(),
-                verify_url: Some(crate::issue::verify_url(&state, &verify)),
-            };
-            documents.push(
+            let url = Some(crate::issue::verify_url(&state, &verify));
+            let text = reason.clone();
+            pending.add(
                 Draft {
                     kind: doc::DocumentKind::IntakeRefusal,
                     verify_code: verify,
-                    content: letter,
-                    number,
                     hkd_code: None,
-                }
-                .store(&state, &d.row.code, crate::documents::intake_refusal_pdf)
-                .await?,
+                    content: move |number| doc::IntakeRefusal {
+                        issuance: doc::Issuance { number, ..issuance },
+                        dossier: dossier_ref,
+                        reason: text,
+                        verify_url: url,
+                    },
+                },
+                crate::documents::intake_refusal_pdf,
             );
             note = Some(reason);
         }
@@ -664,43 +704,29 @@ pub(crate) async fn act(
             }
             let deadline = (procedure.authority() == domain::Authority::CommuneRegistrationOffice)
                 .then(|| domain::lifecycle::lapse_after(today()));
-            let issuance = office
-                .number(
-                    &state,
-                    doc::DocumentKind::SupplementRequest,
-                    procedure,
-                    issuance,
-                )
-                .await?;
-            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
-            let letter = doc::SupplementRequest {
-                issuance,
-                dossier: dossier_ref,
-                items: items
-                    .iter()
-                    .map(|i| doc::SupplementItem {
-                        // Named as the phone's form names it (step › field, or the document).
-                        item: app::pages::supplement::target_label(procedure, &i.target, Lang::Vi),
-                        note: i.note.clone(),
-                    })
-                    .collect(),
-                verify_url: Some(crate::issue::verify_url(&state, &verify)),
-            };
-            documents.push(
+            let url = Some(crate::issue::verify_url(&state, &verify));
+            let listed: Vec<doc::SupplementItem> = items
+                .iter()
+                .map(|i| doc::SupplementItem {
+                    // Named as the phone's form names it (step › field, or the document).
+                    item: app::pages::supplement::target_label(procedure, &i.target, Lang::Vi),
+                    note: i.note.clone(),
+                })
+                .collect();
+            pending.add(
                 Draft {
                     kind: doc::DocumentKind::SupplementRequest,
                     verify_code: verify,
-                    content: letter,
-                    number,
                     hkd_code: None,
-                }
-                .store(
-                    &state,
-                    &d.row.code,
-                    crate::documents::supplement_request_pdf,
-                )
-                .await?,
+                    content: move |number| doc::SupplementRequest {
+                        issuance: doc::Issuance { number, ..issuance },
+                        dossier: dossier_ref,
+                        items: listed,
+                        verify_url: url,
+                    },
+                },
+                crate::documents::supplement_request_pdf,
             );
             let overall = action
                 .reason
@@ -756,29 +782,24 @@ pub(crate) async fn act(
                     ),
                 ));
             }
-            let issuance = office
-                .number(&state, doc::DocumentKind::Apology, procedure, issuance)
-                .await?;
-            let number = issuance.number.clone();
             let verify = crate::issue::verify_code();
-            let letter = doc::Apology {
-                issuance,
-                dossier: dossier_ref,
-                old_due_date: old,
-                new_due_date: new,
-                reason: reason.clone(),
-                verify_url: Some(crate::issue::verify_url(&state, &verify)),
-            };
-            documents.push(
+            let url = Some(crate::issue::verify_url(&state, &verify));
+            let text = reason.clone();
+            pending.add(
                 Draft {
                     kind: doc::DocumentKind::Apology,
                     verify_code: verify,
-                    content: letter,
-                    number,
                     hkd_code: None,
-                }
-                .store(&state, &d.row.code, crate::documents::apology_pdf)
-                .await?,
+                    content: move |number| doc::Apology {
+                        issuance: doc::Issuance { number, ..issuance },
+                        dossier: dossier_ref,
+                        old_due_date: old,
+                        new_due_date: new,
+                        reason: text,
+                        verify_url: url,
+                    },
+                },
+                crate::documents::apology_pdf,
             );
             due_date = Some(new);
             note = Some(format!(
@@ -791,16 +812,15 @@ pub(crate) async fn act(
                 crate::issue::approve(
                     &state,
                     &d,
-                    &office,
+                    &mut pending,
                     issuance,
                     dossier_ref,
                     action.hkd_code.as_deref(),
                 )
                 .await?
             } else {
-                crate::issue::receive(&state, &d, &office, issuance, dossier_ref).await?
+                crate::issue::receive(&state, &d, &mut pending, issuance, dossier_ref)?
             };
-            documents = effects.documents;
             registry = effects.registry;
             let typed = action
                 .reason
@@ -842,7 +862,7 @@ pub(crate) async fn act(
         at: now,
         due_date,
         notice_json: serde_json::to_string(&notice).map_err(anyhow::Error::from)?,
-        documents,
+        documents: Vec::new(),
         supplement,
         resolve_supplement: None,
         resubmission: None,
@@ -855,7 +875,7 @@ pub(crate) async fn act(
             note,
         )),
     };
-    match state.store.apply_transition(&transition).await? {
+    match crate::issue::apply(&state, &transition, pending).await? {
         TransitionOutcome::Applied => {}
         TransitionOutcome::NotFound => return Err(AppError::NotFound),
         TransitionOutcome::Moved(now_state) => {

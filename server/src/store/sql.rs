@@ -112,6 +112,8 @@ macro_rules! sql_store {
                     let day = new.code_day.format("%y%m%d").to_string();
                     let now = ::chrono::Utc::now();
                     let turn = self.write_turn().await;
+                    // Why the transaction answered `None` (a limit), when it did.
+                    let mut refusal = SubmitOutcome::TooMany;
                     let inserted: Result<Option<String>, sqlx::Error> = async {
                         let mut tx = self.pool.begin().await?;
                         // The first statement writes, so SQLite takes its write lock at once (no
@@ -125,9 +127,8 @@ macro_rules! sql_store {
                         .bind(&day)
                         .fetch_one(&mut *tx)
                         .await?;
-                        if let (Some(limit), Some(account)) =
-                            (&new.other_phone_limit, new.filer_account_id)
-                        {
+                        let limited = new.other_phone_limit.is_some() || !new.filing_limits.is_empty();
+                        if let (true, Some(account)) = (limited, new.filer_account_id) {
                             // Locks the account's row until the commit (PostgreSQL; SQLite has one
                             // writer), so parallel submissions of one account count each other.
                             sqlx::query(
@@ -137,6 +138,37 @@ macro_rules! sql_store {
                             .bind(Self::staff_id(account))
                             .execute(&mut *tx)
                             .await?;
+                            for limit in &new.filing_limits {
+                                let since =
+                                    new.received_at - ::chrono::Duration::seconds(limit.window_secs);
+                                let (filed, oldest): (i64, Option<::chrono::DateTime<::chrono::Utc>>) =
+                                    sqlx::query_as(
+                                        "SELECT COUNT(*), MIN(received_at) FROM dossiers \
+                                         WHERE filer_account_id = $1 AND received_at >= $2",
+                                    )
+                                    .bind(Self::staff_id(account))
+                                    .bind(since)
+                                    .fetch_one(&mut *tx)
+                                    .await?;
+                                if filed >= limit.max {
+                                    tx.rollback().await?;
+                                    let free_at = oldest.unwrap_or(new.received_at)
+                                        + ::chrono::Duration::seconds(limit.window_secs);
+                                    refusal = SubmitOutcome::AccountLimit {
+                                        limit: *limit,
+                                        retry_after_secs: u64::try_from(
+                                            (free_at - ::chrono::Utc::now()).num_seconds(),
+                                        )
+                                        .unwrap_or(0)
+                                        .max(1),
+                                    };
+                                    return Ok(None);
+                                }
+                            }
+                        }
+                        if let (Some(limit), Some(account)) =
+                            (&new.other_phone_limit, new.filer_account_id)
+                        {
                             let filed: i64 = sqlx::query_scalar(
                                 "SELECT COUNT(*) FROM dossiers WHERE filer_account_id = $1 \
                                  AND received_at >= $2 AND applicant_phone <> $3",
@@ -243,7 +275,9 @@ macro_rules! sql_store {
                     drop(turn);
                     match inserted {
                         Ok(Some(receipt_json)) => Ok(SubmitOutcome::Created(receipt_json)),
-                        Ok(None) => Ok(SubmitOutcome::TooMany),
+                        // A replay of a dossier that committed meanwhile is answered as one,
+                        // never refused by a limit.
+                        Ok(None) => Ok(replay(self, new).await?.unwrap_or(refusal)),
                         // Another request with the same key won the race: answer as a replay.
                         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                             match replay(self, new).await? {

@@ -27,6 +27,25 @@ pub struct QueueRow {
     pub due_date: Option<NaiveDate>,
 }
 
+/// Which page of the queue to read ([`WorkStore::queue_page`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuePageQuery {
+    /// The jurisdictions read (none: an empty page).
+    pub jurisdictions: Vec<String>,
+    /// Only this state (API spelling).
+    pub state: Option<String>,
+    /// Only this procedure (API spelling).
+    pub procedure: Option<String>,
+    /// Today (Vietnam date): undecided dossiers due before it are overdue.
+    pub today: NaiveDate,
+    /// Undecided dossiers due from today to this day are due soon.
+    pub soon_until: NaiveDate,
+    /// How many rows.
+    pub limit: i64,
+    /// How many rows to skip.
+    pub offset: i64,
+}
+
 /// A stored file of a dossier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentRow {
@@ -283,6 +302,32 @@ pub struct Transition {
     pub audit: Option<AuditEntry>,
 }
 
+/// A number a move takes for a document it issues: the next of `series` at `issuer` in `year`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberRequest {
+    /// The issuing office's key (a commune code or `SCT`).
+    pub issuer: String,
+    /// The calendar year.
+    pub year: i32,
+    /// The series (`domain::documents::NumberSeries::as_str`).
+    pub series: String,
+}
+
+/// Sets and stores a move's documents given the numbers taken for them (in the order of
+/// [`Issuing::numbers`]); what it answers is recorded with the move.
+pub type IssueFn<'a> =
+    Box<dyn FnOnce(Vec<u32>) -> BoxFuture<'a, anyhow::Result<Vec<NewDocument>>> + Send + 'a>;
+
+/// The documents a move issues in its own transaction: once the dossier is known to be where the move
+/// was checked from and the registry took its change, the numbers are taken (the counters count up in
+/// the transaction, so a move that does not commit uses none) and `issue` sets and stores them.
+pub struct Issuing<'a> {
+    /// The numbers to take, in order.
+    pub numbers: Vec<NumberRequest>,
+    /// Sets and stores the documents with them.
+    pub issue: IssueFn<'a>,
+}
+
 /// What a move came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionOutcome {
@@ -448,6 +493,14 @@ pub trait WorkStore: Send + Sync {
         state: Option<&'a str>,
     ) -> BoxFuture<'a, anyhow::Result<Vec<QueueRow>>>;
 
+    /// One page of the queue, most urgent first — overdue, then due soon (both undecided: received or
+    /// processing), then by due date (none last), then newest first — and how many rows match in all.
+    /// Sorted and cut in the database, so a page reads at most `limit` rows.
+    fn queue_page<'a>(
+        &'a self,
+        query: &'a QueuePageQuery,
+    ) -> BoxFuture<'a, anyhow::Result<(Vec<QueueRow>, i64)>>;
+
     /// Everything about the dossier with this code.
     fn work_dossier<'a>(
         &'a self,
@@ -458,6 +511,16 @@ pub trait WorkStore: Send + Sync {
     fn apply_transition<'a>(
         &'a self,
         t: &'a Transition,
+    ) -> BoxFuture<'a, anyhow::Result<TransitionOutcome>> {
+        self.apply_issuing(t, None)
+    }
+
+    /// Applies one move in one transaction, with the documents `issuing` sets and stores (numbered
+    /// in the same transaction, after the move's checks).
+    fn apply_issuing<'a>(
+        &'a self,
+        t: &'a Transition,
+        issuing: Option<Issuing<'a>>,
     ) -> BoxFuture<'a, anyhow::Result<TransitionOutcome>>;
 
     /// Appends an audit row.
@@ -497,8 +560,8 @@ pub trait WorkStore: Send + Sync {
     /// Takes the next number of a series of an issuing body in a calendar year (1 for the first; NĐ
     /// 30/2020/NĐ-CP art. 15.1): one statement that adds the counter or counts it up and answers it,
     /// committed before the future completes, so concurrent callers — on any number of servers — get
-    /// distinct, consecutive numbers. A number taken for a move that then fails is not given again
-    /// (a gap in the register, as a cancelled number is on paper).
+    /// distinct, consecutive numbers. The moves take theirs in their own transaction instead
+    /// ([`WorkStore::apply_issuing`]), with the same statement.
     fn next_document_number<'a>(
         &'a self,
         issuer: &'a str,
@@ -564,6 +627,102 @@ macro_rules! work_store {
                         ));
                     }
                     Ok(out)
+                })
+            }
+
+            fn queue_page<'a>(
+                &'a self,
+                query: &'a $crate::store::work::QueuePageQuery,
+            ) -> ::futures::future::BoxFuture<
+                'a,
+                ::anyhow::Result<(Vec<$crate::store::work::QueueRow>, i64)>,
+            > {
+                Box::pin(async move {
+                    if query.jurisdictions.is_empty() {
+                        return Ok((Vec::new(), 0));
+                    }
+                    // `$1`, `$2`: state and procedure; the jurisdictions follow from `$3` (count) or
+                    // `$5` (page, after today and the end of "due soon"); limit and offset last.
+                    let places = |from: usize| {
+                        (0..query.jurisdictions.len())
+                            .map(|i| format!("${}", from + i))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let filter = "($1 IS NULL OR state = $1) AND ($2 IS NULL OR procedure = $2)";
+                    let count_sql = format!(
+                        "SELECT COUNT(*) FROM dossiers WHERE {filter} AND jurisdiction IN ({})",
+                        places(3)
+                    );
+                    let mut count = sqlx::query_scalar::<_, i64>(&count_sql)
+                        .bind(&query.state)
+                        .bind(&query.procedure);
+                    for j in &query.jurisdictions {
+                        count = count.bind(j);
+                    }
+                    let total = count.fetch_one(&self.pool).await?;
+                    let after = 5 + query.jurisdictions.len();
+                    let page_sql = format!(
+                        "SELECT code, procedure, jurisdiction, applicant_name, applicant_phone, state, \
+                         received_at, due_date FROM dossiers WHERE {filter} AND jurisdiction IN ({}) \
+                         ORDER BY CASE WHEN state IN ('received', 'processing') AND due_date < $3 THEN 0 \
+                         WHEN state IN ('received', 'processing') AND due_date >= $3 AND due_date <= $4 \
+                         THEN 1 ELSE 2 END, CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, \
+                         received_at DESC, code LIMIT ${after} OFFSET ${}",
+                        places(5),
+                        after + 1
+                    );
+                    let mut page = sqlx::query_as::<
+                        _,
+                        (
+                            String,
+                            String,
+                            String,
+                            String,
+                            String,
+                            String,
+                            ::chrono::DateTime<::chrono::Utc>,
+                            Option<::chrono::NaiveDate>,
+                        ),
+                    >(&page_sql)
+                    .bind(&query.state)
+                    .bind(&query.procedure)
+                    .bind(query.today)
+                    .bind(query.soon_until);
+                    for j in &query.jurisdictions {
+                        page = page.bind(j);
+                    }
+                    let rows = page
+                        .bind(query.limit)
+                        .bind(query.offset)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok((
+                        rows.into_iter()
+                            .map(
+                                |(
+                                    code,
+                                    procedure,
+                                    jurisdiction,
+                                    applicant_name,
+                                    applicant_phone,
+                                    state,
+                                    received_at,
+                                    due_date,
+                                )| $crate::store::work::QueueRow {
+                                    code,
+                                    procedure,
+                                    jurisdiction,
+                                    applicant_name,
+                                    applicant_phone,
+                                    state,
+                                    received_at,
+                                    due_date,
+                                },
+                            )
+                            .collect(),
+                        total,
+                    ))
                 })
             }
 
@@ -707,9 +866,10 @@ macro_rules! work_store {
                 })
             }
 
-            fn apply_transition<'a>(
+            fn apply_issuing<'a>(
                 &'a self,
                 t: &'a $crate::store::work::Transition,
+                issuing: Option<$crate::store::work::Issuing<'a>>,
             ) -> ::futures::future::BoxFuture<
                 'a,
                 ::anyhow::Result<$crate::store::work::TransitionOutcome>,
@@ -717,7 +877,7 @@ macro_rules! work_store {
                 use $crate::store::work::{RegistryChange, TransitionOutcome};
                 Box::pin(async move {
                     let turn = self.write_turn().await;
-                    let result: Result<TransitionOutcome, sqlx::Error> = async {
+                    let result: ::anyhow::Result<TransitionOutcome> = async {
                         let mut tx = self.pool.begin().await?;
                         // The first statement writes (SQLite takes its write lock at once); it only
                         // moves a dossier still in the state the move was checked from.
@@ -807,80 +967,7 @@ macro_rules! work_store {
                             .execute(&mut *tx)
                             .await?;
                         }
-                        let mut first_document = None;
-                        for d in &t.documents {
-                            if let (Some(hkd), "gcn" | "termination_notice") =
-                                (&d.hkd_code, d.kind.as_str())
-                            {
-                                sqlx::query(
-                                    "UPDATE dossier_documents SET is_current = 0 \
-                                     WHERE hkd_code = $1 AND kind = 'gcn'",
-                                )
-                                .bind(hkd)
-                                .execute(&mut *tx)
-                                .await?;
-                            }
-                            let doc_id: i64 = sqlx::query_scalar(
-                                "INSERT INTO dossier_documents (dossier_id, kind, title, verify_code, \
-                                 storage_key, issued_at, is_current, hkd_code, content_json, number) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) RETURNING id",
-                            )
-                            .bind(id)
-                            .bind(&d.kind)
-                            .bind(&d.title)
-                            .bind(&d.verify_code)
-                            .bind(&d.storage_key)
-                            .bind(t.at)
-                            .bind(&d.hkd_code)
-                            .bind(&d.content_json)
-                            .bind(&d.number)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                            first_document.get_or_insert(doc_id);
-                        }
-                        if let Some(s) = &t.supplement {
-                            sqlx::query(
-                                "INSERT INTO supplement_requests (dossier_id, requested_at, deadline, \
-                                 note, items_json, document_id) VALUES ($1, $2, $3, $4, $5, $6)",
-                            )
-                            .bind(id)
-                            .bind(t.at)
-                            .bind(s.deadline)
-                            .bind(&s.note)
-                            .bind(&s.items_json)
-                            .bind(first_document)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        let documents_json = (!t.documents.is_empty()).then(|| {
-                            ::serde_json::Value::from(
-                                t.documents.iter().map(|d| d.kind.clone()).collect::<Vec<_>>(),
-                            )
-                            .to_string()
-                        });
-                        sqlx::query(
-                            "INSERT INTO dossier_events (dossier_id, from_state, to_state, actor, \
-                             actor_id, at, note, documents_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        )
-                        .bind(id)
-                        .bind(&t.from)
-                        .bind(&t.to)
-                        .bind(t.actor)
-                        .bind(&t.actor_id)
-                        .bind(t.at)
-                        .bind(&t.note)
-                        .bind(documents_json)
-                        .execute(&mut *tx)
-                        .await?;
-                        sqlx::query(
-                            "INSERT INTO notification_outbox (dossier_id, kind, payload_json, \
-                             next_attempt_at, created_at) VALUES ($1, 'dossier_state', $2, $3, $3)",
-                        )
-                        .bind(id)
-                        .bind(&t.notice_json)
-                        .bind(t.at)
-                        .execute(&mut *tx)
-                        .await?;
+                        // The registry before the documents: a refused change issues nothing.
                         let registry = match &t.registry {
                             None => Ok(()),
                             Some(RegistryChange::Insert(r)) => sqlx::query(
@@ -932,6 +1019,104 @@ macro_rules! work_store {
                             }
                             other => other?,
                         }
+                        // The numbers, in this transaction: a move that does not commit uses none.
+                        let mut issued = Vec::new();
+                        if let Some(issuing) = issuing {
+                            let mut numbers = Vec::with_capacity(issuing.numbers.len());
+                            for n in &issuing.numbers {
+                                let last: i64 = sqlx::query_scalar(
+                                    "INSERT INTO document_number_counters (issuer, year, series, last_number) \
+                                     VALUES ($1, $2, $3, 1) ON CONFLICT (issuer, year, series) DO UPDATE \
+                                     SET last_number = document_number_counters.last_number + 1 \
+                                     RETURNING last_number",
+                                )
+                                .bind(&n.issuer)
+                                .bind(n.year)
+                                .bind(&n.series)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                                numbers.push(u32::try_from(last)?);
+                            }
+                            issued = (issuing.issue)(numbers).await?;
+                        }
+                        let mut first_document = None;
+                        for d in t.documents.iter().chain(&issued) {
+                            if let (Some(hkd), "gcn" | "termination_notice") =
+                                (&d.hkd_code, d.kind.as_str())
+                            {
+                                sqlx::query(
+                                    "UPDATE dossier_documents SET is_current = 0 \
+                                     WHERE hkd_code = $1 AND kind = 'gcn'",
+                                )
+                                .bind(hkd)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                            let doc_id: i64 = sqlx::query_scalar(
+                                "INSERT INTO dossier_documents (dossier_id, kind, title, verify_code, \
+                                 storage_key, issued_at, is_current, hkd_code, content_json, number) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) RETURNING id",
+                            )
+                            .bind(id)
+                            .bind(&d.kind)
+                            .bind(&d.title)
+                            .bind(&d.verify_code)
+                            .bind(&d.storage_key)
+                            .bind(t.at)
+                            .bind(&d.hkd_code)
+                            .bind(&d.content_json)
+                            .bind(&d.number)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            first_document.get_or_insert(doc_id);
+                        }
+                        if let Some(s) = &t.supplement {
+                            sqlx::query(
+                                "INSERT INTO supplement_requests (dossier_id, requested_at, deadline, \
+                                 note, items_json, document_id) VALUES ($1, $2, $3, $4, $5, $6)",
+                            )
+                            .bind(id)
+                            .bind(t.at)
+                            .bind(s.deadline)
+                            .bind(&s.note)
+                            .bind(&s.items_json)
+                            .bind(first_document)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        let documents_json = (!t.documents.is_empty() || !issued.is_empty()).then(|| {
+                            ::serde_json::Value::from(
+                                t.documents
+                                    .iter()
+                                    .chain(&issued)
+                                    .map(|d| d.kind.clone())
+                                    .collect::<Vec<_>>(),
+                            )
+                            .to_string()
+                        });
+                        sqlx::query(
+                            "INSERT INTO dossier_events (dossier_id, from_state, to_state, actor, \
+                             actor_id, at, note, documents_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(id)
+                        .bind(&t.from)
+                        .bind(&t.to)
+                        .bind(t.actor)
+                        .bind(&t.actor_id)
+                        .bind(t.at)
+                        .bind(&t.note)
+                        .bind(documents_json)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO notification_outbox (dossier_id, kind, payload_json, \
+                             next_attempt_at, created_at) VALUES ($1, 'dossier_state', $2, $3, $3)",
+                        )
+                        .bind(id)
+                        .bind(&t.notice_json)
+                        .bind(t.at)
+                        .execute(&mut *tx)
+                        .await?;
                         if let Some(a) = &t.audit {
                             $crate::store::work::insert_audit!(a, &mut *tx);
                         }
@@ -940,7 +1125,7 @@ macro_rules! work_store {
                     }
                     .await;
                     drop(turn);
-                    Ok(result?)
+                    result
                 })
             }
 

@@ -138,15 +138,22 @@ impl server::store::work::WorkStore for Unreachable {
     ) -> BoxFuture<'a, anyhow::Result<Vec<server::store::work::QueueRow>>> {
         down()
     }
+    fn queue_page<'a>(
+        &'a self,
+        _: &'a server::store::work::QueuePageQuery,
+    ) -> BoxFuture<'a, anyhow::Result<(Vec<server::store::work::QueueRow>, i64)>> {
+        down()
+    }
     fn work_dossier<'a>(
         &'a self,
         _: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Option<server::store::work::WorkDossier>>> {
         down()
     }
-    fn apply_transition<'a>(
+    fn apply_issuing<'a>(
         &'a self,
         _: &'a server::store::work::Transition,
+        _: Option<server::store::work::Issuing<'a>>,
     ) -> BoxFuture<'a, anyhow::Result<server::store::work::TransitionOutcome>> {
         down()
     }

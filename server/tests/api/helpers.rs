@@ -210,6 +210,17 @@ pub(crate) fn fake_dist(dir: &Path) -> std::path::PathBuf {
     dist
 }
 
+/// The default limits, except look-ups and new dossiers: not limited.
+pub(crate) fn unlimited() -> server::Limits {
+    server::Limits {
+        lookups_per_minute: 1_000_000,
+        dossiers_per_account_per_hour: 1_000_000,
+        dossiers_per_account_per_day: 1_000_000,
+        dossiers_per_address_per_hour: 1_000_000,
+        ..server::Limits::default()
+    }
+}
+
 /// The real `motcua serve` (the binary Cargo built for these tests) on a test database, listening on a
 /// port of 127.0.0.1 the system chose, with its data directory and a fake `dist/` in the test's
 /// temporary directory. Requests go over real sockets. The process is killed when this is dropped.
@@ -231,17 +242,10 @@ pub(crate) struct TestServer {
 }
 
 impl TestServer {
-    /// Starts the server with the default limits, except look-ups, which are not limited (only the
-    /// rate-limit tests, through [`TestServer::start_with`], keep a limit).
+    /// Starts the server with the default limits, except look-ups and new dossiers, which are not
+    /// limited (only the rate-limit tests, through [`TestServer::start_with`], keep a limit).
     pub(crate) async fn start(t: &TestDb) -> Self {
-        Self::start_with(
-            t,
-            server::Limits {
-                lookups_per_minute: 1_000_000,
-                ..server::Limits::default()
-            },
-        )
-        .await
+        Self::start_with(t, unlimited()).await
     }
 
     /// Starts the server with these limits.
@@ -251,11 +255,7 @@ impl TestServer {
 
     /// Starts the server like [`TestServer::start`], with these more command-line arguments.
     pub(crate) async fn start_args(t: &TestDb, args: &[&str]) -> Self {
-        let limits = server::Limits {
-            lookups_per_minute: 1_000_000,
-            ..server::Limits::default()
-        };
-        Self::spawn(t, limits, "info,sqlx=warn", args).await
+        Self::spawn(t, unlimited(), "info,sqlx=warn", args).await
     }
 
     /// Starts the server with these limits and these more command-line arguments.
@@ -289,6 +289,12 @@ impl TestServer {
             .arg(limits.max_dossier_bytes.to_string())
             .arg("--lookups-per-minute")
             .arg(limits.lookups_per_minute.to_string())
+            .arg("--dossiers-per-account-per-hour")
+            .arg(limits.dossiers_per_account_per_hour.to_string())
+            .arg("--dossiers-per-account-per-day")
+            .arg(limits.dossiers_per_account_per_day.to_string())
+            .arg("--dossiers-per-address-per-hour")
+            .arg(limits.dossiers_per_address_per_hour.to_string())
             .arg("--upload-bytes-per-day")
             .arg(limits.upload_bytes_per_day.to_string())
             .arg("--upload-bytes-per-address-day")

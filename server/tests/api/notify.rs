@@ -207,6 +207,7 @@ pub(crate) async fn dossier(t: &TestDb, phone: &str) -> String {
         due_date: None,
         fee_vnd: 0,
         attachments: Vec::new(),
+        filing_limits: Vec::new(),
     };
     let receipt = |code: &str| {
         serde_json::json!({

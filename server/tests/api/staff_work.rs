@@ -402,33 +402,45 @@ async fn other_communes_see_nothing_and_supervisors_read_but_do_not_act(engine: 
         .json()
         .await
         .expect("JSON");
-    assert_eq!(queue.as_array().expect("queue").len(), 1);
-    assert_eq!(queue[0]["code"], code.as_str());
+    assert_eq!(queue["items"].as_array().expect("queue").len(), 1);
+    assert_eq!(queue["items"][0]["code"], code.as_str());
+    assert_eq!(
+        (
+            queue["page"].as_u64(),
+            queue["pages"].as_u64(),
+            queue["total"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
     let found: Value = get_as(&app, &officer, "/api/v1/staff/dossiers?q=nguyen%20thi%20ba")
         .await
         .json()
         .await
         .expect("JSON");
-    assert_eq!(found.as_array().expect("queue").len(), 1, "accents ignored");
+    assert_eq!(
+        found["items"].as_array().expect("queue").len(),
+        1,
+        "accents ignored"
+    );
     let found: Value = get_as(&app, &officer, "/api/v1/staff/dossiers?q=Tran")
         .await
         .json()
         .await
         .expect("JSON");
-    assert_eq!(found, json!([]));
+    assert_eq!(found["items"], json!([]));
     let found: Value = get_as(&app, &officer, "/api/v1/staff/dossiers?state=processing")
         .await
         .json()
         .await
         .expect("JSON");
-    assert_eq!(found, json!([]));
+    assert_eq!(found["items"], json!([]));
 
     let queue: Value = get_as(&app, &other, "/api/v1/staff/dossiers")
         .await
         .json()
         .await
         .expect("JSON");
-    assert_eq!(queue, json!([]));
+    assert_eq!(queue["items"], json!([]));
     let res = get_as(&app, &other, &format!("/api/v1/staff/dossiers/{code}")).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (s, _) = act(&app, &other, &code, json!({"action": "receive"})).await;
