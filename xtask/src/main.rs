@@ -5,6 +5,7 @@
 
 mod bench;
 mod build;
+mod soak;
 mod sw;
 mod tools;
 mod util;
@@ -22,6 +23,9 @@ Commands:
                                SQLite and PostgreSQL, the release build, the browser smoke test
   build                        build the WASM app in release mode into dist/ (with .br/.gz copies and
                                the service worker dist/sw.js with its precache list)
+  soak                         the long fault suite: MOTCUA_SOAK_CYCLES (default 50) SIGKILLs of the
+                               server under uploads, submissions and officers, on SQLite and
+                               PostgreSQL, with the counts (the short form runs in `test`)
   tools                        install the pinned tools that are missing and print where they are
   bench size                   raw / gzip / brotli bytes of every file of dist/ and the first visit of /
   bench server                 the release server under wrk on loopback (SQLite, fsync on): durable
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
         Some("serve") => build::serve(&args[1..]),
         Some("test") => verify::test(),
         Some("build") => build::build_app().map(drop),
+        Some("soak") => soak::soak(),
         Some("tools") => tools::Tools::ensure().map(|t| t.describe()),
         Some("bench") => match args.get(1).map(String::as_str) {
             Some("size") => bench::size(),

@@ -17,6 +17,11 @@ use crate::{
 /// The PostgreSQL the database tests use; each test makes its own schema in it.
 const DEFAULT_TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// The PostgreSQL of the database tests: `MOTCUA_TEST_POSTGRES`, else the machine's.
+pub(crate) fn test_postgres() -> String {
+    std::env::var("MOTCUA_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_owned())
+}
+
 pub(crate) fn test() -> anyhow::Result<()> {
     let started = Instant::now();
 
@@ -52,8 +57,7 @@ pub(crate) fn test() -> anyhow::Result<()> {
     ]))?;
 
     step("PostgreSQL for the database tests");
-    let postgres =
-        std::env::var("MOTCUA_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_owned());
+    let postgres = test_postgres();
     ensure_postgres(&postgres)?;
 
     step("the test OpenID provider (node, oidc-provider) for the VNeID sign-in tests");
@@ -110,7 +114,7 @@ pub(crate) fn test() -> anyhow::Result<()> {
 
 /// Checks that PostgreSQL answers on the test URL's host and port; starts the machine's cluster when it
 /// is down and `pg_ctlcluster` is there; otherwise fails and says so — the tests never skip it.
-fn ensure_postgres(url: &str) -> anyhow::Result<()> {
+pub(crate) fn ensure_postgres(url: &str) -> anyhow::Result<()> {
     let addr = host_port(url)?;
     if reachable(addr) {
         say(&format!("   PostgreSQL answers at {addr}"));
