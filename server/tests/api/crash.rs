@@ -89,11 +89,28 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
     let url = restarted.url.clone();
 
     // Assert
-    for (key, body, receipt) in &acknowledged {
+    each_is_there(&client, &url, &session, &acknowledged).await;
+    let half_written = t.raw.scalar(HALF_WRITTEN).await;
+    assert_eq!(
+        half_written, 0,
+        "every dossier has its first event and its notification job"
+    );
+    t.teardown().await;
+}
+
+/// Every acknowledged dossier is there after the restarts, with the receipt the phone was given, in
+/// its first state at least; a replay of its submission answers that receipt (200), making nothing new.
+async fn each_is_there(
+    client: &reqwest::Client,
+    url: &str,
+    citizen: &crate::signin::Session,
+    acknowledged: &[(String, Value, Value)],
+) {
+    for (key, body, receipt) in acknowledged {
         let code = receipt["code"].as_str().expect("code");
         let status: Value = client
             .get(format!("{url}/api/v1/dossiers/{code}"))
-            .header("cookie", &session.cookie)
+            .header("cookie", &citizen.cookie)
             .send()
             .await
             .expect("look-up")
@@ -108,8 +125,8 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
         let replay = client
             .post(format!("{url}/api/v1/dossiers"))
             .header("idempotency-key", key)
-            .header("cookie", &session.cookie)
-            .header("x-csrf-token", &session.csrf)
+            .header("cookie", &citizen.cookie)
+            .header("x-csrf-token", &citizen.csrf)
             .json(body)
             .send()
             .await
@@ -117,16 +134,10 @@ async fn every_acknowledged_dossier_survives_kill_9(engine: Engine) {
         assert_eq!(
             replay.status(),
             reqwest::StatusCode::OK,
-            "a replay finds it"
+            "a replay finds {code}"
         );
         assert_eq!(&replay.json::<Value>().await.expect("JSON"), receipt);
     }
-    let half_written = t.raw.scalar(HALF_WRITTEN).await;
-    assert_eq!(
-        half_written, 0,
-        "every dossier has its first event and its notification job"
-    );
-    t.teardown().await;
 }
 
 const HALF_WRITTEN: &str = "SELECT COUNT(*) FROM dossiers d \
@@ -328,34 +339,7 @@ async fn repeated_kill_9_under_uploads_submissions_and_officers_loses_nothing(en
         told.dossiers.len() >= cycles,
         "submissions were acknowledged between the kills"
     );
-    for (key, body, receipt) in &told.dossiers {
-        let code = receipt["code"].as_str().expect("code");
-        let status: Value = client
-            .get(format!("{url}/api/v1/dossiers/{code}"))
-            .header("cookie", &citizen.cookie)
-            .send()
-            .await
-            .expect("look-up")
-            .json()
-            .await
-            .expect("JSON");
-        assert_eq!(&status["receipt"], receipt, "dossier {code} is there");
-        let replay = client
-            .post(format!("{url}/api/v1/dossiers"))
-            .header("idempotency-key", key)
-            .header("cookie", &citizen.cookie)
-            .header("x-csrf-token", &citizen.csrf)
-            .json(body)
-            .send()
-            .await
-            .expect("replay");
-        assert_eq!(
-            replay.status(),
-            reqwest::StatusCode::OK,
-            "a replay finds {code}"
-        );
-        assert_eq!(&replay.json::<Value>().await.expect("JSON"), receipt);
-    }
+    each_is_there(&client, &url, &citizen, &told.dossiers).await;
     for hash in &told.uploads {
         let status: Value = client
             .get(format!("{url}/api/v1/uploads/{hash}"))
