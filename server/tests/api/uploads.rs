@@ -471,9 +471,8 @@ async fn the_daily_allowance_holds_against_parallel_uploads(engine: Engine) {
     let app = TestServer::start_with(
         &t,
         server::Limits {
-            lookups_per_minute: 1_000_000,
             upload_bytes_per_day: 50_000,
-            ..server::Limits::default()
+            ..crate::helpers::unlimited()
         },
     )
     .await;
@@ -645,9 +644,8 @@ async fn a_request_over_the_memory_budget_waits_then_is_told_to_come_back(engine
     let app = TestServer::start_with(
         &t,
         server::Limits {
-            lookups_per_minute: 1_000_000,
             upload_memory_bytes: 100_000,
-            ..server::Limits::default()
+            ..crate::helpers::unlimited()
         },
     )
     .await;
